@@ -1,0 +1,761 @@
+/**
+ * Every parameter of the model, in one typed, readonly object. Each field carries its unit (in its name or
+ * its spec), a default, bounds, and its source: the post-mortem ("April 2026 Outage Post-Mortem", Bluesky,
+ * https://pckt.blog/b/jcalabro/april-2026-outage-post-mortem-219ebg2), a kernel or Go document, or the
+ * word "assumption" with the range worth sweeping. Defaults describe ONE data-plane host of the affected
+ * data center.
+ *
+ * The four sweep axes are top-level fields: `batchSize`, `concurrencyLimit`, `poolSize`, `logRate`.
+ */
+import type { BooleanSpec, EnumSpec, NumberSpec, ParamSpec } from './param-spec.js';
+
+const PM = 'post-mortem';
+const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
+
+export const PARAM_SPECS = {
+  batchSize: {
+    kind: 'number',
+    default: 17_500,
+    min: 1,
+    max: 1_000_000,
+    integer: true,
+    unit: 'URIs',
+    doc: 'Mean URIs in one big GetPostRecord batch from the new client (drawn uniformly within +-batchSizeJitter).',
+    source: `${PM}: "batches of 15-20 thousand URIs"; midpoint 17,500`,
+  },
+  concurrencyLimit: {
+    kind: 'number',
+    default: 'unbounded',
+    min: 1,
+    max: 1_000_000,
+    integer: true,
+    word: 'unbounded',
+    unit: 'goroutines',
+    doc: "GetPostRecord's errgroup limit (SetLimit k); 'unbounded' is a zero errgroup.Group.",
+    source: `${PM}: the endpoint had no limit; every other handler used errgroup.SetLimit`,
+  },
+  poolSize: {
+    kind: 'number',
+    default: 1000,
+    min: 0,
+    max: 1_000_000,
+    integer: true,
+    unit: 'connections',
+    doc: 'gomemcache MaxIdleConns: idle connections kept per server; beyond it a released connection is closed.',
+    source: `${PM}: "our max idle conn pool size was 1000" (library default 2)`,
+  },
+  logRate: {
+    kind: 'number',
+    default: 'unlimited',
+    min: 0,
+    max: 100_000_000,
+    word: 'unlimited',
+    unit: 'lines/s',
+    doc: "Most error log lines written per second per process (token bucket, 1 s burst); 'unlimited' logs every error.",
+    source: `${PM}: every memcached error was logged`,
+  },
+  kernel: {
+    portRangeLow: {
+      kind: 'number',
+      default: 32_768,
+      min: 1,
+      max: 65_535,
+      integer: true,
+      unit: 'port',
+      doc: 'First port of net.ipv4.ip_local_port_range.',
+      source: 'Linux Documentation/networking/ip-sysctl.rst (default 32768 60999)',
+    },
+    portRangeHigh: {
+      kind: 'number',
+      default: 60_999,
+      min: 1,
+      max: 65_535,
+      integer: true,
+      unit: 'port',
+      doc: 'Last port of net.ipv4.ip_local_port_range (28,232 ports with the defaults).',
+      source: 'Linux Documentation/networking/ip-sysctl.rst',
+    },
+    timeWaitSec: {
+      kind: 'number',
+      default: 60,
+      min: 0,
+      max: 600,
+      unit: 's',
+      doc: 'How long the active closer holds a socket in TIME_WAIT.',
+      source: 'Linux include/net/tcp.h TCP_TIMEWAIT_LEN (60*HZ), a compile-time constant',
+    },
+    twReuse: {
+      kind: 'enum',
+      default: 2,
+      values: [0, 1, 2],
+      unit: '',
+      doc: 'net.ipv4.tcp_tw_reuse: 0 off, 1 all, 2 loopback only. Applies to connect() port choice only.',
+      source: 'Linux ip-sysctl.rst (default 2 since 4.19)',
+    },
+    twReuseMinAgeSec: {
+      kind: 'number',
+      default: 1,
+      min: 0,
+      max: 60,
+      unit: 's',
+      doc: 'Age after which connect() may recycle a TIME_WAIT 4-tuple under tcp_tw_reuse.',
+      source: 'Linux net/ipv4/tcp_ipv4.c tcp_twsk_unique (ts_recent_stamp older than 1 s)',
+    },
+    maxTwBuckets: {
+      kind: 'number',
+      default: 131_072,
+      min: 0,
+      max: 100_000_000,
+      integer: true,
+      unit: 'sockets',
+      doc: 'net.ipv4.tcp_max_tw_buckets: beyond it a closing socket skips TIME_WAIT (TCPTimeWaitOverflow).',
+      source: 'ip-sysctl.rst (ehash_entries/2); 131,072 measured on these machines',
+    },
+    dialMode: {
+      kind: 'enum',
+      default: 'bind',
+      values: ['bind', 'connect', 'bind-no-port'],
+      unit: '',
+      doc: "How a dial picks its source port: 'bind' = bind(localIP, 0) then connect (Go Dialer.LocalAddr), no TIME_WAIT reuse; 'connect' = autobind in connect(), tw_reuse applies; 'bind-no-port' = IP_BIND_ADDRESS_NO_PORT, port chosen at connect().",
+      source: `${PM}: the error "dial tcp 127.32.0.1:0->127.0.0.1:11211: bind: address already in use" shows bind mode`,
+    },
+    localIpMode: {
+      kind: 'enum',
+      default: 'fixed',
+      values: ['fixed', 'random'],
+      unit: '',
+      doc: "'fixed': every dial binds the same local IP; 'random': a random 127.x.y.z per dial (the band-aid).",
+      source: `${PM}: band-aid DialContext with 127.(1+rand 254).(rand 256).(1+rand 254)`,
+    },
+    randomLocalIpCount: {
+      kind: 'number',
+      default: 16_516_096,
+      min: 1,
+      max: 16_777_216,
+      integer: true,
+      unit: 'addresses',
+      doc: 'Distinct source addresses the random-local-IP dialer draws from.',
+      source: `${PM}: 254 x 256 x 254 = 16,516,096`,
+    },
+    soLingerZero: {
+      kind: 'boolean',
+      default: false,
+      unit: '',
+      doc: 'SO_LINGER {on, 0} on client connections: close sends RST and skips TIME_WAIT.',
+      source: 'socket(7) SO_LINGER; tcp(7)',
+    },
+    portProbeSec: {
+      kind: 'number',
+      default: 60e-9,
+      min: 0,
+      max: 1e-5,
+      unit: 's',
+      doc: 'Kernel time per port examined while searching for a free source port (hash lookup under a bucket lock).',
+      source: 'assumption (20-200 ns); a full 28,232-port scan then takes ~1.7 ms, a slow syscall',
+    },
+    dialSyscallSec: {
+      kind: 'number',
+      default: 8e-6,
+      min: 0,
+      max: 0.01,
+      unit: 's',
+      doc: 'Fixed kernel time of socket + bind + connect on loopback, besides the port search.',
+      source: 'assumption (2-20 us)',
+    },
+  },
+  memcached: {
+    maxConns: {
+      kind: 'number',
+      default: 65_536,
+      min: 1,
+      max: 10_000_000,
+      integer: true,
+      unit: 'connections',
+      doc: 'memcached -c: beyond it the server answers "ERROR Too many open connections" and closes (server-side close, no client TIME_WAIT).',
+      source: "memcached default 1,024; Bluesky's value unknown: assumption, raised well above 20,000",
+    },
+    threads: {
+      kind: 'number',
+      default: 4,
+      min: 1,
+      max: 256,
+      integer: true,
+      unit: 'threads',
+      doc: 'memcached -t worker threads: servers of the request queue.',
+      source: 'memcached default -t 4',
+    },
+    serviceSec: {
+      kind: 'number',
+      default: 6e-6,
+      min: 1e-7,
+      max: 0.01,
+      unit: 's',
+      doc: 'Server CPU time per get or set on one worker thread.',
+      source: 'assumption (4-10 us): ~1.8 M gets/s on 16 threads',
+    },
+    rttMedianSec: {
+      kind: 'number',
+      default: 100e-6,
+      min: 0,
+      max: 0.1,
+      unit: 's',
+      doc: 'Median client-observed loopback round trip of one op, excluding server queueing.',
+      source: 'assumption (50-200 us)',
+    },
+    rttP99OverMedian: {
+      kind: 'number',
+      default: 3,
+      min: 1,
+      max: 100,
+      unit: 'ratio',
+      doc: 'p99/median of the round trip (log-normal).',
+      source: 'assumption (2-10)',
+    },
+    hitRatio: {
+      kind: 'number',
+      default: 0.95,
+      min: 0,
+      max: 1,
+      unit: 'fraction',
+      doc: 'Fraction of gets that hit.',
+      source: 'assumption (0.8-0.99); the cache exists to keep load off Scylla',
+    },
+    timeoutSec: {
+      kind: 'number',
+      default: 0.5,
+      min: 0.001,
+      max: 60,
+      unit: 's',
+      doc: 'gomemcache Client.Timeout: dial timeout and per-op deadline; a timed-out connection is closed.',
+      source: 'gomemcache memcache.go DefaultTimeout',
+    },
+    connBufferBytes: {
+      kind: 'number',
+      default: 8192,
+      min: 0,
+      max: 10 * MIB,
+      integer: true,
+      unit: 'bytes',
+      doc: 'Client memory per open connection (bufio reader + writer).',
+      source: 'gomemcache: 4 KB bufio.Reader + 4 KB bufio.Writer per conn',
+    },
+    getMulti: {
+      kind: 'boolean',
+      default: false,
+      unit: '',
+      doc: 'GetPostRecord fetches its whole batch with one GetMulti per server (one connection) instead of one get per URI.',
+      source: 'gomemcache GetMulti: one connection per server per batch',
+    },
+    getMultiKeysPerSec: {
+      kind: 'number',
+      default: 2_000_000,
+      min: 1,
+      max: 1e9,
+      unit: 'keys/s',
+      doc: 'Server throughput for keys inside one multi-get, per thread.',
+      source: 'assumption (1-5 M keys/s per thread)',
+    },
+  },
+  scylla: {
+    latencyMedianSec: {
+      kind: 'number',
+      default: 1e-3,
+      min: 0,
+      max: 10,
+      unit: 's',
+      doc: 'Median Scylla read latency on a cache miss.',
+      source: 'assumption (0.5-5 ms)',
+    },
+    latencyP99OverMedian: {
+      kind: 'number',
+      default: 5,
+      min: 1,
+      max: 1000,
+      unit: 'ratio',
+      doc: 'p99/median of the Scylla latency (log-normal).',
+      source: 'assumption (2-20)',
+    },
+    maxInFlight: {
+      kind: 'number',
+      default: 2048,
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      unit: 'requests',
+      doc: 'Concurrent Scylla reads one host can have outstanding; more wait in a FIFO.',
+      source: 'assumption (driver pool x per-connection streams; 512-32,768)',
+    },
+  },
+  workload: {
+    postRatePerSec: {
+      kind: 'number',
+      default: 800,
+      min: 0,
+      max: 1e6,
+      unit: 'req/s',
+      doc: 'Normal GetPostRecord requests per second to this host (user-facing, via the AppView).',
+      source: 'assumption: with user and counts traffic, ~42k memcached ops/s per host, ~2 M/s over ~48 hosts',
+    },
+    normalBatchMin: {
+      kind: 'number',
+      default: 1,
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      unit: 'URIs',
+      doc: 'Smallest normal GetPostRecord batch (uniform between min and max).',
+      source: `${PM}: "between 1-50 post lookups per request"`,
+    },
+    normalBatchMax: {
+      kind: 'number',
+      default: 50,
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      unit: 'URIs',
+      doc: 'Largest normal GetPostRecord batch.',
+      source: `${PM}: "between 1-50 post lookups per request"`,
+    },
+    userRatePerSec: {
+      kind: 'number',
+      default: 10_000,
+      min: 0,
+      max: 1e7,
+      unit: 'req/s',
+      doc: 'Requests to endpoints that read the user cache (one memcached op each) per second.',
+      source: `assumption; ${PM} names a user cache sharing the memcached client`,
+    },
+    countsRatePerSec: {
+      kind: 'number',
+      default: 10_000,
+      min: 0,
+      max: 1e7,
+      unit: 'req/s',
+      doc: 'Requests to endpoints that read the interaction-counts cache (one op each) per second.',
+      source: `assumption; ${PM} names an interaction counts cache`,
+    },
+    newClientRatePerSec: {
+      kind: 'number',
+      default: 0.1,
+      min: 0,
+      max: 1e4,
+      unit: 'req/s',
+      doc: 'GetPostRecord requests per second from the new internal client to this host.',
+      source: `${PM}: "< 3 requests/s" to the affected DC; assumption ~25 hosts there -> ~0.1/s per host`,
+    },
+    bigBatchFraction: {
+      kind: 'number',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      unit: 'fraction',
+      doc: 'Fraction of the new client requests that are big batches of ~batchSize URIs (the rest are normal size).',
+      source: `${PM}: "sometimes" 15-20k URIs; assumption (0.1-1)`,
+    },
+    batchSizeJitter: {
+      kind: 'number',
+      default: 1 / 7,
+      min: 0,
+      max: 1,
+      unit: 'fraction',
+      doc: 'Big batch sizes are uniform in batchSize x [1 - jitter, 1 + jitter].',
+      source: `${PM}: 15,000-20,000 = 17,500 +- 1/7`,
+    },
+    triggerStartSec: {
+      kind: 'number',
+      default: 0,
+      min: 0,
+      max: 1e7,
+      unit: 's',
+      doc: 'When the new client starts sending (run clock).',
+      source: 'scenario choice',
+    },
+    triggerStopSec: {
+      kind: 'number',
+      default: 'never',
+      min: 0,
+      max: 1e7,
+      word: 'never',
+      unit: 's',
+      doc: "When the new client stops sending; 'never' keeps it on.",
+      source: 'scenario choice',
+    },
+    upstreamDeadlineSec: {
+      kind: 'number',
+      default: 1,
+      min: 0.001,
+      max: 600,
+      unit: 's',
+      doc: 'AppView deadline per data-plane call: a user request answered later counts as failed.',
+      source: 'assumption (0.5-5 s)',
+    },
+  },
+  logging: {
+    lineBytes: {
+      kind: 'number',
+      default: 400,
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      unit: 'bytes',
+      doc: 'Size of one error log line.',
+      source: `${PM}: the quoted JSON line is ~300 bytes; assumption 200-1,000`,
+    },
+    pipeBytesPerSec: {
+      kind: 'number',
+      default: 16 * MIB,
+      min: 1,
+      max: 100 * GIB,
+      unit: 'bytes/s',
+      doc: 'Rate at which the stderr pipe is drained (container log driver): one write(2) per line, one writer per fd at a time.',
+      source: 'assumption (5-100 MB/s)',
+    },
+    allocBytesPerLine: {
+      kind: 'number',
+      default: 1024,
+      min: 0,
+      max: 1_000_000,
+      integer: true,
+      unit: 'bytes',
+      doc: 'Heap allocated to format one line (garbage once written or dropped).',
+      source: 'assumption (0.5-4 KB for slog JSON with attributes)',
+    },
+    sampleFraction: {
+      kind: 'number',
+      default: 1,
+      min: 0,
+      max: 1,
+      unit: 'fraction',
+      doc: 'Fraction of error lines kept by a sampler before the rate limit (1 keeps all).',
+      source: 'fix option (log sampling)',
+    },
+  },
+  runtime: {
+    gomaxprocs: {
+      kind: 'number',
+      default: 16,
+      min: 1,
+      max: 1024,
+      integer: true,
+      unit: 'Ps',
+      doc: 'GOMAXPROCS: processors that run goroutines.',
+      source: 'assumption (8-64 cores per data-plane host)',
+    },
+    baseThreads: {
+      kind: 'number',
+      default: 150,
+      min: 1,
+      max: 10_000,
+      integer: true,
+      unit: 'Ms',
+      doc: 'OS threads of a healthy, warmed-up process.',
+      source: `${PM}: healthy baseline ~150 Ms`,
+    },
+    maxThreads: {
+      kind: 'number',
+      default: 10_000,
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      unit: 'Ms',
+      doc: 'debug.SetMaxThreads limit: creating more is fatal ("thread exhaustion").',
+      source: 'Go runtime/debug SetMaxThreads default 10,000',
+    },
+    sysmonTickSec: {
+      kind: 'number',
+      default: 20e-6,
+      min: 1e-6,
+      max: 0.01,
+      unit: 's',
+      doc: 'sysmon period while busy: a P blocked in a syscall longer than this is handed to another M.',
+      source: 'Go runtime/proc.go sysmon (20 us, backing off to 10 ms when idle)',
+    },
+    threadBytes: {
+      kind: 'number',
+      default: 64 * 1024,
+      min: 0,
+      max: 64 * MIB,
+      integer: true,
+      unit: 'bytes',
+      doc: 'Resident memory per OS thread: g0 stack 16 KB + signal stack 32 KB + kernel task and stack.',
+      source: 'Go runtime (g0 16 KB, gsignal 32 KB); kernel stack 16 KB; assumption 50-100 KB',
+    },
+    goroutineStackBytes: {
+      kind: 'number',
+      default: 8192,
+      min: 2048,
+      max: 1 * GIB,
+      integer: true,
+      unit: 'bytes',
+      doc: 'Average stack of a goroutine (minimum 2 KB; initial size from the historic average since Go 1.19).',
+      source: 'Go runtime; assumption 2-16 KB',
+    },
+    goroutineHeapBytes: {
+      kind: 'number',
+      default: 2048,
+      min: 0,
+      max: 1 * GIB,
+      integer: true,
+      unit: 'bytes',
+      doc: 'Live heap held by one URI task or request goroutine while it lives (key, result, closures).',
+      source: 'assumption (0.5-8 KB)',
+    },
+    allocBytesPerOp: {
+      kind: 'number',
+      default: 2048,
+      min: 0,
+      max: 1 * GIB,
+      integer: true,
+      unit: 'bytes',
+      doc: 'Heap allocated (garbage afterwards) per memcached or Scylla op.',
+      source: 'assumption (1-8 KB)',
+    },
+    baseLiveHeapBytes: {
+      kind: 'number',
+      default: 2.2 * GIB,
+      min: 0,
+      max: 1024 * GIB,
+      integer: false,
+      unit: 'bytes',
+      doc: 'Live heap of a healthy process (in-process caches, indexes).',
+      source: 'assumption (sized with memoryLimitBytes to leave the aggressive headroom described)',
+    },
+    nonHeapBytes: {
+      kind: 'number',
+      default: 200 * MIB,
+      min: 0,
+      max: 1024 * GIB,
+      unit: 'bytes',
+      doc: 'RSS outside the heap, stacks and thread memory (binary, runtime metadata, fragmentation).',
+      source: 'assumption (100-500 MB)',
+    },
+    gogcPercent: {
+      kind: 'number',
+      default: 50,
+      min: 1,
+      max: 10_000,
+      unit: '%',
+      doc: 'GOGC: heap goal = live + (live + stacks) x GOGC/100.',
+      source: `Go GC guide; ${PM}: "very aggressively tuned GOGC"; assumption 25-100`,
+    },
+    memLimitBytes: {
+      kind: 'number',
+      default: 3.7 * GIB,
+      min: 0,
+      max: 1024 * GIB,
+      unit: 'bytes',
+      doc: 'GOMEMLIMIT (soft): the heap goal is capped so total Go memory stays below it, while GC CPU allows.',
+      source: `Go GC guide; ${PM}: aggressive GOMEMLIMIT; assumption ~90% of the container limit`,
+    },
+    gcCpuLimitFraction: {
+      kind: 'number',
+      default: 0.5,
+      min: 0.01,
+      max: 1,
+      unit: 'fraction',
+      doc: 'GC CPU limiter: at most this share of CPU goes to GC; past it the heap outgrows GOMEMLIMIT.',
+      source: 'Go runtime mgclimit.go (50%)',
+    },
+    markBytesPerSecPerCore: {
+      kind: 'number',
+      default: 250 * MIB,
+      min: 1,
+      max: 100 * GIB,
+      unit: 'bytes/s',
+      doc: 'Mark throughput of one core (heap and stacks scanned per second).',
+      source: 'assumption (100 MB-1 GB per core-second)',
+    },
+    stwBaseSec: {
+      kind: 'number',
+      default: 100e-6,
+      min: 0,
+      max: 1,
+      unit: 's',
+      doc: 'Stop-the-world pause of one GC phase on a healthy process.',
+      source: 'Go GC guide: sub-millisecond pauses; assumption 50-500 us',
+    },
+    stwPerThreadSec: {
+      kind: 'number',
+      default: 4e-6,
+      min: 0,
+      max: 0.01,
+      unit: 's',
+      doc: 'Extra pause per OS thread (stopping the world touches every M; plausible but unverified link).',
+      source: `${PM} ties more Ms to longer pauses; assumption 0-10 us per M`,
+    },
+    tickSec: {
+      kind: 'number',
+      default: 0.01,
+      min: 0.0001,
+      max: 10,
+      unit: 's',
+      doc: 'Step of the GC and memory accounting (a modelling resolution, not a runtime constant).',
+      source: 'model choice: well below GC cycle times of ~1 s',
+    },
+  },
+  process: {
+    memoryLimitBytes: {
+      kind: 'number',
+      default: 4 * GIB,
+      min: 1,
+      max: 4096 * GIB,
+      unit: 'bytes',
+      doc: 'Container memory limit: RSS above it gets the process OOM-killed.',
+      source: `${PM}: tight memory limits; assumption`,
+    },
+    restartDelaySec: {
+      kind: 'number',
+      default: 10,
+      min: 0,
+      max: 3600,
+      unit: 's',
+      doc: 'First restart delay after a crash; doubles per consecutive crash (CrashLoopBackOff).',
+      source: 'Kubernetes pod lifecycle docs: 10 s, doubling, capped at 5 min',
+    },
+    restartDelayMaxSec: {
+      kind: 'number',
+      default: 300,
+      min: 0,
+      max: 86_400,
+      unit: 's',
+      doc: 'Cap of the restart back-off.',
+      source: 'Kubernetes: 5 min cap',
+    },
+    backoffResetSec: {
+      kind: 'number',
+      default: 600,
+      min: 0,
+      max: 86_400,
+      unit: 's',
+      doc: 'Running this long without a crash resets the back-off.',
+      source: 'Kubernetes: 10 min',
+    },
+    startupSec: {
+      kind: 'number',
+      default: 5,
+      min: 0,
+      max: 3600,
+      unit: 's',
+      doc: 'From process start to serving traffic.',
+      source: 'assumption (1-30 s)',
+    },
+  },
+  metrics: {
+    downtimeAvailability: {
+      kind: 'number',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      unit: 'fraction',
+      doc: 'A second counts as downtime when fewer than this share of user requests succeed in it.',
+      source: 'report convention',
+    },
+    recoveryWindowSec: {
+      kind: 'number',
+      default: 60,
+      min: 1,
+      max: 86_400,
+      integer: true,
+      unit: 's',
+      doc: 'Recovered = this many consecutive seconds without downtime or dial errors after the trigger stops.',
+      source: 'report convention',
+    },
+  },
+} as const satisfies SpecTree;
+
+/** A tree whose leaves are parameter specs. */
+export interface SpecTree {
+  readonly [key: string]: ParamSpec | SpecTree;
+}
+
+type ValueOf<S> = S extends NumberSpec & { readonly word: infer W }
+  ? number | W
+  : S extends NumberSpec
+    ? number
+    : S extends EnumSpec & { readonly values: readonly (infer V)[] }
+      ? V
+      : S extends BooleanSpec
+        ? boolean
+        : never;
+
+type ParamsOf<T> = {
+  readonly [K in keyof T]: T[K] extends { readonly kind: string } ? ValueOf<T[K]> : ParamsOf<T[K]>;
+};
+
+/** The resolved parameters of one run. */
+export type Params = ParamsOf<typeof PARAM_SPECS>;
+
+function isSpec(node: ParamSpec | SpecTree): node is ParamSpec {
+  return typeof (node as { kind?: unknown }).kind === 'string';
+}
+
+/** Every parameter as [dotted path, spec], in declaration order. */
+export function listParamSpecs(): Array<[path: string, spec: ParamSpec]> {
+  const out: Array<[string, ParamSpec]> = [];
+  const walk = (tree: SpecTree, prefix: string): void => {
+    for (const [key, node] of Object.entries(tree)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (isSpec(node)) out.push([path, node]);
+      else walk(node, path);
+    }
+  };
+  walk(PARAM_SPECS, '');
+  return out;
+}
+
+/** The spec at a dotted path, or undefined. */
+export function specAt(path: string): ParamSpec | undefined {
+  let node: ParamSpec | SpecTree | undefined = PARAM_SPECS;
+  for (const key of path.split('.')) {
+    if (node === undefined || isSpec(node) || !Object.hasOwn(node, key)) return undefined;
+    node = node[key];
+  }
+  return node !== undefined && isSpec(node) ? node : undefined;
+}
+
+/** Default value of the parameter at `path`. */
+export function defaultAt(path: string): unknown {
+  const spec = specAt(path);
+  if (!spec) throw new Error(`no parameter at '${path}'`);
+  return spec.default;
+}
+
+/** The default parameters (one host of the affected data center, outage settings). */
+export function defaultParams(): Params {
+  const out: Record<string, unknown> = {};
+  for (const [path] of listParamSpecs()) setPath(out, path, defaultAt(path));
+  return deepFreeze(out) as unknown as Params;
+}
+
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next === 'object' && next !== null) node = next as Record<string, unknown>;
+    else {
+      const created: Record<string, unknown> = {};
+      node[key] = created;
+      node = created;
+    }
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+export function getPath(source: unknown, path: string): unknown {
+  let node = source;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,226 @@
+/**
+ * The kernel's ephemeral port space of one network namespace: which source ports are held by established
+ * client sockets or by sockets in TIME_WAIT, per local IP. It belongs to the namespace, not to a process:
+ * it survives process restarts, which is what turned OOM kills into a death spiral.
+ *
+ * Facts (MODEL.md section 2, kernel):
+ * - Only the active closer enters TIME_WAIT, for TCP_TIMEWAIT_LEN = 60 s. Every entry lives exactly that
+ *   long, so entries expire in the order they were created: one FIFO holds them all.
+ * - bind(localIP, 0) ('bind' mode, Go `Dialer.LocalAddr`): a port is free only if no socket on that IP
+ *   holds it, TIME_WAIT included; no reuse. Failure: EADDRINUSE.
+ * - connect() autobind ('connect', and 'bind-no-port' = IP_BIND_ADDRESS_NO_PORT): the 4-tuple must be
+ *   unique; with tcp_tw_reuse (1, or 2 on loopback, and every address here is loopback) a TIME_WAIT tuple
+ *   older than ~1 s whose peer sent timestamps (i.e. data was exchanged) may be recycled. Failure:
+ *   EADDRNOTAVAIL. All dials go to one destination (127.0.0.1:11211), so a port is a 4-tuple.
+ * - Beyond tcp_max_tw_buckets a closing socket skips TIME_WAIT; SO_LINGER {on, 0} closes with RST.
+ * - The search starts at a random offset and probes ports until one is usable. With N ports of which K
+ *   are usable, in random order, the expected number probed is (N + 1) / (K + 1); with none, all N. Cost
+ *   grows with occupancy: near exhaustion a bind is a slow syscall.
+ */
+import type { Rng } from '../engine/rng.js';
+import { DIAL_ERROR, type DialError } from './errors.js';
+
+export const DIAL_MODE = { bind: 'bind', connect: 'connect', bindNoPort: 'bind-no-port' } as const;
+export type DialMode = (typeof DIAL_MODE)[keyof typeof DIAL_MODE];
+
+export interface PortTableConfig {
+  readonly portCount: number;
+  readonly timeWaitSec: number;
+  /** tcp_tw_reuse: 0 off, 1 on, 2 loopback only (on here: every address is loopback). */
+  readonly twReuse: 0 | 1 | 2;
+  readonly twReuseMinAgeSec: number;
+  readonly maxTwBuckets: number;
+  readonly portProbeSec: number;
+  readonly dialSyscallSec: number;
+}
+
+export type AllocateResult =
+  | { readonly ok: true; readonly syscallSec: number; readonly reusedTimeWait: boolean }
+  | { readonly ok: false; readonly syscallSec: number; readonly error: DialError };
+
+interface IpPorts {
+  established: number;
+  timeWait: number;
+  /** TIME_WAIT entries old enough, with data exchanged: recyclable by connect() under tcp_tw_reuse. */
+  reusable: number;
+  /** Sequence number from which to look for the oldest reusable entry of this IP. */
+  reuseCursor: number;
+}
+
+export interface CloseOptions {
+  /** This side closed first (it enters TIME_WAIT). */
+  readonly activeClose: boolean;
+  /** SO_LINGER {on, 0}: RST, no TIME_WAIT. */
+  readonly lingerZero: boolean;
+  /** Data flowed, so the peer's timestamp is recorded and tw_reuse may apply later. */
+  readonly dataExchanged: boolean;
+}
+
+const ALIVE = 1;
+const DATA = 2;
+const AGED = 4;
+
+export class PortTable {
+  private readonly ips = new Map<number, IpPorts>();
+  // FIFO of TIME_WAIT entries addressed by sequence number (slot = seq mod capacity; sequence numbers may pass 2^31, so `%`, not `&`): creation time, local IP,
+  // flags. Entries [head, aged) have been checked for tw_reuse age; [head, tail) are in the FIFO.
+  private twTime = new Float64Array(1024);
+  private twIp = new Float64Array(1024);
+  private twFlags = new Uint8Array(1024);
+  private head = 0;
+  private aged = 0;
+  private tail = 0;
+  /** Sockets in TIME_WAIT now (all IPs). */
+  timeWaitCount = 0;
+  /** Established client sockets now (all IPs). */
+  establishedCount = 0;
+  /** Closes that skipped TIME_WAIT because tcp_max_tw_buckets was reached (TCPTimeWaitOverflow). */
+  timeWaitOverflows = 0;
+
+  constructor(readonly config: PortTableConfig) {}
+
+  /** Advance the clock of the table: mark entries old enough for reuse, drop entries past TIME_WAIT. */
+  expire(nowSec: number): void {
+    const reuseCutoff = nowSec - this.config.twReuseMinAgeSec;
+    while (this.aged < this.tail && this.twTime[this.aged % this.twTime.length]! <= reuseCutoff) {
+      const at = this.aged % this.twTime.length;
+      if (this.twFlags[at] === (ALIVE | DATA)) {
+        this.twFlags[at] = ALIVE | DATA | AGED;
+        this.ips.get(this.twIp[at]!)!.reusable++;
+      }
+      this.aged++;
+    }
+    const cutoff = nowSec - this.config.timeWaitSec;
+    while (this.head < this.tail && this.twTime[this.head % this.twTime.length]! <= cutoff) {
+      const at = this.head % this.twTime.length;
+      const flags = this.twFlags[at]!;
+      if (flags & ALIVE) this.dropTimeWait(this.twIp[at]!, flags);
+      this.head++;
+    }
+    if (this.aged < this.head) this.aged = this.head;
+  }
+
+  /** Held ports (established + TIME_WAIT) on one local IP. */
+  heldOn(ip: number): number {
+    const s = this.ips.get(ip);
+    return s ? s.established + s.timeWait : 0;
+  }
+
+  /** TIME_WAIT sockets on one local IP. */
+  timeWaitOn(ip: number): number {
+    return this.ips.get(ip)?.timeWait ?? 0;
+  }
+
+  /** When the oldest TIME_WAIT entry expires, or +Infinity. */
+  nextExpirySec(): number {
+    return this.head < this.tail
+      ? this.twTime[this.head % this.twTime.length]! + this.config.timeWaitSec
+      : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Choose a source port on `ip` for a new connection to the memcached server. On success the socket is
+   * counted as established until `close`. `rng` decides, in connect modes, whether the scan meets a free
+   * port or a reusable TIME_WAIT one first.
+   */
+  allocate(nowSec: number, ip: number, mode: DialMode, rng: Rng): AllocateResult {
+    this.expire(nowSec);
+    const { portCount: n, portProbeSec, dialSyscallSec } = this.config;
+    const s = this.ips.get(ip);
+    const held = s ? s.established + s.timeWait : 0;
+    const free = n - held;
+    const reusable = mode === DIAL_MODE.bind || this.config.twReuse === 0 || s === undefined ? 0 : s.reusable;
+    const usable = free + reusable;
+    if (usable <= 0) {
+      const error = mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail;
+      return { ok: false, syscallSec: dialSyscallSec + n * portProbeSec, error };
+    }
+    const syscallSec = dialSyscallSec + ((n + 1) / (usable + 1)) * portProbeSec;
+    let reusedTimeWait = false;
+    if (reusable > 0 && rng.next() * usable >= free) {
+      this.recycleOldest(s!);
+      reusedTimeWait = true;
+    }
+    const state = this.ips.get(ip) ?? this.newIp(ip);
+    state.established++;
+    this.establishedCount++;
+    return { ok: true, syscallSec, reusedTimeWait };
+  }
+
+  /** Close an established socket on `ip`. Returns true if it entered TIME_WAIT. */
+  close(nowSec: number, ip: number, options: CloseOptions): boolean {
+    const s = this.ips.get(ip);
+    if (!s || s.established <= 0) throw new Error(`close on IP ${ip} without an established socket`);
+    this.expire(nowSec);
+    s.established--;
+    this.establishedCount--;
+    if (!options.activeClose || options.lingerZero) {
+      this.forgetIfEmpty(ip, s);
+      return false;
+    }
+    if (this.timeWaitCount >= this.config.maxTwBuckets) {
+      this.timeWaitOverflows++;
+      this.forgetIfEmpty(ip, s);
+      return false;
+    }
+    if (this.tail - this.head === this.twTime.length) this.growFifo();
+    const at = this.tail % this.twTime.length;
+    this.twTime[at] = nowSec;
+    this.twIp[at] = ip;
+    this.twFlags[at] = options.dataExchanged ? ALIVE | DATA : ALIVE;
+    this.tail++;
+    s.timeWait++;
+    this.timeWaitCount++;
+    return true;
+  }
+
+  /** Recycle the oldest reusable TIME_WAIT entry of one IP (the caller checked that one exists). */
+  private recycleOldest(s: IpPorts): void {
+    let seq = Math.max(s.reuseCursor, this.head);
+    for (; seq < this.aged; seq++) {
+      const at = seq % this.twTime.length;
+      if (this.twFlags[at] === (ALIVE | DATA | AGED) && this.ips.get(this.twIp[at]!) === s) {
+        this.twFlags[at] = 0;
+        s.reusable--;
+        s.timeWait--;
+        this.timeWaitCount--;
+        s.reuseCursor = seq + 1;
+        return;
+      }
+    }
+    throw new Error('no reusable TIME_WAIT entry to recycle');
+  }
+
+  private dropTimeWait(ip: number, flags: number): void {
+    const s = this.ips.get(ip)!;
+    s.timeWait--;
+    if (flags & AGED) s.reusable--;
+    this.timeWaitCount--;
+    this.forgetIfEmpty(ip, s);
+  }
+
+  private newIp(ip: number): IpPorts {
+    const s: IpPorts = { established: 0, timeWait: 0, reusable: 0, reuseCursor: this.head };
+    this.ips.set(ip, s);
+    return s;
+  }
+
+  private forgetIfEmpty(ip: number, s: IpPorts): void {
+    if (s.established === 0 && s.timeWait === 0) this.ips.delete(ip);
+  }
+
+  private growFifo(): void {
+    const size = this.twTime.length * 2;
+    const time = new Float64Array(size);
+    const ipArr = new Float64Array(size);
+    const flags = new Uint8Array(size);
+    for (let seq = this.head; seq < this.tail; seq++) {
+      time[seq % size] = this.twTime[seq % this.twTime.length]!;
+      ipArr[seq % size] = this.twIp[seq % this.twTime.length]!;
+      flags[seq % size] = this.twFlags[seq % this.twTime.length]!;
+    }
+    this.twTime = time;
+    this.twIp = ipArr;
+    this.twFlags = flags;
+  }
+}

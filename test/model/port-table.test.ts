@@ -1,0 +1,161 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../lib/engine/rng.js';
+import { DIAL_ERROR } from '../../lib/model/errors.js';
+import { DIAL_MODE, PortTable, type PortTableConfig } from '../../lib/model/port-table.js';
+
+const IP = 0;
+const CLOSE = { activeClose: true, lingerZero: false, dataExchanged: true } as const;
+
+function table(over: Partial<PortTableConfig> = {}): PortTable {
+  return new PortTable({
+    portCount: 28_232,
+    timeWaitSec: 60,
+    twReuse: 2,
+    twReuseMinAgeSec: 1,
+    maxTwBuckets: 1_000_000,
+    portProbeSec: 0,
+    dialSyscallSec: 0,
+    ...over,
+  });
+}
+
+describe('PortTable bind mode', () => {
+  it('allocate() admits exactly 28,232 binds per local IP per 60 s, then EADDRINUSE', () => {
+    const t = table();
+    const rng = createRng(1);
+    for (let i = 0; i < 28_232; i++) {
+      expect(t.allocate(0, IP, DIAL_MODE.bind, rng).ok).toBe(true);
+      t.close(0, IP, CLOSE);
+    }
+    expect(t.timeWaitCount).toBe(28_232);
+    const fail = t.allocate(59.999, IP, DIAL_MODE.bind, rng);
+    expect(fail).toMatchObject({ ok: false, error: DIAL_ERROR.addrInUse });
+    // Exactly 60 s after the closes, every port is free again.
+    expect(t.allocate(60, IP, DIAL_MODE.bind, rng).ok).toBe(true);
+    expect(t.timeWaitCount).toBe(0);
+  });
+
+  it('allocate() in bind mode never recycles TIME_WAIT, however old', () => {
+    const t = table({ portCount: 3 });
+    const rng = createRng(1);
+    for (let i = 0; i < 3; i++) t.allocate(0, IP, DIAL_MODE.bind, rng);
+    for (let i = 0; i < 3; i++) t.close(0, IP, CLOSE);
+    expect(t.allocate(30, IP, DIAL_MODE.bind, rng).ok).toBe(false);
+  });
+
+  it('ports held on one IP do not block another IP (the random-local-IP band-aid)', () => {
+    const t = table({ portCount: 2 });
+    const rng = createRng(1);
+    t.allocate(0, 1, DIAL_MODE.bind, rng);
+    t.allocate(0, 1, DIAL_MODE.bind, rng);
+    expect(t.allocate(0, 1, DIAL_MODE.bind, rng).ok).toBe(false);
+    expect(t.allocate(0, 2, DIAL_MODE.bind, rng).ok).toBe(true);
+  });
+
+  it('the port search costs (N+1)/(K+1) probes with K usable ports, N when none', () => {
+    const t = table({ portCount: 9, portProbeSec: 1e-6, dialSyscallSec: 5e-6 });
+    const rng = createRng(1);
+    // Empty: K = 9 -> 10/10 = 1 probe.
+    expect(t.allocate(0, IP, DIAL_MODE.bind, rng).syscallSec).toBeCloseTo(6e-6, 12);
+    for (let i = 0; i < 7; i++) t.allocate(0, IP, DIAL_MODE.bind, rng);
+    // 8 held, K = 1 -> 10/2 = 5 probes.
+    expect(t.allocate(0, IP, DIAL_MODE.bind, rng).syscallSec).toBeCloseTo(10e-6, 12);
+    // Full: all 9 probed, then failure.
+    expect(t.allocate(0, IP, DIAL_MODE.bind, rng).syscallSec).toBeCloseTo(14e-6, 12);
+  });
+});
+
+describe('PortTable connect mode', () => {
+  it('tcp_tw_reuse=2 recycles a TIME_WAIT tuple after 1 s, not before', () => {
+    const t = table({ portCount: 200 });
+    const rng = createRng(2);
+    for (let i = 0; i < 200; i++) t.allocate(0, IP, DIAL_MODE.connect, rng);
+    for (let i = 0; i < 200; i++) t.close(0, IP, CLOSE);
+    expect(t.allocate(0.5, IP, DIAL_MODE.connect, rng)).toMatchObject({ ok: false, error: DIAL_ERROR.addrNotAvail });
+    // The kernel-lab check: 2.5 s later all 200 succeed.
+    for (let i = 0; i < 200; i++) expect(t.allocate(2.5, IP, DIAL_MODE.connect, rng).ok).toBe(true);
+    expect(t.timeWaitCount).toBe(0);
+    expect(t.allocate(2.5, IP, DIAL_MODE.connect, rng).ok).toBe(false);
+  });
+
+  it('tcp_tw_reuse=0 waits the full 60 s', () => {
+    const t = table({ portCount: 10, twReuse: 0 });
+    const rng = createRng(2);
+    for (let i = 0; i < 10; i++) t.allocate(0, IP, DIAL_MODE.connect, rng);
+    for (let i = 0; i < 10; i++) t.close(0, IP, CLOSE);
+    expect(t.allocate(59, IP, DIAL_MODE.connect, rng).ok).toBe(false);
+    expect(t.allocate(60, IP, DIAL_MODE.connect, rng).ok).toBe(true);
+  });
+
+  it('a connection that exchanged no data is not recycled (no peer timestamp)', () => {
+    const t = table({ portCount: 1 });
+    const rng = createRng(2);
+    t.allocate(0, IP, DIAL_MODE.connect, rng);
+    t.close(0, IP, { ...CLOSE, dataExchanged: false });
+    expect(t.allocate(5, IP, DIAL_MODE.connect, rng).ok).toBe(false);
+  });
+});
+
+describe('PortTable close', () => {
+  it('close() by the passive side, or with SO_LINGER 0, frees the port at once', () => {
+    const t = table({ portCount: 1 });
+    const rng = createRng(3);
+    t.allocate(0, IP, DIAL_MODE.bind, rng);
+    expect(t.close(0, IP, { ...CLOSE, activeClose: false })).toBe(false);
+    t.allocate(0, IP, DIAL_MODE.bind, rng);
+    expect(t.close(0, IP, { ...CLOSE, lingerZero: true })).toBe(false);
+    expect(t.allocate(0, IP, DIAL_MODE.bind, rng).ok).toBe(true);
+  });
+
+  it('close() beyond tcp_max_tw_buckets skips TIME_WAIT and counts an overflow', () => {
+    const t = table({ maxTwBuckets: 2 });
+    const rng = createRng(3);
+    for (let i = 0; i < 3; i++) t.allocate(0, IP, DIAL_MODE.bind, rng);
+    expect([t.close(0, IP, CLOSE), t.close(0, IP, CLOSE), t.close(0, IP, CLOSE)]).toEqual([true, true, false]);
+    expect(t.timeWaitCount).toBe(2);
+    expect(t.timeWaitOverflows).toBe(1);
+  });
+});
+
+describe('PortTable conservation', () => {
+  it('held = established + TIME_WAIT never exceeds the range, and every socket is accounted for', () => {
+    const op = fc.record({
+      kind: fc.constantFrom('dial', 'close', 'wait'),
+      ip: fc.integer({ min: 0, max: 2 }),
+      dt: fc.double({ min: 0, max: 5, noNaN: true }),
+      active: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(DIAL_MODE.bind, DIAL_MODE.connect), fc.array(op, { maxLength: 300 }), (mode, ops) => {
+        const t = table({ portCount: 7, timeWaitSec: 4 });
+        const rng = createRng(9);
+        const open = [0, 0, 0];
+        let now = 0;
+        let timeWaitCreated = 0;
+        let timeWaitExpiredOrReused = 0;
+        for (const o of ops) {
+          if (o.kind === 'wait') now += o.dt;
+          else if (o.kind === 'dial') {
+            const before = t.timeWaitCount;
+            t.expire(now);
+            timeWaitExpiredOrReused += before - t.timeWaitCount;
+            const mid = t.timeWaitCount;
+            const r = t.allocate(now, o.ip, mode, rng);
+            timeWaitExpiredOrReused += mid - t.timeWaitCount;
+            if (r.ok) open[o.ip]!++;
+          } else if (open[o.ip]! > 0) {
+            const before = t.timeWaitCount;
+            t.expire(now);
+            timeWaitExpiredOrReused += before - t.timeWaitCount;
+            if (t.close(now, o.ip, { ...CLOSE, activeClose: o.active })) timeWaitCreated++;
+            open[o.ip]!--;
+          }
+          for (const ip of [0, 1, 2]) expect(t.heldOn(ip)).toBeLessThanOrEqual(7);
+          expect(t.establishedCount).toBe(open[0]! + open[1]! + open[2]!);
+          expect(t.timeWaitCount).toBe(timeWaitCreated - timeWaitExpiredOrReused);
+        }
+      }),
+    );
+  });
+});
