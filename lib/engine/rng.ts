@@ -72,7 +72,6 @@ class Xoshiro128 implements Rng {
   }
 }
 
-
 /**
  * Create a generator from a 32-bit seed (any integer; it is reduced modulo 2^32).
  *

@@ -295,7 +295,8 @@ export const PARAM_SPECS = {
       max: 1e6,
       unit: 'req/s',
       doc: 'Normal GetPostRecord requests per second to this host (user-facing, via the AppView).',
-      source: 'assumption: with user and counts traffic, ~42k memcached ops/s per host, ~2 M/s over ~48 hosts',
+      source:
+        'assumption: with user and counts traffic, ~42k memcached ops/s per host, ~2 M/s over ~48 hosts',
     },
     normalBatchMin: {
       kind: 'number',

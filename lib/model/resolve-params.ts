@@ -17,7 +17,9 @@ export type Overrides = Readonly<Record<string, unknown>>;
 export function flattenOverrides(nested: unknown, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) {
-    throw new InputError(`${prefix || 'params'}: expected an object of parameters, got ${JSON.stringify(nested)}`);
+    throw new InputError(
+      `${prefix || 'params'}: expected an object of parameters, got ${JSON.stringify(nested)}`,
+    );
   }
   for (const [key, value] of Object.entries(nested)) {
     const path = prefix ? `${prefix}.${key}` : key;

@@ -72,7 +72,10 @@ describe('PortTable connect mode', () => {
     const rng = createRng(2);
     for (let i = 0; i < 200; i++) t.allocate(0, IP, DIAL_MODE.connect, rng);
     for (let i = 0; i < 200; i++) t.close(0, IP, CLOSE);
-    expect(t.allocate(0.5, IP, DIAL_MODE.connect, rng)).toMatchObject({ ok: false, error: DIAL_ERROR.addrNotAvail });
+    expect(t.allocate(0.5, IP, DIAL_MODE.connect, rng)).toMatchObject({
+      ok: false,
+      error: DIAL_ERROR.addrNotAvail,
+    });
     // The kernel-lab check: 2.5 s later all 200 succeed.
     for (let i = 0; i < 200; i++) expect(t.allocate(2.5, IP, DIAL_MODE.connect, rng).ok).toBe(true);
     expect(t.timeWaitCount).toBe(0);
@@ -112,7 +115,11 @@ describe('PortTable close', () => {
     const t = table({ maxTwBuckets: 2 });
     const rng = createRng(3);
     for (let i = 0; i < 3; i++) t.allocate(0, IP, DIAL_MODE.bind, rng);
-    expect([t.close(0, IP, CLOSE), t.close(0, IP, CLOSE), t.close(0, IP, CLOSE)]).toEqual([true, true, false]);
+    expect([t.close(0, IP, CLOSE), t.close(0, IP, CLOSE), t.close(0, IP, CLOSE)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(t.timeWaitCount).toBe(2);
     expect(t.timeWaitOverflows).toBe(1);
   });
@@ -127,35 +134,39 @@ describe('PortTable conservation', () => {
       active: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.constantFrom(DIAL_MODE.bind, DIAL_MODE.connect), fc.array(op, { maxLength: 300 }), (mode, ops) => {
-        const t = table({ portCount: 7, timeWaitSec: 4 });
-        const rng = createRng(9);
-        const open = [0, 0, 0];
-        let now = 0;
-        let timeWaitCreated = 0;
-        let timeWaitExpiredOrReused = 0;
-        for (const o of ops) {
-          if (o.kind === 'wait') now += o.dt;
-          else if (o.kind === 'dial') {
-            const before = t.timeWaitCount;
-            t.expire(now);
-            timeWaitExpiredOrReused += before - t.timeWaitCount;
-            const mid = t.timeWaitCount;
-            const r = t.allocate(now, o.ip, mode, rng);
-            timeWaitExpiredOrReused += mid - t.timeWaitCount;
-            if (r.ok) open[o.ip]!++;
-          } else if (open[o.ip]! > 0) {
-            const before = t.timeWaitCount;
-            t.expire(now);
-            timeWaitExpiredOrReused += before - t.timeWaitCount;
-            if (t.close(now, o.ip, { ...CLOSE, activeClose: o.active })) timeWaitCreated++;
-            open[o.ip]!--;
+      fc.property(
+        fc.constantFrom(DIAL_MODE.bind, DIAL_MODE.connect),
+        fc.array(op, { maxLength: 300 }),
+        (mode, ops) => {
+          const t = table({ portCount: 7, timeWaitSec: 4 });
+          const rng = createRng(9);
+          const open = [0, 0, 0];
+          let now = 0;
+          let timeWaitCreated = 0;
+          let timeWaitExpiredOrReused = 0;
+          for (const o of ops) {
+            if (o.kind === 'wait') now += o.dt;
+            else if (o.kind === 'dial') {
+              const before = t.timeWaitCount;
+              t.expire(now);
+              timeWaitExpiredOrReused += before - t.timeWaitCount;
+              const mid = t.timeWaitCount;
+              const r = t.allocate(now, o.ip, mode, rng);
+              timeWaitExpiredOrReused += mid - t.timeWaitCount;
+              if (r.ok) open[o.ip]!++;
+            } else if (open[o.ip]! > 0) {
+              const before = t.timeWaitCount;
+              t.expire(now);
+              timeWaitExpiredOrReused += before - t.timeWaitCount;
+              if (t.close(now, o.ip, { ...CLOSE, activeClose: o.active })) timeWaitCreated++;
+              open[o.ip]!--;
+            }
+            for (const ip of [0, 1, 2]) expect(t.heldOn(ip)).toBeLessThanOrEqual(7);
+            expect(t.establishedCount).toBe(open[0]! + open[1]! + open[2]!);
+            expect(t.timeWaitCount).toBe(timeWaitCreated - timeWaitExpiredOrReused);
           }
-          for (const ip of [0, 1, 2]) expect(t.heldOn(ip)).toBeLessThanOrEqual(7);
-          expect(t.establishedCount).toBe(open[0]! + open[1]! + open[2]!);
-          expect(t.timeWaitCount).toBe(timeWaitCreated - timeWaitExpiredOrReused);
-        }
-      }),
+        },
+      ),
     );
   });
 });

@@ -1,0 +1,301 @@
+/**
+ * What the reference engine measures: timeline rows at a fixed interval, per-second user availability
+ * (for downtime and recovery), and the run's summary figures. Fixed memory whatever the duration.
+ */
+import type { LatencyHistogram } from '../../metrics/latency-histogram.js';
+import type { TimelineRow } from '../../metrics/timeline.js';
+import type { ConnPool } from '../../model/conn-pool.js';
+import { DIAL_ERRORS } from '../../model/errors.js';
+import type { GcState } from '../../model/gc.js';
+import type { GoRuntime } from '../../model/go-runtime.js';
+import type { ErrorLog } from '../../model/logging.js';
+import type { Params } from '../../model/params.js';
+import type { PortTable } from '../../model/port-table.js';
+import type { Lifecycle } from '../../model/process-lifecycle.js';
+import { CACHE_TYPES, CLIENT_IDS } from '../../model/workload.js';
+
+export interface HostFigures {
+  readonly availability: number;
+  readonly downtimeSec: number;
+  readonly dialErrors: number;
+  readonly peakTimeWait: number;
+  readonly firstPortExhaustionSec: number | null;
+  readonly peakThreads: number;
+  readonly oomKills: number;
+  readonly restarts: number;
+  readonly peakRssBytes: number;
+  readonly maxGcPauseMs: number;
+  readonly logLinesAttempted: number;
+  readonly logLinesWritten: number;
+  readonly p99LatencyMs: number | null;
+  readonly recoverySec: number | null;
+}
+
+export class HostMetrics {
+  // Counters of the current timeline interval.
+  readonly ops = new Float64Array(CACHE_TYPES.length);
+  readonly opErrors = new Float64Array(CACHE_TYPES.length);
+  readonly dialErrors = new Float64Array(DIAL_ERRORS.length);
+  private readonly reqOk = new Float64Array(CLIENT_IDS.length);
+  private readonly reqErr = new Float64Array(CLIENT_IDS.length);
+  dials = 0;
+  opTimeouts = 0;
+  logWritten = 0;
+  private binEvents: string[] = [];
+  private binTimeWaitMax = 0;
+  private binLogQueueMax = 0;
+  private binBlockedMax = 0;
+  private binGoroutinesMax = 0;
+  private binHeapMax = 0;
+  private binRssMax = 0;
+  private binPauseMaxSec = 0;
+  private gcCpuShare = 0;
+  private lastLogAttempted = 0;
+  private lastLogAccepted = 0;
+  private lastLogWritten = 0;
+  private lastGcCycles = 0;
+  private lastOom = 0;
+  private lastRestarts = 0;
+  private lastHeap = 0;
+  private lastRss = 0;
+  private lastGoroutines = 0;
+  private binUserOk = 0;
+  private binUserTotal = 0;
+  // Run totals.
+  private userOk = 0;
+  private userTotal = 0;
+  private totalDialErrors = 0;
+  private peakTimeWait = 0;
+  private firstPortExhaustionSec: number | null = null;
+  private peakThreads = 0;
+  private peakRss = 0;
+  private maxPauseSec = 0;
+  // Per-second accounting.
+  private secondOk = 0;
+  private secondTotal = 0;
+  private secondDialErrors = 0;
+  private downtimeSec = 0;
+  private goodStreak = 0;
+  private recoverySec: number | null = null;
+  private readonly triggerStopSec: number | null;
+
+  constructor(
+    private readonly p: Params,
+    readonly resolutionSec: number,
+    private readonly onRow: ((row: TimelineRow) => void) | undefined,
+  ) {
+    if (!(resolutionSec > 0)) throw new RangeError(`timeline resolution must be > 0 s, got ${resolutionSec}`);
+    const stop = p.workload.triggerStopSec;
+    this.triggerStopSec = stop === 'never' || p.workload.newClientRatePerSec <= 0 ? null : stop;
+    this.peakThreads = p.runtime.baseThreads;
+  }
+
+  requestDone(
+    client: number,
+    ok: boolean,
+    userFacing: boolean,
+    latencySec: number | null,
+    latencies: LatencyHistogram,
+  ): void {
+    if (ok) this.reqOk[client]!++;
+    else this.reqErr[client]!++;
+    if (!userFacing) return;
+    this.userTotal++;
+    this.secondTotal++;
+    this.binUserTotal++;
+    if (ok) {
+      this.userOk++;
+      this.secondOk++;
+      this.binUserOk++;
+    }
+    if (latencySec !== null) latencies.record(latencySec);
+  }
+
+  notePorts(ports: PortTable): void {
+    const tw = ports.timeWaitCount;
+    if (tw > this.peakTimeWait) this.peakTimeWait = tw;
+    if (tw > this.binTimeWaitMax) this.binTimeWaitMax = tw;
+  }
+
+  noteDialError(kind: number): void {
+    this.dialErrors[kind]!++;
+    this.secondDialErrors++;
+  }
+
+  notePortExhaustion(nowSec: number): void {
+    if (this.firstPortExhaustionSec === null) this.firstPortExhaustionSec = nowSec;
+  }
+
+  noteThreads(runtime: GoRuntime): void {
+    if (runtime.threads > this.peakThreads) this.peakThreads = runtime.threads;
+    if (runtime.blockedInSyscall > this.binBlockedMax) this.binBlockedMax = runtime.blockedInSyscall;
+  }
+
+  event(name: string): void {
+    this.binEvents.push(name);
+  }
+
+  /** Gauges at a runtime tick. */
+  sample(
+    ports: PortTable,
+    pool: ConnPool,
+    runtime: GoRuntime,
+    log: ErrorLog,
+    gc: GcState,
+    heapBytes: number,
+    rssBytes: number,
+    pauseSec: number,
+  ): void {
+    void pool;
+    this.notePorts(ports);
+    this.noteThreads(runtime);
+    this.binLogQueueMax = Math.max(this.binLogQueueMax, log.queued);
+    this.binGoroutinesMax = Math.max(this.binGoroutinesMax, runtime.goroutines);
+    this.binHeapMax = Math.max(this.binHeapMax, heapBytes);
+    this.binRssMax = Math.max(this.binRssMax, rssBytes);
+    this.binPauseMaxSec = Math.max(this.binPauseMaxSec, pauseSec);
+    this.peakRss = Math.max(this.peakRss, rssBytes);
+    this.maxPauseSec = Math.max(this.maxPauseSec, pauseSec);
+    this.gcCpuShare = gc.cpuShare;
+    this.lastHeap = heapBytes;
+    this.lastRss = rssBytes;
+    this.lastGoroutines = runtime.goroutines;
+    this.gcCyclesNow = gc.cycles;
+    this.logNow = log;
+  }
+
+  /** While the process is down only the kernel's state moves. */
+  sampleDown(ports: PortTable): void {
+    this.notePorts(ports);
+    this.lastHeap = 0;
+    this.lastRss = 0;
+    this.lastGoroutines = 0;
+    this.gcCpuShare = 0;
+  }
+
+  private gcCyclesNow = 0;
+  private gcCyclesBase = 0;
+  private logNow: ErrorLog | null = null;
+
+  closeSecond(nowSec: number, lifecycle: Lifecycle): void {
+    const down =
+      !lifecycle.serving ||
+      (this.secondTotal > 0 && this.secondOk / this.secondTotal < this.p.metrics.downtimeAvailability);
+    if (down) this.downtimeSec++;
+    const stop = this.triggerStopSec;
+    if (stop !== null && nowSec - 1 >= stop - 1e-9 && this.recoverySec === null) {
+      const good = !down && this.secondDialErrors === 0;
+      this.goodStreak = good ? this.goodStreak + 1 : 0;
+      if (this.goodStreak >= this.p.metrics.recoveryWindowSec) {
+        this.recoverySec = Math.max(0, nowSec - this.goodStreak - stop);
+      }
+    }
+    this.secondOk = 0;
+    this.secondTotal = 0;
+    this.secondDialErrors = 0;
+  }
+
+  closeBin(nowSec: number, lifecycle: Lifecycle, pool: ConnPool, ports: PortTable, runtime: GoRuntime): void {
+    let dialErrorsInBin = 0;
+    for (const v of this.dialErrors) dialErrorsInBin += v;
+    this.totalDialErrors += dialErrorsInBin;
+    const log = this.logNow;
+    const attempted = log ? log.attempted : this.lastLogAttempted;
+    const accepted = log ? log.accepted : this.lastLogAccepted;
+    const written = log ? log.written : this.lastLogWritten;
+    if (this.onRow) {
+      const row: Record<string, number | string> = {
+        tSec: round(nowSec, 6),
+        processState: lifecycle.state,
+      };
+      CLIENT_IDS.forEach((c, i) => {
+        row[`reqOk:${c}`] = this.reqOk[i]!;
+        row[`reqErr:${c}`] = this.reqErr[i]!;
+      });
+      row['userAvailability'] = this.binUserTotal > 0 ? round(this.binUserOk / this.binUserTotal, 6) : '';
+      CACHE_TYPES.forEach((c, i) => {
+        row[`ops:${c}`] = this.ops[i]!;
+        row[`opErrors:${c}`] = this.opErrors[i]!;
+      });
+      row['dials'] = this.dials;
+      DIAL_ERRORS.forEach((e, i) => {
+        row[`dialErr:${e}`] = this.dialErrors[i]!;
+      });
+      Object.assign(row, {
+        opTimeouts: this.opTimeouts,
+        openConns: lifecycle.serving || lifecycle.state === 'starting' ? pool.openCount : 0,
+        idleConns: pool.idleConns,
+        portsInUse: ports.establishedCount + ports.timeWaitCount,
+        timeWait: ports.timeWaitCount,
+        timeWaitMax: Math.max(this.binTimeWaitMax, ports.timeWaitCount),
+        logAttempted: attempted - this.lastLogAttempted,
+        logWritten: written - this.lastLogWritten,
+        logDropped: attempted - this.lastLogAttempted - (accepted - this.lastLogAccepted),
+        logQueueMax: this.binLogQueueMax,
+        threads: lifecycle.state === 'down' ? 0 : runtime.threads,
+        blockedSyscallsMax: this.binBlockedMax,
+        goroutinesMax: this.binGoroutinesMax || this.lastGoroutines,
+        heapBytesMax: Math.round(this.binHeapMax || this.lastHeap),
+        rssBytesMax: Math.round(this.binRssMax || this.lastRss),
+        gcCycles: this.gcCyclesNow - this.gcCyclesBase,
+        gcPauseMaxMs: round(this.binPauseMaxSec * 1000, 4),
+        gcCpuShare: this.gcCpuShare,
+        oomKills: lifecycle.oomKills - this.lastOom,
+        restarts: lifecycle.restarts - this.lastRestarts,
+        events: this.binEvents.join(';'),
+      });
+      this.onRow(row as TimelineRow);
+    }
+    this.lastLogAttempted = attempted;
+    this.lastLogAccepted = accepted;
+    this.lastLogWritten = written;
+    this.gcCyclesBase = this.gcCyclesNow;
+    this.lastOom = lifecycle.oomKills;
+    this.lastRestarts = lifecycle.restarts;
+    this.ops.fill(0);
+    this.opErrors.fill(0);
+    this.dialErrors.fill(0);
+    this.reqOk.fill(0);
+    this.reqErr.fill(0);
+    this.dials = 0;
+    this.opTimeouts = 0;
+    this.logWritten = 0;
+    this.binEvents = [];
+    this.binTimeWaitMax = 0;
+    this.binLogQueueMax = 0;
+    this.binBlockedMax = 0;
+    this.binGoroutinesMax = 0;
+    this.binHeapMax = 0;
+    this.binRssMax = 0;
+    this.binPauseMaxSec = 0;
+    this.binUserOk = 0;
+    this.binUserTotal = 0;
+  }
+
+  finish(lifecycle: Lifecycle, log: ErrorLog, latencies: LatencyHistogram): HostFigures {
+    let pendingDialErrors = 0;
+    for (const v of this.dialErrors) pendingDialErrors += v;
+    const p99 = latencies.quantileSec(0.99);
+    return {
+      availability: this.userTotal > 0 ? this.userOk / this.userTotal : 1,
+      downtimeSec: this.downtimeSec,
+      dialErrors: this.totalDialErrors + pendingDialErrors,
+      peakTimeWait: this.peakTimeWait,
+      firstPortExhaustionSec: this.firstPortExhaustionSec,
+      peakThreads: this.peakThreads,
+      oomKills: lifecycle.oomKills,
+      restarts: lifecycle.restarts,
+      peakRssBytes: Math.round(this.peakRss),
+      maxGcPauseMs: round(this.maxPauseSec * 1000, 4),
+      logLinesAttempted: log.attempted,
+      logLinesWritten: log.written,
+      p99LatencyMs: p99 === null ? null : round(p99 * 1000, 4),
+      recoverySec: this.recoverySec,
+    };
+  }
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,638 @@
+/**
+ * The reference engine: a request-level discrete-event simulation of one data-plane host. Every request,
+ * every per-URI goroutine, every connection, dial, port, log line and GC cycle is simulated; the
+ * mechanisms live in lib/model and know nothing of this file, which only wires them to the scheduler.
+ *
+ * One URI task (a goroutine of GetPostRecord, or the body of a single-key endpoint):
+ *   get: idle connection (LIFO) or dial -> memcached -> hit: done
+ *                                                     -> miss: Scylla -> set (idle conn or dial) -> done
+ *   an error on the get: log one line (blocking on the fd), the URI fails, so its request fails;
+ *   an error on the set: log one line, the URI still succeeds (it came from Scylla).
+ * A dial waits for a P, then runs bind/connect for as long as the port search takes; past a sysmon tick its
+ * P is handed off (one more blocked M). Every task has exactly one pending event, or waits for a P.
+ */
+import { exponential, logNormalByMedian } from '../../engine/distributions.js';
+import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
+import { type EventHandler, Scheduler } from '../../engine/scheduler.js';
+import { LatencyHistogram } from '../../metrics/latency-histogram.js';
+import type { TimelineRow } from '../../metrics/timeline.js';
+import { ConnPool, RELEASE } from '../../model/conn-pool.js';
+import { startable } from '../../model/errgroup.js';
+import { DIAL_ERROR, DIAL_ERRORS, type DialError, OP_ERROR } from '../../model/errors.js';
+import { FifoServers } from '../../model/fifo-servers.js';
+import { GcState, type MemoryView } from '../../model/gc.js';
+import { GoRuntime } from '../../model/go-runtime.js';
+import { ErrorLog } from '../../model/logging.js';
+import type { Params } from '../../model/params.js';
+import { DIAL_MODE, PortTable } from '../../model/port-table.js';
+import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
+import { CACHE_TYPES, type ClientSpec, clientsFrom, drawBatchSize, ENDPOINT } from '../../model/workload.js';
+import { HostMetrics } from './host-metrics.js';
+import { RequestStore, TaskStore } from './stores.js';
+
+const EV = {
+  arrival: 0,
+  task: 1,
+  handoff: 2,
+  tick: 3,
+  second: 4,
+  bin: 5,
+  restart: 6,
+  ready: 7,
+} as const;
+
+/** What a task is waiting for. */
+const PH = {
+  waitP: 0,
+  dial: 1,
+  op: 2,
+  opTimeout: 3,
+  scylla: 4,
+  log: 5,
+} as const;
+
+const OP_GET = 0;
+const OP_SET = 1;
+const OP_MULTI = 2;
+
+/** Events at the same instant: model events first, then accounting (tick, second, bin) last. */
+const PRIO_ACCOUNTING = 200;
+
+export interface HostRunOptions {
+  readonly params: Params;
+  readonly seed: number;
+  readonly durationSec: number;
+  /** Timeline interval; rows go to `onRow`. */
+  readonly resolutionSec?: number;
+  readonly onRow?: (row: TimelineRow) => void;
+}
+
+export interface HostRunStats {
+  readonly durationSec: number;
+  readonly availability: number;
+  readonly downtimeSec: number;
+  readonly dialErrors: number;
+  readonly peakTimeWait: number;
+  readonly firstPortExhaustionSec: number | null;
+  readonly peakThreads: number;
+  readonly oomKills: number;
+  readonly restarts: number;
+  readonly peakRssBytes: number;
+  readonly maxGcPauseMs: number;
+  readonly logLinesAttempted: number;
+  readonly logLinesWritten: number;
+  readonly p99LatencyMs: number | null;
+  readonly recoverySec: number | null;
+  /** Engine figures: events dispatched. */
+  readonly events: number;
+}
+
+export function runHostDes(options: HostRunOptions): HostRunStats {
+  const sim = new HostSim(options);
+  return sim.run();
+}
+
+class HostSim implements EventHandler {
+  private readonly p: Params;
+  private readonly sim = new Scheduler();
+  private readonly clients: readonly ClientSpec[];
+  private readonly rngArrivals: Rng[];
+  private readonly rngBatch: Rng;
+  private readonly rngNet: Rng;
+  private readonly rngCache: Rng;
+  private readonly rngPorts: Rng;
+  private readonly rngLog: Rng;
+  private readonly ports: PortTable;
+  private pool: ConnPool;
+  private runtime: GoRuntime;
+  private readonly gc: GcState;
+  private readonly log: ErrorLog;
+  private readonly memcachedThreads: FifoServers;
+  private readonly scylla: FifoServers;
+  private readonly lifecycle: Lifecycle;
+  private readonly tasks = new TaskStoreRef();
+  private readonly metrics: HostMetrics;
+  private readonly latencies = new LatencyHistogram();
+  private memcachedOpen = 0;
+  private allocatedBytes = 0;
+  private stwUntilSec = 0;
+  private readonly fixedIp = 0;
+  private readonly timeoutSec: number;
+
+  constructor(private readonly options: HostRunOptions) {
+    const p = options.params;
+    this.p = p;
+    const seed = options.seed;
+    this.clients = clientsFrom(p);
+    this.rngArrivals = this.clients.map((c) => createRng(hashSeed(seed, 'arrivals', c.id)));
+    this.rngBatch = createRng(hashSeed(seed, 'batch'));
+    this.rngNet = createRng(hashSeed(seed, 'network'));
+    this.rngCache = createRng(hashSeed(seed, 'cache'));
+    this.rngPorts = createRng(hashSeed(seed, 'ports'));
+    this.rngLog = createRng(hashSeed(seed, 'log'));
+    const k = p.kernel;
+    this.ports = new PortTable({
+      portCount: k.portRangeHigh - k.portRangeLow + 1,
+      timeWaitSec: k.timeWaitSec,
+      twReuse: k.twReuse,
+      twReuseMinAgeSec: k.twReuseMinAgeSec,
+      maxTwBuckets: k.maxTwBuckets,
+      portProbeSec: k.portProbeSec,
+      dialSyscallSec: k.dialSyscallSec,
+    });
+    this.pool = new ConnPool(p.poolSize);
+    this.runtime = this.newRuntime();
+    this.gc = new GcState({
+      gogcPercent: p.runtime.gogcPercent,
+      memLimitBytes: p.runtime.memLimitBytes,
+      gcCpuLimitFraction: p.runtime.gcCpuLimitFraction,
+      markBytesPerSecPerCore: p.runtime.markBytesPerSecPerCore,
+      gomaxprocs: p.runtime.gomaxprocs,
+      stwBaseSec: p.runtime.stwBaseSec,
+      stwPerThreadSec: p.runtime.stwPerThreadSec,
+    });
+    this.log = new ErrorLog({
+      logRate: p.logRate,
+      sampleFraction: p.logging.sampleFraction,
+      lineBytes: p.logging.lineBytes,
+      pipeBytesPerSec: p.logging.pipeBytesPerSec,
+    });
+    this.memcachedThreads = new FifoServers(p.memcached.threads);
+    this.scylla = new FifoServers(p.scylla.maxInFlight);
+    this.lifecycle = new Lifecycle(p.process);
+    this.timeoutSec = p.memcached.timeoutSec;
+    this.metrics = new HostMetrics(p, options.resolutionSec ?? 1, options.onRow);
+  }
+
+  run(): HostRunStats {
+    const { durationSec } = this.options;
+    this.clients.forEach((c, i) => {
+      this.scheduleArrival(i, c.activeFromSec);
+    });
+    this.sim.at(this.p.runtime.tickSec, EV.tick, 0, PRIO_ACCOUNTING);
+    this.sim.at(Math.min(1, durationSec), EV.second, 0, PRIO_ACCOUNTING + 1);
+    this.sim.at(Math.min(this.metrics.resolutionSec, durationSec), EV.bin, 0, PRIO_ACCOUNTING + 2);
+    this.sim.run(durationSec, this);
+    return {
+      durationSec,
+      ...this.metrics.finish(this.lifecycle, this.log, this.latencies),
+      events: this.sim.dispatched,
+    };
+  }
+
+  handle(kind: number, arg: number): void {
+    switch (kind) {
+      case EV.arrival:
+        return this.onArrival(arg);
+      case EV.task:
+        return this.onTaskEvent(arg);
+      case EV.handoff:
+        return this.onHandoff(arg);
+      case EV.tick:
+        return this.onTick();
+      case EV.second:
+        return this.onSecond();
+      case EV.bin:
+        return this.onBin();
+      case EV.restart:
+        return this.onRestart(arg);
+      case EV.ready:
+        return this.onReady(arg);
+    }
+  }
+
+  // ---- workload -------------------------------------------------------------------------------------
+
+  private scheduleArrival(client: number, fromSec: number): void {
+    const c = this.clients[client]!;
+    if (c.ratePerSec <= 0) return;
+    const t = Math.max(fromSec, this.sim.now) + exponential(this.rngArrivals[client]!, c.ratePerSec);
+    if (t < c.activeUntilSec && t <= this.options.durationSec) this.sim.at(t, EV.arrival, client);
+  }
+
+  private onArrival(client: number): void {
+    this.scheduleArrival(client, this.sim.now);
+    const c = this.clients[client]!;
+    const uris = drawBatchSize(this.rngBatch, this.p, c);
+    if (!this.lifecycle.serving) {
+      // Connection refused: nobody is listening.
+      this.metrics.requestDone(client, false, c.userFacing, null, this.latencies);
+      return;
+    }
+    const r = this.tasks.requests.alloc();
+    const req = this.tasks.requests;
+    req.client[r] = client;
+    req.arrivalSec[r] = this.sim.now;
+    req.running[r] = 0;
+    req.failed[r] = 0;
+    this.runtime.goroutines++; // the handler goroutine
+    if (c.endpoint === ENDPOINT.getPostRecord && this.p.memcached.getMulti) {
+      req.unstarted[r] = 0;
+      this.startTask(r, OP_MULTI, uris);
+      return;
+    }
+    req.unstarted[r] = uris;
+    this.startMore(r);
+  }
+
+  /** errgroup.Go for as many URIs as the limit allows. */
+  private startMore(r: number): void {
+    const req = this.tasks.requests;
+    const c = this.clients[req.client[r]!]!;
+    const limit = c.endpoint === ENDPOINT.getPostRecord ? this.p.concurrencyLimit : 'unbounded';
+    let n = startable(limit, req.running[r]!, req.unstarted[r]!);
+    while (n-- > 0) {
+      req.unstarted[r]!--;
+      this.startTask(r, OP_GET, 1);
+    }
+  }
+
+  // ---- tasks ----------------------------------------------------------------------------------------
+
+  private startTask(r: number, op: number, keys: number): void {
+    const t = this.tasks.t;
+    const id = t.alloc();
+    t.request[id] = r;
+    t.epoch[id] = this.lifecycle.epoch;
+    t.pending[id] = 0;
+    t.conn[id] = -1;
+    t.keys[id] = keys;
+    t.cache[id] = CACHE_TYPES.indexOf(this.clients[this.tasks.requests.client[r]!]!.cache);
+    t.op[id] = op;
+    this.tasks.requests.running[r]!++;
+    this.runtime.goroutines++;
+    this.beginOp(id, op);
+  }
+
+  /** Get a connection for `op` (idle or dial), then issue it. The op kind is kept in `op`. */
+  private beginOp(id: number, op: number): void {
+    const t = this.tasks.t;
+    t.op[id] = op;
+    t.startSec[id] = this.sim.now;
+    const conn = this.pool.acquire();
+    if (conn >= 0) {
+      t.conn[id] = conn;
+      this.issueOp(id);
+      return;
+    }
+    if (this.runtime.requestP(id)) this.startDial(id);
+    else t.phase[id] = PH.waitP;
+  }
+
+  /** The task holds a P: run bind/connect now. */
+  private startDial(id: number): void {
+    const t = this.tasks.t;
+    const now = this.sim.now;
+    const ip = this.chooseLocalIp();
+    const r = this.ports.allocate(now, ip, this.p.kernel.dialMode, this.rngPorts);
+    this.metrics.dials++;
+    t.syscallSec[id] = r.syscallSec;
+    if (r.ok) {
+      t.conn[id] = this.pool.open(ip);
+      this.metrics.notePorts(this.ports);
+    } else {
+      t.conn[id] = -1 - DIAL_ERRORS.indexOf(r.error);
+      this.metrics.notePortExhaustion(now);
+    }
+    t.phase[id] = PH.dial;
+    if (this.runtime.isSlow(r.syscallSec)) this.schedule(id, now + this.p.runtime.sysmonTickSec, EV.handoff);
+    this.schedule(id, now + r.syscallSec, EV.task);
+  }
+
+  private chooseLocalIp(): number {
+    if (this.p.kernel.localIpMode === 'random') {
+      return 1 + Math.floor(this.rngPorts.next() * this.p.kernel.randomLocalIpCount);
+    }
+    return this.fixedIp;
+  }
+
+  private schedule(id: number, atSec: number, kind: number): void {
+    this.tasks.t.pending[id]!++;
+    this.sim.at(atSec, kind, id);
+  }
+
+  /** Consume one pending event of task `id`; false (and the slot freed if idle) when it belongs to a dead process. */
+  private claim(id: number): boolean {
+    const t = this.tasks.t;
+    t.pending[id]!--;
+    if (t.epoch[id] === this.lifecycle.epoch) return true;
+    if (t.pending[id] === 0) t.release(id);
+    return false;
+  }
+
+  /** Defer a task's event past a stop-the-world pause. Returns true if deferred. */
+  private deferForStw(id: number, kind: number): boolean {
+    if (this.sim.now >= this.stwUntilSec) return false;
+    this.sim.at(this.stwUntilSec, kind, id);
+    return true;
+  }
+
+  private onHandoff(id: number): void {
+    if (!this.claim(id)) return;
+    // sysmon retook the P: another goroutine may run on it; this one keeps its M, blocked in the kernel.
+    this.passP();
+    if (this.runtime.syscallBlocked()) this.kill(KILL_REASON.threadExhaustion);
+    this.metrics.noteThreads(this.runtime);
+  }
+
+  private passP(): void {
+    const next = this.runtime.releaseP();
+    if (next >= 0) this.startDial(next);
+  }
+
+  private onTaskEvent(id: number): void {
+    const t = this.tasks.t;
+    if (t.epoch[id] !== this.lifecycle.epoch) {
+      this.claim(id);
+      return;
+    }
+    if (t.phase[id] !== PH.dial && this.deferForStw(id, EV.task)) return;
+    this.claim(id);
+    switch (t.phase[id]) {
+      case PH.dial:
+        return this.dialDone(id);
+      case PH.op:
+        return this.opDone(id);
+      case PH.opTimeout:
+        return this.opTimedOut(id);
+      case PH.scylla:
+        return this.beginOp(id, OP_SET);
+      case PH.log:
+        this.log.lineWritten();
+        this.metrics.logWritten++;
+        return this.finishTask(id);
+    }
+  }
+
+  private dialDone(id: number): void {
+    const t = this.tasks.t;
+    const now = this.sim.now;
+    if (this.runtime.isSlow(t.syscallSec[id]!)) this.runtime.syscallReturned();
+    else this.passP();
+    const conn = t.conn[id]!;
+    if (conn < 0) return this.opFailed(id, DIAL_ERRORS[-1 - conn]!);
+    const ip = this.pool.ipOfConn(conn);
+    if (this.memcachedOpen >= this.p.memcached.maxConns) {
+      // "ERROR Too many open connections": the server closes first; no TIME_WAIT on our side.
+      this.pool.forget(conn);
+      this.ports.close(now, ip, { activeClose: false, lingerZero: false, dataExchanged: false });
+      t.conn[id] = -1;
+      return this.opFailed(id, DIAL_ERROR.serverFull);
+    }
+    if (now - t.startSec[id]! > this.timeoutSec) {
+      this.pool.forget(conn);
+      this.closeSocket(conn, false);
+      t.conn[id] = -1;
+      return this.opFailed(id, DIAL_ERROR.timeout);
+    }
+    this.memcachedOpen++;
+    this.issueOp(id);
+  }
+
+  /** Send the op on the task's connection: one event, at the reply or at the client's deadline. */
+  private issueOp(id: number): void {
+    const t = this.tasks.t;
+    const m = this.p.memcached;
+    const now = this.sim.now;
+    const op = t.op[id]!;
+    const rtt = logNormalByMedian(this.rngNet, m.rttMedianSec, m.rttP99OverMedian);
+    const keys = t.keys[id]!;
+    const work = op === OP_MULTI ? keys / m.getMultiKeysPerSec : exponential(this.rngNet, 1 / m.serviceSec);
+    const reply = this.memcachedThreads.admit(now + rtt / 2, work) + rtt / 2;
+    this.metrics.ops[t.cache[id]!]! += op === OP_MULTI ? keys : 1;
+    this.allocatedBytes += this.p.runtime.allocBytesPerOp;
+    if (reply - now > this.timeoutSec) {
+      t.phase[id] = PH.opTimeout;
+      this.schedule(id, now + this.timeoutSec, EV.task);
+    } else {
+      t.phase[id] = PH.op;
+      this.schedule(id, reply, EV.task);
+    }
+  }
+
+  private opDone(id: number): void {
+    const t = this.tasks.t;
+    const conn = t.conn[id]!;
+    this.pool.markUsed(conn);
+    t.conn[id] = -1;
+    if (this.pool.release(conn) === RELEASE.closed) this.closeSocket(conn, true);
+    const op = t.op[id]!;
+    if (op === OP_SET) return this.finishTask(id);
+    if (op === OP_MULTI) {
+      // Misses of the batch are filled one goroutine each (Scylla, then set), under the errgroup limit.
+      const keys = t.keys[id]!;
+      let misses = 0;
+      for (let i = 0; i < keys; i++) if (this.rngCache.next() >= this.p.memcached.hitRatio) misses++;
+      const r = t.request[id]!;
+      this.tasks.requests.unstarted[r]! += misses;
+      return this.finishTask(id);
+    }
+    if (this.rngCache.next() < this.p.memcached.hitRatio) return this.finishTask(id);
+    this.goToScylla(id);
+  }
+
+  private goToScylla(id: number): void {
+    const s = this.p.scylla;
+    const latency = logNormalByMedian(this.rngNet, s.latencyMedianSec, s.latencyP99OverMedian);
+    const done = this.scylla.admit(this.sim.now, latency);
+    this.allocatedBytes += this.p.runtime.allocBytesPerOp;
+    this.tasks.t.phase[id] = PH.scylla;
+    this.schedule(id, done, EV.task);
+  }
+
+  private opTimedOut(id: number): void {
+    const t = this.tasks.t;
+    const conn = t.conn[id]!;
+    t.conn[id] = -1;
+    this.pool.forget(conn);
+    this.closeSocket(conn, true);
+    this.metrics.opTimeouts++;
+    this.opFailed(id, OP_ERROR.timeout);
+  }
+
+  /** The client closes `conn` first (TIME_WAIT on our side unless SO_LINGER 0). */
+  private closeSocket(conn: number, acceptedByServer: boolean): void {
+    const k = this.p.kernel;
+    if (acceptedByServer) this.memcachedOpen--;
+    this.ports.close(this.sim.now, this.pool.ipOfConn(conn), {
+      activeClose: true,
+      lingerZero: k.soLingerZero,
+      dataExchanged: this.pool.wasUsed(conn),
+    });
+    this.metrics.notePorts(this.ports);
+  }
+
+  /** An op failed with `error`: count it, log it (blocking), then the URI fails unless it was a set. */
+  private opFailed(id: number, error: DialError | typeof OP_ERROR.timeout): void {
+    const t = this.tasks.t;
+    const cache = t.cache[id]!;
+    this.metrics.opErrors[cache]!++;
+    if (error !== OP_ERROR.timeout) this.metrics.noteDialError(DIAL_ERRORS.indexOf(error));
+    const op = t.op[id]!;
+    if (op !== OP_SET) this.tasks.requests.failed[t.request[id]!] = 1;
+    this.allocatedBytes += this.p.logging.allocBytesPerLine;
+    const writtenAt = this.log.offer(this.sim.now, this.rngLog);
+    if (writtenAt < 0) return this.finishTask(id);
+    t.phase[id] = PH.log;
+    this.schedule(id, writtenAt, EV.task);
+  }
+
+  private finishTask(id: number): void {
+    const t = this.tasks.t;
+    const r = t.request[id]!;
+    this.runtime.goroutines--;
+    t.release(id);
+    const req = this.tasks.requests;
+    req.running[r]!--;
+    if (req.unstarted[r]! > 0) this.startFills(r);
+    if (req.running[r] === 0 && req.unstarted[r] === 0) this.completeRequest(r);
+  }
+
+  /** Start more goroutines of request `r`: URIs (get) or, after a multi-get, miss fills (Scylla first). */
+  private startFills(r: number): void {
+    const req = this.tasks.requests;
+    const c = this.clients[req.client[r]!]!;
+    if (!(c.endpoint === ENDPOINT.getPostRecord && this.p.memcached.getMulti)) return this.startMore(r);
+    let n = startable(this.p.concurrencyLimit, req.running[r]!, req.unstarted[r]!);
+    const t = this.tasks.t;
+    while (n-- > 0) {
+      req.unstarted[r]!--;
+      const id = t.alloc();
+      t.request[id] = r;
+      t.epoch[id] = this.lifecycle.epoch;
+      t.pending[id] = 0;
+      t.conn[id] = -1;
+      t.keys[id] = 1;
+      t.cache[id] = CACHE_TYPES.indexOf(c.cache);
+      t.op[id] = OP_GET;
+      req.running[r]!++;
+      this.runtime.goroutines++;
+      this.goToScylla(id);
+    }
+  }
+
+  private completeRequest(r: number): void {
+    const req = this.tasks.requests;
+    const client = req.client[r]!;
+    const c = this.clients[client]!;
+    const latency = this.sim.now - req.arrivalSec[r]!;
+    const ok = req.failed[r] === 0 && (!c.userFacing || latency <= this.p.workload.upstreamDeadlineSec);
+    this.metrics.requestDone(client, ok, c.userFacing, latency, this.latencies);
+    this.runtime.goroutines--;
+    req.release(r);
+  }
+
+  // ---- runtime, memory, process ---------------------------------------------------------------------
+
+  private memoryView(): MemoryView {
+    const rt = this.p.runtime;
+    const live =
+      rt.baseLiveHeapBytes +
+      this.runtime.goroutines * rt.goroutineHeapBytes +
+      this.pool.openCount * this.p.memcached.connBufferBytes +
+      this.log.queued * this.p.logging.lineBytes;
+    return {
+      liveHeapBytes: live,
+      stackBytes: this.runtime.goroutines * rt.goroutineStackBytes,
+      otherBytes: this.runtime.threads * rt.threadBytes + rt.nonHeapBytes,
+    };
+  }
+
+  private onTick(): void {
+    const now = this.sim.now;
+    const dt = this.p.runtime.tickSec;
+    this.sim.at(now + dt, EV.tick, 0, PRIO_ACCOUNTING);
+    this.ports.expire(now);
+    if (!this.lifecycle.serving && this.lifecycle.state === PROCESS_STATE.down) {
+      this.metrics.sampleDown(this.ports);
+      return;
+    }
+    if (this.runtime.setLogWriterBlocked(this.log.queued > 0 && this.runtime.isSlow(this.log.writeSec))) {
+      return this.kill(KILL_REASON.threadExhaustion);
+    }
+    const mem = this.memoryView();
+    const step = this.gc.step(dt, this.allocatedBytes, mem, this.runtime.threads);
+    this.allocatedBytes = 0;
+    if (step.pauseSec > 0) this.stwUntilSec = Math.max(this.stwUntilSec, now + step.pauseSec);
+    const heap = this.gc.heapBytes(mem);
+    const rss = heap + mem.stackBytes + mem.otherBytes;
+    this.metrics.sample(this.ports, this.pool, this.runtime, this.log, this.gc, heap, rss, step.pauseSec);
+    if (rss > this.p.process.memoryLimitBytes) this.kill(KILL_REASON.oom);
+  }
+
+  private kill(reason: KillReason): void {
+    const now = this.sim.now;
+    const restartAt = this.lifecycle.kill(now, reason);
+    this.metrics.event(reason === KILL_REASON.oom ? 'oom-kill' : 'thread-exhaustion');
+    // The kernel closes every socket of the dead process; the client side enters TIME_WAIT.
+    const t = this.tasks.t;
+    for (let id = 0; id < t.highWater; id++) {
+      if (t.epoch[id] !== this.lifecycle.epoch - 1) continue;
+      const conn = t.conn[id]!;
+      if (conn >= 0 && (t.phase[id] === PH.op || t.phase[id] === PH.opTimeout || t.phase[id] === PH.dial)) {
+        this.closeSocket(conn, false);
+        t.conn[id] = -1;
+      }
+      t.epoch[id] = -1;
+      if (t.pending[id] === 0) t.release(id);
+    }
+    for (const conn of this.pool.drainIdle()) this.closeSocket(conn, false);
+    this.memcachedOpen = 0;
+    const req = this.tasks.requests;
+    for (let r = 0; r < req.highWater; r++) {
+      if (req.live[r] !== 1) continue;
+      const c = this.clients[req.client[r]!]!;
+      this.metrics.requestDone(req.client[r]!, false, c.userFacing, now - req.arrivalSec[r]!, this.latencies);
+      req.release(r);
+    }
+    this.pool = new ConnPool(this.p.poolSize);
+    this.runtime = this.newRuntime();
+    this.gc.reset();
+    this.log.reset(now);
+    this.allocatedBytes = 0;
+    this.stwUntilSec = now;
+    this.sim.at(restartAt, EV.restart, this.lifecycle.epoch);
+  }
+
+  private onRestart(epoch: number): void {
+    if (epoch !== this.lifecycle.epoch) return;
+    const readyAt = this.lifecycle.start(this.sim.now);
+    this.metrics.event('restart');
+    this.sim.at(readyAt, EV.ready, epoch);
+  }
+
+  private onReady(epoch: number): void {
+    if (epoch !== this.lifecycle.epoch) return;
+    this.lifecycle.ready(this.sim.now);
+    this.metrics.event('ready');
+  }
+
+  private newRuntime(): GoRuntime {
+    const rt = this.p.runtime;
+    return new GoRuntime({
+      gomaxprocs: rt.gomaxprocs,
+      baseThreads: rt.baseThreads,
+      maxThreads: rt.maxThreads,
+      sysmonTickSec: rt.sysmonTickSec,
+    });
+  }
+
+  private onSecond(): void {
+    const now = this.sim.now;
+    this.metrics.closeSecond(now, this.lifecycle);
+    if (now + 1 <= this.options.durationSec) this.sim.at(now + 1, EV.second, 0, PRIO_ACCOUNTING + 1);
+  }
+
+  private onBin(): void {
+    const now = this.sim.now;
+    this.metrics.closeBin(now, this.lifecycle, this.pool, this.ports, this.runtime);
+    const next = now + this.metrics.resolutionSec;
+    if (next <= this.options.durationSec + 1e-9) this.sim.at(next, EV.bin, 0, PRIO_ACCOUNTING + 2);
+  }
+}
+
+/** The task and request stores, held together so a dead process can be swept in one place. */
+class TaskStoreRef {
+  readonly t = new TaskStore();
+  readonly requests = new RequestStore();
+}

@@ -1,0 +1,47 @@
+/**
+ * The timeline: one row per fixed interval (1 s by default) carrying every mechanism's series. Counters
+ * are totals within the interval; gauges are the value at the interval's end, or its maximum where the
+ * column name ends in `Max`. Rows are streamed as intervals close, so memory does not grow with duration.
+ */
+import { CACHE_TYPES, CLIENT_IDS } from '../model/workload.js';
+
+const CLIENT_COLUMNS = CLIENT_IDS.flatMap((c) => [`reqOk:${c}`, `reqErr:${c}`]);
+const CACHE_COLUMNS = CACHE_TYPES.flatMap((c) => [`ops:${c}`, `opErrors:${c}`]);
+
+/** Column names, in CSV order. */
+export const TIMELINE_COLUMNS = [
+  'tSec',
+  'processState',
+  ...CLIENT_COLUMNS,
+  'userAvailability',
+  ...CACHE_COLUMNS,
+  'dials',
+  'dialErr:addr-in-use',
+  'dialErr:addr-not-avail',
+  'dialErr:server-full',
+  'dialErr:dial-timeout',
+  'opTimeouts',
+  'openConns',
+  'idleConns',
+  'portsInUse',
+  'timeWait',
+  'timeWaitMax',
+  'logAttempted',
+  'logWritten',
+  'logDropped',
+  'logQueueMax',
+  'threads',
+  'blockedSyscallsMax',
+  'goroutinesMax',
+  'heapBytesMax',
+  'rssBytesMax',
+  'gcCycles',
+  'gcPauseMaxMs',
+  'gcCpuShare',
+  'oomKills',
+  'restarts',
+  'events',
+] as const;
+
+export type TimelineColumn = (typeof TIMELINE_COLUMNS)[number];
+export type TimelineRow = Record<TimelineColumn, number | string>;

@@ -1,0 +1,111 @@
+/**
+ * The parts of the Go scheduler that turn slow syscalls into OS threads (runtime/proc.go):
+ * - A goroutine needs a P to run, so entering a syscall waits for one of GOMAXPROCS Ps (a FIFO here).
+ * - A syscall shorter than a sysmon tick (20 us when busy) returns with its P. A longer one is noticed by
+ *   sysmon, which hands the P to another M (`handoffp`); a new OS thread is created when no idle M exists.
+ *   So each P can push one more goroutine into a blocking syscall per tick, and the Ms needed are
+ *   GOMAXPROCS + the goroutines blocked in syscalls.
+ * - Ms are never freed (golang/go#14592): the count only ratchets up, until the process dies. Past
+ *   `maxThreads` the runtime aborts ("thread exhaustion").
+ * Which syscalls are slow here: bind/connect scanning a nearly full port range (port-table.ts), and the
+ * log fd's write(2) when the pipe is slow, which by the fd lock holds at most one thread at a time.
+ */
+export interface GoRuntimeConfig {
+  readonly gomaxprocs: number;
+  readonly baseThreads: number;
+  readonly maxThreads: number;
+  readonly sysmonTickSec: number;
+}
+
+export class GoRuntime {
+  /** OS threads created so far (never decreases while the process lives). */
+  threads: number;
+  /** Goroutines in a syscall whose P was handed off. */
+  blockedInSyscall = 0;
+  /** 1 while the log fd's writer is in a write(2) longer than a sysmon tick. */
+  logWriterBlocked = 0;
+  /** Live goroutines created by the model (request handlers and URI tasks). */
+  goroutines = 0;
+  private freePs: number;
+  private waiting = new Int32Array(1024);
+  private waitHead = 0;
+  private waitCount = 0;
+
+  constructor(readonly config: GoRuntimeConfig) {
+    this.threads = config.baseThreads;
+    this.freePs = config.gomaxprocs;
+  }
+
+  /** Goroutines queued for a P to start a syscall. */
+  get waitingForP(): number {
+    return this.waitCount;
+  }
+
+  /** How long a syscall of `syscallSec` holds its P before returning or being handed off. */
+  pHoldSec(syscallSec: number): number {
+    return Math.min(syscallSec, this.config.sysmonTickSec);
+  }
+
+  /** Whether a syscall this long gets its P handed off (and so may need a new M). */
+  isSlow(syscallSec: number): boolean {
+    return syscallSec > this.config.sysmonTickSec;
+  }
+
+  /** Task `id` wants a P for a syscall: true if it got one now, false if queued. */
+  requestP(id: number): boolean {
+    if (this.freePs > 0) {
+      this.freePs--;
+      return true;
+    }
+    if (this.waitCount === this.waiting.length) this.growQueue();
+    this.waiting[(this.waitHead + this.waitCount) % this.waiting.length] = id;
+    this.waitCount++;
+    return false;
+  }
+
+  /** A P is free again: returns the next queued task (which now holds the P), or -1. */
+  releaseP(): number {
+    if (this.waitCount > 0) {
+      const id = this.waiting[this.waitHead]!;
+      this.waitHead = (this.waitHead + 1) % this.waiting.length;
+      this.waitCount--;
+      return id;
+    }
+    this.freePs++;
+    return -1;
+  }
+
+  /** sysmon handed off the P of a goroutine in a slow syscall. Returns true if the thread limit is passed. */
+  syscallBlocked(): boolean {
+    this.blockedInSyscall++;
+    return this.noteThreadsNeeded();
+  }
+
+  syscallReturned(): void {
+    this.blockedInSyscall--;
+  }
+
+  setLogWriterBlocked(blocked: boolean): boolean {
+    this.logWriterBlocked = blocked ? 1 : 0;
+    return this.noteThreadsNeeded();
+  }
+
+  /** Ms needed now: one per P plus one per goroutine blocked in a syscall. */
+  threadsNeeded(): number {
+    return this.config.gomaxprocs + this.blockedInSyscall + this.logWriterBlocked;
+  }
+
+  private noteThreadsNeeded(): boolean {
+    const needed = this.threadsNeeded();
+    if (needed > this.threads) this.threads = needed;
+    return this.threads > this.config.maxThreads;
+  }
+
+  private growQueue(): void {
+    const bigger = new Int32Array(this.waiting.length * 2);
+    for (let i = 0; i < this.waitCount; i++)
+      bigger[i] = this.waiting[(this.waitHead + i) % this.waiting.length]!;
+    this.waiting = bigger;
+    this.waitHead = 0;
+  }
+}

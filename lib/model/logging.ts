@@ -1,0 +1,78 @@
+/**
+ * Error logging as Go does it: one line per memcached error, formatted on the heap, then written with a
+ * blocking write(2). slog's handler holds a mutex and `os.File.Write` takes the fd's write lock, so at most
+ * one thread per fd is in write(2); every other logging goroutine waits, parked, holding its stack and
+ * its line. The fd is a single server draining at the pipe's rate.
+ *
+ * Before the writer: an optional sampler (keep a fraction) and an optional rate limit (token bucket,
+ * `logRate` lines/s, burst of one second's worth), the fixes that trade evidence for survival.
+ */
+import type { Rng } from '../engine/rng.js';
+import { FifoServers } from './fifo-servers.js';
+
+export interface ErrorLogConfig {
+  /** Lines per second allowed through, or 'unlimited'. */
+  readonly logRate: number | 'unlimited';
+  readonly sampleFraction: number;
+  readonly lineBytes: number;
+  readonly pipeBytesPerSec: number;
+}
+
+export class ErrorLog {
+  readonly writeSec: number;
+  private readonly writer = new FifoServers(1);
+  private tokens: number;
+  private lastRefillSec = 0;
+  /** Lines the program tried to log. */
+  attempted = 0;
+  /** Lines accepted by sampler and limiter (written, or queued for the fd). */
+  accepted = 0;
+  /** Lines written out. */
+  written = 0;
+  /** Lines waiting for, or in, write(2). */
+  queued = 0;
+
+  constructor(private readonly config: ErrorLogConfig) {
+    this.writeSec = config.lineBytes / config.pipeBytesPerSec;
+    this.tokens = this.burst();
+  }
+
+  /**
+   * The program logs one error line at `nowSec`. Returns the time the write completes (the caller's
+   * goroutine is blocked until then), or -1 when the line was dropped by the sampler or the limiter.
+   */
+  offer(nowSec: number, rng: Rng): number {
+    this.attempted++;
+    if (this.config.sampleFraction < 1 && rng.next() >= this.config.sampleFraction) return -1;
+    if (this.config.logRate !== 'unlimited') {
+      this.refill(nowSec);
+      if (this.tokens < 1) return -1;
+      this.tokens -= 1;
+    }
+    this.accepted++;
+    this.queued++;
+    return this.writer.admit(nowSec, this.writeSec);
+  }
+
+  /** A queued line finished its write(2). */
+  lineWritten(): void {
+    this.queued--;
+    this.written++;
+  }
+
+  /** The process died: queued lines are lost. */
+  reset(nowSec: number): void {
+    this.queued = 0;
+    this.writer.reset(nowSec);
+  }
+
+  private burst(): number {
+    return this.config.logRate === 'unlimited' ? 0 : Math.max(1, this.config.logRate);
+  }
+
+  private refill(nowSec: number): void {
+    const rate = this.config.logRate as number;
+    this.tokens = Math.min(this.burst(), this.tokens + (nowSec - this.lastRefillSec) * rate);
+    this.lastRefillSec = nowSec;
+  }
+}
