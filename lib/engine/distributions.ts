@@ -102,7 +102,7 @@ export function binomial(rng: Rng, n: number, p: number): number {
   const mean = n * p;
   const sd = Math.sqrt(mean * (1 - p));
   const x = Math.round(mean + sd * standardNormal(rng));
-  return x < 0 ? 0 : x > n ? n : x;
+  return x < 0 ? 0 : Math.min(x, n);
 }
 
 const LOG_FACT_TABLE: number[] = [0];

@@ -67,7 +67,10 @@ export class ErrorLog {
   }
 
   private burst(): number {
-    return this.config.logRate === 'unlimited' ? 0 : Math.max(1, this.config.logRate);
+    const rate = this.config.logRate;
+    if (rate === 'unlimited' || rate === 0) return 0;
+    return Math.max(1, rate); // one second's worth, but at least one line
+
   }
 
   private refill(nowSec: number): void {

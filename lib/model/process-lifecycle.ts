@@ -1,7 +1,8 @@
 /**
  * The data-plane process as the container runtime sees it: up, killed (OOM or a fatal runtime error),
- * waiting out the restart back-off, starting, up again. Kubernetes' CrashLoopBackOff: the delay starts at
- * 10 s, doubles per consecutive crash, caps at 5 min, and resets after 10 min of running.
+ * waiting out the restart back-off, starting, up again. Kubernetes' CrashLoopBackOff: the first crash is
+ * restarted at once (kubernetes/kubernetes#133472, kubernetes/website#41570: delays 0, 10, 20, 40 s...),
+ * later ones wait 10 s doubling per consecutive crash, capped at 5 min; 10 min of running resets it.
  * A restarted process has a cold connection pool, but the kernel keeps its TIME_WAIT sockets.
  */
 export const PROCESS_STATE = { up: 'up', down: 'down', starting: 'starting' } as const;
@@ -17,9 +18,10 @@ export interface LifecycleConfig {
   readonly startupSec: number;
 }
 
-/** Delay before restart number `consecutive` (1 for the first crash in a row). */
+/** Delay before restart number `consecutive` (1 for the first crash in a row): 0, base, 2 base, 4 base... */
 export function restartDelaySec(config: LifecycleConfig, consecutive: number): number {
-  return Math.min(config.restartDelayMaxSec, config.restartDelaySec * 2 ** Math.max(0, consecutive - 1));
+  if (consecutive <= 1) return 0;
+  return Math.min(config.restartDelayMaxSec, config.restartDelaySec * 2 ** (consecutive - 2));
 }
 
 export class Lifecycle {

@@ -53,7 +53,6 @@ export class HostMetrics {
   private lastLogAttempted = 0;
   private lastLogAccepted = 0;
   private lastLogWritten = 0;
-  private lastGcCycles = 0;
   private lastOom = 0;
   private lastRestarts = 0;
   private lastHeap = 0;

@@ -24,9 +24,9 @@ import { GcState, type MemoryView } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
 import { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
-import { DIAL_MODE, PortTable } from '../../model/port-table.js';
+import { PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
-import { CACHE_TYPES, type ClientSpec, clientsFrom, drawBatchSize, ENDPOINT } from '../../model/workload.js';
+import { CACHE_TYPES, CLIENT_IDS, type ClientId, type ClientSpec, clientsFrom, drawBatchSize, ENDPOINT } from '../../model/workload.js';
 import { HostMetrics } from './host-metrics.js';
 import { RequestStore, TaskStore } from './stores.js';
 
@@ -39,6 +39,7 @@ const EV = {
   bin: 5,
   restart: 6,
   ready: 7,
+  inject: 8,
 } as const;
 
 /** What a task is waiting for. */
@@ -65,6 +66,35 @@ export interface HostRunOptions {
   /** Timeline interval; rows go to `onRow`. */
   readonly resolutionSec?: number;
   readonly onRow?: (row: TimelineRow) => void;
+  /** Called once per simulated second. */
+  readonly onProgress?: (simSec: number) => void;
+  /** Scripted requests on top of the Poisson clients (trace tests, what-if checks). */
+  readonly injections?: readonly Injection[];
+  /** Called at every runtime tick with conservation counts (tests). */
+  readonly onCheck?: (snapshot: HostSnapshot) => void;
+}
+
+/** One scripted request: at `atSec`, client `client` sends a batch of `uris` URIs. */
+export interface Injection {
+  readonly atSec: number;
+  readonly client: ClientId;
+  readonly uris: number;
+}
+
+/** Counts that conservation laws relate (see test/engine/des/host-sim.test.ts). */
+export interface HostSnapshot {
+  readonly nowSec: number;
+  readonly establishedSockets: number;
+  readonly timeWaitSockets: number;
+  readonly poolOpen: number;
+  readonly poolIdle: number;
+  readonly requestsArrived: number;
+  readonly requestsFinished: number;
+  readonly requestsInFlight: number;
+  readonly goroutines: number;
+  readonly liveTasks: number;
+  readonly serving: boolean;
+  readonly threads: number;
 }
 
 export interface HostRunStats {
@@ -114,6 +144,9 @@ class HostSim implements EventHandler {
   private readonly metrics: HostMetrics;
   private readonly latencies = new LatencyHistogram();
   private memcachedOpen = 0;
+  private requestsArrived = 0;
+  private requestsFinished = 0;
+  private liveTasks = 0;
   private allocatedBytes = 0;
   private stwUntilSec = 0;
   private readonly fixedIp = 0;
@@ -169,6 +202,9 @@ class HostSim implements EventHandler {
     this.clients.forEach((c, i) => {
       this.scheduleArrival(i, c.activeFromSec);
     });
+    (this.options.injections ?? []).forEach((inj, i) => {
+      if (inj.atSec <= durationSec) this.sim.at(inj.atSec, EV.inject, i);
+    });
     this.sim.at(this.p.runtime.tickSec, EV.tick, 0, PRIO_ACCOUNTING);
     this.sim.at(Math.min(1, durationSec), EV.second, 0, PRIO_ACCOUNTING + 1);
     this.sim.at(Math.min(this.metrics.resolutionSec, durationSec), EV.bin, 0, PRIO_ACCOUNTING + 2);
@@ -198,6 +234,10 @@ class HostSim implements EventHandler {
         return this.onRestart(arg);
       case EV.ready:
         return this.onReady(arg);
+      case EV.inject: {
+        const inj = this.options.injections![arg]!;
+        return this.acceptRequest(CLIENT_IDS.indexOf(inj.client), inj.uris);
+      }
     }
   }
 
@@ -212,9 +252,14 @@ class HostSim implements EventHandler {
 
   private onArrival(client: number): void {
     this.scheduleArrival(client, this.sim.now);
+    this.acceptRequest(client, drawBatchSize(this.rngBatch, this.p, this.clients[client]!));
+  }
+
+  private acceptRequest(client: number, uris: number): void {
     const c = this.clients[client]!;
-    const uris = drawBatchSize(this.rngBatch, this.p, c);
+    this.requestsArrived++;
     if (!this.lifecycle.serving) {
+      this.requestsFinished++;
       // Connection refused: nobody is listening.
       this.metrics.requestDone(client, false, c.userFacing, null, this.latencies);
       return;
@@ -261,6 +306,7 @@ class HostSim implements EventHandler {
     t.op[id] = op;
     this.tasks.requests.running[r]!++;
     this.runtime.goroutines++;
+    this.liveTasks++;
     this.beginOp(id, op);
   }
 
@@ -481,6 +527,7 @@ class HostSim implements EventHandler {
     const t = this.tasks.t;
     const r = t.request[id]!;
     this.runtime.goroutines--;
+    this.liveTasks--;
     t.release(id);
     const req = this.tasks.requests;
     req.running[r]!--;
@@ -507,6 +554,7 @@ class HostSim implements EventHandler {
       t.op[id] = OP_GET;
       req.running[r]!++;
       this.runtime.goroutines++;
+      this.liveTasks++;
       this.goToScylla(id);
     }
   }
@@ -519,6 +567,7 @@ class HostSim implements EventHandler {
     const ok = req.failed[r] === 0 && (!c.userFacing || latency <= this.p.workload.upstreamDeadlineSec);
     this.metrics.requestDone(client, ok, c.userFacing, latency, this.latencies);
     this.runtime.goroutines--;
+    this.requestsFinished++;
     req.release(r);
   }
 
@@ -545,6 +594,7 @@ class HostSim implements EventHandler {
     this.ports.expire(now);
     if (!this.lifecycle.serving && this.lifecycle.state === PROCESS_STATE.down) {
       this.metrics.sampleDown(this.ports);
+      this.check();
       return;
     }
     if (this.runtime.setLogWriterBlocked(this.log.queued > 0 && this.runtime.isSlow(this.log.writeSec))) {
@@ -557,7 +607,25 @@ class HostSim implements EventHandler {
     const heap = this.gc.heapBytes(mem);
     const rss = heap + mem.stackBytes + mem.otherBytes;
     this.metrics.sample(this.ports, this.pool, this.runtime, this.log, this.gc, heap, rss, step.pauseSec);
+    this.check();
     if (rss > this.p.process.memoryLimitBytes) this.kill(KILL_REASON.oom);
+  }
+
+  private check(): void {
+    this.options.onCheck?.({
+      nowSec: this.sim.now,
+      establishedSockets: this.ports.establishedCount,
+      timeWaitSockets: this.ports.timeWaitCount,
+      poolOpen: this.pool.openCount,
+      poolIdle: this.pool.idleConns,
+      requestsArrived: this.requestsArrived,
+      requestsFinished: this.requestsFinished,
+      requestsInFlight: this.tasks.requests.inUse,
+      goroutines: this.runtime.goroutines,
+      liveTasks: this.liveTasks,
+      serving: this.lifecycle.serving,
+      threads: this.runtime.threads,
+    });
   }
 
   private kill(reason: KillReason): void {
@@ -583,10 +651,12 @@ class HostSim implements EventHandler {
       if (req.live[r] !== 1) continue;
       const c = this.clients[req.client[r]!]!;
       this.metrics.requestDone(req.client[r]!, false, c.userFacing, now - req.arrivalSec[r]!, this.latencies);
+      this.requestsFinished++;
       req.release(r);
     }
     this.pool = new ConnPool(this.p.poolSize);
     this.runtime = this.newRuntime();
+    this.liveTasks = 0;
     this.gc.reset();
     this.log.reset(now);
     this.allocatedBytes = 0;
@@ -620,6 +690,7 @@ class HostSim implements EventHandler {
   private onSecond(): void {
     const now = this.sim.now;
     this.metrics.closeSecond(now, this.lifecycle);
+    this.options.onProgress?.(now);
     if (now + 1 <= this.options.durationSec) this.sim.at(now + 1, EV.second, 0, PRIO_ACCOUNTING + 1);
   }
 

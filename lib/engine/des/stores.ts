@@ -34,7 +34,9 @@ export class TaskStore {
     return id;
   }
 
+  /** Free a slot; its epoch becomes -1 so that sweeps of live tasks never see it. */
   release(id: number): void {
+    this.epoch[id] = -1;
     this.inUse--;
     this.free.push(id);
   }

@@ -1,0 +1,85 @@
+/**
+ * `outage-lab`: the command line. Exit codes: 0 ok, 2 bad input (the message names the field and what was
+ * expected), 1 internal error. No stack traces unless OUTAGE_LAB_DEBUG=1.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../model/resolve-params.js';
+import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
+
+export function buildProgram(): Command {
+  const program = new Command('outage-lab')
+    .description(
+      'Simulate the April 2026 Bluesky data-plane outage: ports, TIME_WAIT, goroutines, Ms, GC, OOM.',
+    )
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('scenarios')
+    .description('list scenario ids with one-line descriptions')
+    .option('--json', 'print JSON')
+    .action((opts) => scenariosCommand(opts));
+
+  program
+    .command('params')
+    .description('print the resolved parameters with units, bounds and sources')
+    .option('--json', 'print JSON')
+    .option('--scenario <id|file.json>', 'resolve a scenario instead of the defaults')
+    .action((opts) => paramsCommand(opts));
+
+  program
+    .command('run')
+    .description('run one scenario and print its summary')
+    .requiredOption(
+      '--scenario <id|file.json>',
+      'scenario id (see `outage-lab scenarios`) or a JSON scenario file',
+    )
+    .addOption(new Option('--engine <engine>', 'des (request-level reference)').default('des'))
+    .option('--duration <d>', 'simulated time: 600, 90s, 15m, 2h, 1d (default: the scenario)')
+    .option('--seed <n>', 'random seed (integer)', '1')
+    .option('--batch-size <n>', 'URIs per big batch of the new client (axis batchSize)')
+    .option('--concurrency-limit <n|unbounded>', 'GetPostRecord errgroup limit (axis concurrencyLimit)')
+    .option('--pool-size <n>', 'memcached MaxIdleConns (axis poolSize)')
+    .option('--log-rate <n|unlimited>', 'max error log lines/s per process (axis logRate)')
+    .option(
+      '--set <path=value...>',
+      'override any parameter, e.g. --set kernel.dialMode=connect',
+      collect,
+      [],
+    )
+    .option('--timeline <file.csv>', 'write the per-interval timeline as CSV')
+    .option('--resolution <d>', 'timeline interval (default 1s)')
+    .option('--json', 'print the summary as one JSON object')
+    .option('--quiet', 'no progress output')
+    .action((opts) => runCommand(opts));
+
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function main(argv: readonly string[]): number {
+  const program = buildProgram();
+  try {
+    program.parse(argv as string[], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; usage errors (already printed by commander) exit 2.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    if (process.env['OUTAGE_LAB_DEBUG'] === '1') process.stderr.write(`${(e as Error).stack}\n`);
+    process.stderr.write(`internal error: ${(e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (invokedDirectly) process.exitCode = main(process.argv.slice(2));

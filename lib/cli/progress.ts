@@ -1,0 +1,45 @@
+/**
+ * Progress for long work on stderr: a bar with an ETA on a terminal, one plain line every few seconds
+ * otherwise (CI logs), nothing when quiet.
+ */
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  update(done: number): void;
+  stop(): void;
+}
+
+export function createProgress(label: string, total: number, unit: string, quiet = false): Progress {
+  if (quiet) return { update() {}, stop() {} };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: process.stderr,
+        format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`,
+        hideCursor: true,
+        clearOnComplete: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(Math.round(total), 0);
+    return {
+      update: (done) => bar.update(Math.round(done)),
+      stop: () => bar.stop(),
+    };
+  }
+  const started = Date.now();
+  let lastPrint = started;
+  return {
+    update(done) {
+      const now = Date.now();
+      if (now - lastPrint < 5000) return;
+      lastPrint = now;
+      const elapsed = (now - started) / 1000;
+      const eta = done > 0 ? (elapsed * (total - done)) / done : Number.NaN;
+      process.stderr.write(
+        `${label}: ${Math.round(done)}/${Math.round(total)} ${unit} (${((100 * done) / total).toFixed(0)}%), ${elapsed.toFixed(0)} s elapsed, ETA ${Number.isFinite(eta) ? eta.toFixed(0) : '?'} s\n`,
+      );
+    },
+    stop() {},
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Timeline rows to CSV (RFC 4180 via csv-stringify), streamed into a temporary file that is renamed into
+ * place only when the run succeeds: a failed run leaves no half-written file.
+ */
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { TIMELINE_COLUMNS, type TimelineRow } from './timeline.js';
+
+export function timelineCsv(rows: readonly TimelineRow[]): string {
+  return stringify(rows as TimelineRow[], { header: true, columns: [...TIMELINE_COLUMNS] });
+}
+
+export class TimelineCsvWriter {
+  private readonly tmpPath: string;
+  private fd: number;
+  private buffered: TimelineRow[] = [];
+  private wroteHeader = false;
+
+  constructor(readonly path: string) {
+    this.tmpPath = `${path}.tmp-${process.pid}`;
+    this.fd = openSync(this.tmpPath, 'w');
+  }
+
+  write(row: TimelineRow): void {
+    this.buffered.push(row);
+    if (this.buffered.length >= 1000) this.flush();
+  }
+
+  /** Flush, close and move the file into place. */
+  commit(): void {
+    this.flush();
+    closeSync(this.fd);
+    this.fd = -1;
+    renameSync(this.tmpPath, this.path);
+  }
+
+  /** Close and delete the temporary file. */
+  abort(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    rmSync(this.tmpPath, { force: true });
+  }
+
+  private flush(): void {
+    if (this.buffered.length === 0 && this.wroteHeader) return;
+    const text = stringify(this.buffered, { header: !this.wroteHeader, columns: [...TIMELINE_COLUMNS] });
+    writeSync(this.fd, text);
+    this.wroteHeader = true;
+    this.buffered = [];
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * One run: (scenario, parameter overrides, engine, seed, duration) -> summary, with the timeline streamed
+ * to a callback. A pure function of its inputs: the same request gives the same summary and rows, byte for
+ * byte, on any machine.
+ */
+import { runHostDes } from '../engine/des/host-sim.js';
+import type { TimelineRow } from '../metrics/timeline.js';
+import { defaultParams, type Params } from '../model/params.js';
+import { applyOverrides, InputError, type Overrides } from '../model/resolve-params.js';
+import type { Scenario } from '../scenario/scenarios.js';
+
+export const ENGINE = { des: 'des', fast: 'fast' } as const;
+export type EngineId = (typeof ENGINE)[keyof typeof ENGINE];
+export const ENGINES: readonly EngineId[] = Object.values(ENGINE);
+
+/** The `run --json` contract (DESIGN.md section 4): field names, order and units. */
+export interface RunSummary {
+  readonly scenario: string;
+  readonly engine: EngineId;
+  readonly seed: number;
+  readonly durationSec: number;
+  /** Fraction of user requests served, in [0, 1]. */
+  readonly availability: number;
+  readonly downtimeSec: number;
+  readonly dialErrors: number;
+  readonly peakTimeWait: number;
+  readonly firstPortExhaustionSec: number | null;
+  readonly peakThreads: number;
+  readonly oomKills: number;
+  readonly restarts: number;
+  readonly peakRssBytes: number;
+  readonly maxGcPauseMs: number;
+  readonly logLinesAttempted: number;
+  readonly logLinesWritten: number;
+  readonly p99LatencyMs: number | null;
+  readonly recoverySec: number | null;
+}
+
+export const SUMMARY_FIELDS = [
+  'scenario',
+  'engine',
+  'seed',
+  'durationSec',
+  'availability',
+  'downtimeSec',
+  'dialErrors',
+  'peakTimeWait',
+  'firstPortExhaustionSec',
+  'peakThreads',
+  'oomKills',
+  'restarts',
+  'peakRssBytes',
+  'maxGcPauseMs',
+  'logLinesAttempted',
+  'logLinesWritten',
+  'p99LatencyMs',
+  'recoverySec',
+] as const satisfies readonly (keyof RunSummary)[];
+
+export interface RunRequest {
+  readonly scenario: Scenario;
+  readonly engine?: EngineId;
+  readonly seed?: number;
+  /** Defaults to the scenario's duration. */
+  readonly durationSec?: number;
+  /** Applied after the scenario's own overrides. */
+  readonly overrides?: Overrides;
+  readonly resolutionSec?: number;
+  readonly onRow?: (row: TimelineRow) => void;
+  /** Called about once per simulated second with the simulated time. */
+  readonly onProgress?: (simSec: number) => void;
+}
+
+export interface RunResult {
+  readonly summary: RunSummary;
+  readonly params: Params;
+  /** Events the engine dispatched (engine figure, not part of the summary contract). */
+  readonly events: number;
+}
+
+/** Resolve the parameters of a run: defaults, then the scenario, then the request's overrides. */
+export function resolveRunParams(scenario: Scenario, overrides: Overrides = {}): Params {
+  return applyOverrides(applyOverrides(defaultParams(), scenario.overrides), overrides);
+}
+
+export function runScenario(request: RunRequest): RunResult {
+  const engine = request.engine ?? ENGINE.des;
+  if (engine !== ENGINE.des) {
+    throw new InputError(`--engine: the '${engine}' engine is not available in this version; expected 'des'`);
+  }
+  const seed = request.seed ?? 1;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) {
+    throw new InputError(`--seed: expected an integer in [0, 4294967295], got ${seed}`);
+  }
+  const durationSec = request.durationSec ?? request.scenario.durationSec;
+  if (!(durationSec > 0) || durationSec > 30 * 86_400) {
+    throw new InputError(`--duration: expected a duration in (0 s, 30 d], got ${durationSec} s`);
+  }
+  const params = resolveRunParams(request.scenario, request.overrides);
+  const stats = runHostDes({
+    params,
+    seed,
+    durationSec,
+    ...(request.resolutionSec !== undefined && { resolutionSec: request.resolutionSec }),
+    ...(request.onRow && { onRow: request.onRow }),
+    ...(request.onProgress && { onProgress: request.onProgress }),
+  });
+  const { events, durationSec: _d, ...figures } = stats;
+  const summary: RunSummary = {
+    scenario: request.scenario.id,
+    engine,
+    seed,
+    durationSec,
+    availability: figures.availability,
+    downtimeSec: figures.downtimeSec,
+    dialErrors: figures.dialErrors,
+    peakTimeWait: figures.peakTimeWait,
+    firstPortExhaustionSec: figures.firstPortExhaustionSec,
+    peakThreads: figures.peakThreads,
+    oomKills: figures.oomKills,
+    restarts: figures.restarts,
+    peakRssBytes: figures.peakRssBytes,
+    maxGcPauseMs: figures.maxGcPauseMs,
+    logLinesAttempted: figures.logLinesAttempted,
+    logLinesWritten: figures.logLinesWritten,
+    p99LatencyMs: figures.p99LatencyMs,
+    recoverySec: figures.recoverySec,
+  };
+  return { summary, params, events };
+}

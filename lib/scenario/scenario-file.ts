@@ -1,0 +1,79 @@
+/**
+ * Scenario files: `{ "id": "...", "title": "...", "description": "...", "base": "outage",
+ * "duration": "2h", "params": { "poolSize": 5000, "kernel": { "dialMode": "connect" } } }`.
+ * Every field but `params` or `base` is optional; `params` may be nested or use dotted paths.
+ */
+import { readFileSync } from 'node:fs';
+import { flattenOverrides, InputError } from '../model/resolve-params.js';
+import { parseDuration } from './duration.js';
+import { findScenario, SCENARIOS, type Scenario } from './scenarios.js';
+
+const KNOWN_KEYS = ['id', 'title', 'description', 'base', 'duration', 'params'];
+
+export function scenarioFromJson(json: unknown, where: string): Scenario {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new InputError(
+      `${where}: expected a JSON object with "params" (and optionally id, title, base, duration)`,
+    );
+  }
+  const o = json as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN_KEYS.includes(key))
+      throw new InputError(`${where}: unknown field "${key}"; expected one of ${KNOWN_KEYS.join(', ')}`);
+  }
+  const text = (key: string): string | undefined => {
+    const v = o[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v.length === 0)
+      throw new InputError(`${where}: ${key}: expected a non-empty string, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const baseId = text('base');
+  const base = baseId === undefined ? undefined : findScenario(baseId);
+  if (baseId !== undefined && !base) {
+    throw new InputError(
+      `${where}: base: expected one of ${SCENARIOS.map((s) => s.id).join(', ')}, got "${baseId}"`,
+    );
+  }
+  const durationText = o['duration'];
+  let durationSec = base?.durationSec ?? 600;
+  if (durationText !== undefined) {
+    durationSec = parseDuration(String(durationText), `${where}: duration`);
+  }
+  const params = o['params'] === undefined ? {} : flattenOverrides(o['params']);
+  return {
+    id: text('id') ?? base?.id ?? 'custom',
+    title: text('title') ?? base?.title ?? 'Custom scenario',
+    description: text('description') ?? base?.description ?? `Loaded from ${where}`,
+    durationSec,
+    overrides: { ...(base?.overrides ?? {}), ...params },
+  };
+}
+
+export function loadScenarioFile(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(
+      `--scenario ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`--scenario ${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return scenarioFromJson(json, path);
+}
+
+/** A scenario id, or a path to a JSON scenario file. */
+export function resolveScenario(idOrPath: string): Scenario {
+  const named = findScenario(idOrPath);
+  if (named) return named;
+  if (idOrPath.endsWith('.json')) return loadScenarioFile(idOrPath);
+  throw new InputError(
+    `--scenario: expected a scenario id (${SCENARIOS.map((s) => s.id).join(', ')}) or a .json file, got "${idOrPath}"`,
+  );
+}
