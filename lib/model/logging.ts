@@ -70,7 +70,6 @@ export class ErrorLog {
     const rate = this.config.logRate;
     if (rate === 'unlimited' || rate === 0) return 0;
     return Math.max(1, rate); // one second's worth, but at least one line
-
   }
 
   private refill(nowSec: number): void {

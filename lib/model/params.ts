@@ -612,7 +612,8 @@ export const PARAM_SPECS = {
       max: 3600,
       unit: 's',
       doc: 'Restart delay after the second crash in a row (the first restarts at once); doubles per further crash (CrashLoopBackOff).',
-      source: 'Kubernetes pod lifecycle: 0 s, then 10 s doubling, capped at 5 min (kubernetes/kubernetes#133472)',
+      source:
+        'Kubernetes pod lifecycle: 0 s, then 10 s doubling, capped at 5 min (kubernetes/kubernetes#133472)',
     },
     restartDelayMaxSec: {
       kind: 'number',

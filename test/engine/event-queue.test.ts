@@ -35,7 +35,12 @@ describe('EventQueue', () => {
   it('matches a stable sort for any sequence of pushes and pops', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.record({ t: fc.integer({ min: 0, max: 20 }), p: fc.integer({ min: 0, max: 3 }) }), fc.constant(null))),
+        fc.array(
+          fc.oneof(
+            fc.record({ t: fc.integer({ min: 0, max: 20 }), p: fc.integer({ min: 0, max: 3 }) }),
+            fc.constant(null),
+          ),
+        ),
         (ops) => {
           const q = new EventQueue(1);
           const model: Array<{ t: number; p: number; seq: number }> = [];

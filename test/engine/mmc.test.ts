@@ -28,7 +28,9 @@ describe('runMmc', () => {
   });
 
   it("satisfies Little's law L = lambda W within 1%", () => {
-    expect(Math.abs(r.meanInSystem - r.arrivalRatePerSec * r.meanSojournSec) / r.meanInSystem).toBeLessThan(0.01);
+    expect(Math.abs(r.meanInSystem - r.arrivalRatePerSec * r.meanSojournSec) / r.meanInSystem).toBeLessThan(
+      0.01,
+    );
   });
 
   it('matches the Erlang C mean sojourn time within 3%', () => {

@@ -16,7 +16,12 @@ describe('ConnPool', () => {
   it('release() keeps at most maxIdle idle connections and closes the rest', () => {
     const pool = new ConnPool(2);
     const ids = [pool.open(0), pool.open(0), pool.open(0), pool.open(0)];
-    expect(ids.map((id) => pool.release(id))).toEqual([RELEASE.kept, RELEASE.kept, RELEASE.closed, RELEASE.closed]);
+    expect(ids.map((id) => pool.release(id))).toEqual([
+      RELEASE.kept,
+      RELEASE.kept,
+      RELEASE.closed,
+      RELEASE.closed,
+    ]);
     expect(pool.idleConns).toBe(2);
     expect(pool.openCount).toBe(2);
   });

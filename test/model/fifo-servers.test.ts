@@ -9,7 +9,9 @@ describe('FifoServers', () => {
 
   it('admit() on two servers: each job takes the earliest free server', () => {
     const s = new FifoServers(2);
-    expect([s.admit(0, 3), s.admit(0, 1), s.admit(0, 1), s.admit(0, 1), s.admit(0, 5)]).toEqual([3, 1, 2, 3, 8]);
+    expect([s.admit(0, 3), s.admit(0, 1), s.admit(0, 1), s.admit(0, 1), s.admit(0, 5)]).toEqual([
+      3, 1, 2, 3, 8,
+    ]);
   });
 
   it('busyAt() counts servers still working', () => {

@@ -6,7 +6,12 @@ const config = { gomaxprocs: 2, baseThreads: 5, maxThreads: 8, sysmonTickSec: 20
 describe('GoRuntime', () => {
   it('requestP() grants GOMAXPROCS Ps, then queues FIFO; releaseP() hands the P to the next waiter', () => {
     const rt = new GoRuntime(config);
-    expect([rt.requestP(1), rt.requestP(2), rt.requestP(3), rt.requestP(4)]).toEqual([true, true, false, false]);
+    expect([rt.requestP(1), rt.requestP(2), rt.requestP(3), rt.requestP(4)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(rt.waitingForP).toBe(2);
     expect(rt.releaseP()).toBe(3);
     expect(rt.releaseP()).toBe(4);

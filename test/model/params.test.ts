@@ -33,12 +33,16 @@ describe('params', () => {
 
   it('applyOverrides() errors name the field and what was expected', () => {
     const p = defaultParams();
-    expect(() => applyOverrides(p, { poolSize: -3 })).toThrow('poolSize: expected an integer in [0, 1000000], got -3');
-    expect(() => applyOverrides(p, { concurrencyLimit: 'none' })).toThrow(
-      "concurrencyLimit: expected an integer in [1, 1000000] or 'unbounded', got \"none\"",
+    expect(() => applyOverrides(p, { poolSize: -3 })).toThrow(
+      'poolSize: expected an integer in [0, 1000000], got -3',
     );
-    expect(() => applyOverrides(p, { 'kernel.twReuse': 3 })).toThrow('kernel.twReuse: expected one of 0, 1, 2, got 3');
-    expect(() => applyOverrides(p, { 'kernel.nope': 1 })).toThrow("kernel.nope: unknown parameter");
+    expect(() => applyOverrides(p, { concurrencyLimit: 'none' })).toThrow(
+      'concurrencyLimit: expected an integer in [1, 1000000] or \'unbounded\', got "none"',
+    );
+    expect(() => applyOverrides(p, { 'kernel.twReuse': 3 })).toThrow(
+      'kernel.twReuse: expected one of 0, 1, 2, got 3',
+    );
+    expect(() => applyOverrides(p, { 'kernel.nope': 1 })).toThrow('kernel.nope: unknown parameter');
     expect(() => applyOverrides(p, { kernel: 1 })).toThrow(InputError);
   });
 

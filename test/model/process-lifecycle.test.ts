@@ -5,7 +5,9 @@ const config = { restartDelaySec: 10, restartDelayMaxSec: 300, backoffResetSec: 
 
 describe('process lifecycle', () => {
   it('restartDelaySec(): 0 for the first crash, then 10, 20, 40 ... capped at 300', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => restartDelaySec(config, n))).toEqual([0, 10, 20, 40, 80, 160, 300, 300]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => restartDelaySec(config, n))).toEqual([
+      0, 10, 20, 40, 80, 160, 300, 300,
+    ]);
   });
 
   it('kill() -> start() -> ready() walks down, starting, up; epochs advance', () => {

@@ -26,7 +26,15 @@ import { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
 import { PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
-import { CACHE_TYPES, CLIENT_IDS, type ClientId, type ClientSpec, clientsFrom, drawBatchSize, ENDPOINT } from '../../model/workload.js';
+import {
+  CACHE_TYPES,
+  CLIENT_IDS,
+  type ClientId,
+  type ClientSpec,
+  clientsFrom,
+  drawBatchSize,
+  ENDPOINT,
+} from '../../model/workload.js';
 import { HostMetrics } from './host-metrics.js';
 import { RequestStore, TaskStore } from './stores.js';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type HostSnapshot, runHostDes } from '../../../lib/engine/des/host-sim.js';
-import { timelineCsv } from '../../../lib/metrics/timeline-csv.js';
 import type { TimelineRow } from '../../../lib/metrics/timeline.js';
+import { timelineCsv } from '../../../lib/metrics/timeline-csv.js';
 import { defaultParams } from '../../../lib/model/params.js';
 import { applyOverrides } from '../../../lib/model/resolve-params.js';
 import { CLIENT } from '../../../lib/model/workload.js';
@@ -96,7 +96,12 @@ describe('runHostDes traces', () => {
   it('SetLimit(k) bounds the concurrent conns a big batch needs: no exhaustion', () => {
     const rows = rowsOf((onRow) =>
       runHostDes({
-        params: quiet({ poolSize: 50, concurrencyLimit: 50, 'kernel.portRangeLow': 40_000, 'kernel.portRangeHigh': 40_099 }),
+        params: quiet({
+          poolSize: 50,
+          concurrencyLimit: 50,
+          'kernel.portRangeLow': 40_000,
+          'kernel.portRangeHigh': 40_099,
+        }),
         seed: 1,
         durationSec: 3,
         onRow,
@@ -111,7 +116,12 @@ describe('runHostDes traces', () => {
   it('random local IPs (the band-aid) never run out of ports', () => {
     const rows = rowsOf((onRow) =>
       runHostDes({
-        params: quiet({ poolSize: 0, 'kernel.localIpMode': 'random', 'kernel.portRangeLow': 40_000, 'kernel.portRangeHigh': 40_009 }),
+        params: quiet({
+          poolSize: 0,
+          'kernel.localIpMode': 'random',
+          'kernel.portRangeLow': 40_000,
+          'kernel.portRangeHigh': 40_009,
+        }),
         seed: 1,
         durationSec: 2,
         onRow,

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { resolveRunParams } from '../../lib/run/run-scenario.js';
+import { scenarioFromJson } from '../../lib/scenario/scenario-file.js';
+import { SCENARIOS } from '../../lib/scenario/scenarios.js';
+
+describe('scenarios', () => {
+  it('every named scenario resolves to valid parameters', () => {
+    for (const s of SCENARIOS) expect(() => resolveRunParams(s), s.id).not.toThrow();
+  });
+
+  it('baseline has no new client; outage starts it at 30 s', () => {
+    expect(resolveRunParams(SCENARIOS.find((s) => s.id === 'baseline')!).workload.newClientRatePerSec).toBe(
+      0,
+    );
+    expect(resolveRunParams(SCENARIOS.find((s) => s.id === 'outage')!).workload.triggerStartSec).toBe(30);
+  });
+
+  it('scenarioFromJson() merges base overrides with the file params, nested or dotted', () => {
+    const s = scenarioFromJson(
+      { base: 'outage', duration: '2m', params: { kernel: { dialMode: 'connect' }, 'memcached.threads': 8 } },
+      'x.json',
+    );
+    expect(s.durationSec).toBe(120);
+    expect(s.id).toBe('outage');
+    const p = resolveRunParams(s);
+    expect([p.kernel.dialMode, p.memcached.threads, p.workload.triggerStartSec]).toEqual(['connect', 8, 30]);
+  });
+
+  it.each([
+    [[], 'x.json: expected a JSON object'],
+    [{ params: {}, extra: 1 }, 'x.json: unknown field "extra"'],
+    [{ base: 'nope' }, 'x.json: base: expected one of'],
+    [{ title: 3 }, 'x.json: title: expected a non-empty string'],
+    [{ duration: 'soon' }, 'x.json: duration: expected a positive duration'],
+    [{ params: [1] }, 'params: expected an object of parameters'],
+  ])('scenarioFromJson(%j) fails with a message naming the field', (json, message) => {
+    expect(() => scenarioFromJson(json, 'x.json')).toThrow(message);
+  });
+});
