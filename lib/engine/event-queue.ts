@@ -21,6 +21,8 @@ export class EventQueue {
   private kinds: Int32Array;
   private args: Int32Array;
   private heap: Int32Array;
+  /** The times again, in heap order: comparisons read them without indirection. */
+  private heapTimes: Float64Array;
   private freeSlots: Int32Array;
   private freeCount = 0;
   private count = 0;
@@ -32,6 +34,7 @@ export class EventQueue {
     this.kinds = new Int32Array(initialCapacity);
     this.args = new Int32Array(initialCapacity);
     this.heap = new Int32Array(initialCapacity);
+    this.heapTimes = new Float64Array(initialCapacity);
     this.freeSlots = new Int32Array(initialCapacity);
     for (let s = initialCapacity - 1; s >= 0; s--) this.freeSlots[this.freeCount++] = s;
   }
@@ -42,35 +45,36 @@ export class EventQueue {
 
   /** Time of the earliest event, or +Infinity when empty. */
   peekTime(): number {
-    return this.count > 0 ? this.times[this.heap[0]!]! : Number.POSITIVE_INFINITY;
+    return this.count > 0 ? this.heapTimes[0]! : Number.POSITIVE_INFINITY;
   }
 
   push(timeSec: number, kind: number, arg: number, priority: number): void {
     if (this.freeCount === 0) this.grow();
     const slot = this.freeSlots[--this.freeCount]!;
-    const times = this.times;
+    const ht = this.heapTimes;
     const ties = this.ties;
     const heap = this.heap;
     const tie = priority * PRIORITY_SCALE + this.sequence++;
-    times[slot] = timeSec;
+    this.times[slot] = timeSec;
     ties[slot] = tie;
     this.kinds[slot] = kind;
     this.args[slot] = arg;
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const ps = heap[parent]!;
-      const pt = times[ps]!;
-      if (pt < timeSec || (pt === timeSec && ties[ps]! < tie)) break;
-      heap[i] = ps;
+      const pt = ht[parent]!;
+      if (pt < timeSec || (pt === timeSec && ties[heap[parent]!]! < tie)) break;
+      heap[i] = heap[parent]!;
+      ht[i] = pt;
       i = parent;
     }
     heap[i] = slot;
+    ht[i] = timeSec;
   }
 
   /** Time, kind and arg of the earliest event (read them before `pop`). */
   topTime(): number {
-    return this.times[this.heap[0]!]!;
+    return this.heapTimes[0]!;
   }
   topKind(): number {
     return this.kinds[this.heap[0]!]!;
@@ -79,38 +83,56 @@ export class EventQueue {
     return this.args[this.heap[0]!]!;
   }
 
-  /** Remove the earliest event. */
-  pop(): void {
+  /** Time, kind and arg of an event's slot, as returned by `pop` (valid until the next `push`). */
+  timeOf(slot: number): number {
+    return this.times[slot]!;
+  }
+  kindOf(slot: number): number {
+    return this.kinds[slot]!;
+  }
+  argOf(slot: number): number {
+    return this.args[slot]!;
+  }
+
+  /** Remove the earliest event if its time is <= `limit`; returns its slot, or -1 (then nothing changes). */
+  popUntil(limit: number): number {
+    if (this.count === 0 || this.heapTimes[0]! > limit) return -1;
+    return this.pop();
+  }
+
+  /** Remove the earliest event; returns its slot, readable until the next `push`. */
+  pop(): number {
     const heap = this.heap;
-    this.freeSlots[this.freeCount++] = heap[0]!;
+    const top = heap[0]!;
+    this.freeSlots[this.freeCount++] = top;
     const last = --this.count;
-    if (last === 0) return;
-    const times = this.times;
+    if (last === 0) return top;
+    const ht = this.heapTimes;
     const ties = this.ties;
     const slot = heap[last]!;
-    const t = times[slot]!;
+    const t = ht[last]!;
     const tie = ties[slot]!;
     const half = last >> 1;
     let i = 0;
     while (i < half) {
       let child = 2 * i + 1;
-      let cs = heap[child]!;
-      let ct = times[cs]!;
+      let ct = ht[child]!;
       const right = child + 1;
       if (right < last) {
-        const rs = heap[right]!;
-        const rt = times[rs]!;
-        if (rt < ct || (rt === ct && ties[rs]! < ties[cs]!)) {
+        const rt = ht[right]!;
+        if (rt < ct || (rt === ct && ties[heap[right]!]! < ties[heap[child]!]!)) {
           child = right;
-          cs = rs;
           ct = rt;
         }
       }
-      if (t < ct || (t === ct && tie < ties[cs]!)) break;
-      heap[i] = cs;
+      if (t < ct || (t === ct && tie < ties[heap[child]!]!)) break;
+      heap[i] = heap[child]!;
+      ht[i] = ct;
       i = child;
     }
     heap[i] = slot;
+    ht[i] = t;
+    return top;
   }
 
   private grow(): void {
@@ -126,6 +148,7 @@ export class EventQueue {
     this.kinds = widen(this.kinds, (n) => new Int32Array(n));
     this.args = widen(this.args, (n) => new Int32Array(n));
     this.heap = widen(this.heap, (n) => new Int32Array(n));
+    this.heapTimes = widen(this.heapTimes, (n) => new Float64Array(n));
     this.freeSlots = new Int32Array(capacity);
     // Every old slot is in use (the free stack was empty); the new ones are free.
     for (let s = capacity - 1; s >= old; s--) this.freeSlots[this.freeCount++] = s;

@@ -50,13 +50,12 @@ export class Scheduler {
   run(endSec: number, handler: EventHandler): number {
     const queue = this.queue;
     let n = 0;
-    while (queue.size > 0) {
-      const t = queue.topTime();
-      if (t > endSec) break;
-      const kind = queue.topKind();
-      const arg = queue.topArg();
-      queue.pop();
-      this.now = t;
+    for (;;) {
+      const slot = queue.popUntil(endSec);
+      if (slot < 0) break;
+      const kind = queue.kindOf(slot);
+      const arg = queue.argOf(slot);
+      this.now = queue.timeOf(slot);
       n++;
       handler.handle(kind, arg);
     }

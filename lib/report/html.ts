@@ -1,0 +1,49 @@
+/**
+ * HTML building blocks for the report: escaping (every interpolated string goes through `esc`) and the
+ * self-contained page shell with a Content-Security-Policy that forbids any network request.
+ */
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+export function esc(text: string | number): string {
+  return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+export const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+export function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>
+body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 1rem 0; } td, th { padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: right; }
+th:first-child, td:first-child { text-align: left; } .note { color: #555; font-size: .9rem; }
+</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+export function tableHtml(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly (string | number)[]>,
+): string {
+  const th = header.map((h) => `<th>${esc(h)}</th>`).join('');
+  const trs = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${trs}\n</tbody></table>`;
+}
