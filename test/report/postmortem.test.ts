@@ -32,7 +32,13 @@ describe('buildPostmortem', () => {
       { label: 'baseline', summary: summary({}) },
       {
         label: '<script>alert(1)</script>',
-        summary: summary({ availability: 0.8498925, dialErrors: 259_263, peakThreads: 1377, oomKills: 4, peakTimeWait: 28_232 }),
+        summary: summary({
+          availability: 0.8498925,
+          dialErrors: 259_263,
+          peakThreads: 1377,
+          oomKills: 4,
+          peakTimeWait: 28_232,
+        }),
       },
     ],
     outage: 1,
