@@ -146,6 +146,40 @@ describe('runHostDes traces', () => {
     expect(rows[0]!.dials).toBe(500);
   });
 
+  it('GetMulti fetches a whole batch over one connection', () => {
+    const rows = rowsOf((onRow) =>
+      runHostDes({
+        params: quiet({ poolSize: 0, 'memcached.getMulti': true }),
+        seed: 1,
+        durationSec: 2,
+        onRow,
+        injections: [{ atSec: 0.5, client: CLIENT.newClient, uris: 17_500 }],
+      }),
+    );
+    expect(rows[0]).toMatchObject({ dials: 1, 'ops:post': 17_500, timeWait: 1, 'reqOk:new-internal': 1 });
+  });
+
+  it('a process past maxThreads dies of thread exhaustion and restarts', () => {
+    const rows = rowsOf((onRow) =>
+      runHostDes({
+        params: quiet({
+          poolSize: 0,
+          'runtime.baseThreads': 50,
+          'runtime.maxThreads': 60,
+          'kernel.portProbeSec': 1e-6,
+          'kernel.portRangeLow': 40_000,
+          'kernel.portRangeHigh': 40_099,
+        }),
+        seed: 1,
+        durationSec: 8,
+        onRow,
+        injections: [{ atSec: 0.5, client: CLIENT.newClient, uris: 5000 }],
+      }),
+    );
+    expect(rows[0]!.events).toBe('thread-exhaustion;restart');
+    expect(rows.some((r) => String(r.events).includes('ready'))).toBe(true);
+  });
+
   it('memcached at maxConns refuses: the server closes, so no TIME_WAIT on our side', () => {
     const rows = rowsOf((onRow) =>
       runHostDes({
