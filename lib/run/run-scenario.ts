@@ -4,6 +4,7 @@
  * byte, on any machine.
  */
 import { runHostDes } from '../engine/des/host-sim.js';
+import type { RunFigures } from '../metrics/run-figures.js';
 import type { TimelineRow } from '../metrics/timeline.js';
 import { defaultParams, type Params } from '../model/params.js';
 import { applyOverrides, InputError, type Overrides } from '../model/resolve-params.js';
@@ -13,27 +14,12 @@ export const ENGINE = { des: 'des', fast: 'fast' } as const;
 export type EngineId = (typeof ENGINE)[keyof typeof ENGINE];
 export const ENGINES: readonly EngineId[] = Object.values(ENGINE);
 
-/** The `run --json` contract (DESIGN.md section 4): field names, order and units. */
-export interface RunSummary {
+/** The `run --json` contract (DESIGN.md section 4): identification, then the measured figures. */
+export interface RunSummary extends RunFigures {
   readonly scenario: string;
   readonly engine: EngineId;
   readonly seed: number;
   readonly durationSec: number;
-  /** Fraction of user requests served, in [0, 1]. */
-  readonly availability: number;
-  readonly downtimeSec: number;
-  readonly dialErrors: number;
-  readonly peakTimeWait: number;
-  readonly firstPortExhaustionSec: number | null;
-  readonly peakThreads: number;
-  readonly oomKills: number;
-  readonly restarts: number;
-  readonly peakRssBytes: number;
-  readonly maxGcPauseMs: number;
-  readonly logLinesAttempted: number;
-  readonly logLinesWritten: number;
-  readonly p99LatencyMs: number | null;
-  readonly recoverySec: number | null;
 }
 
 export const SUMMARY_FIELDS = [
@@ -105,26 +91,9 @@ export function runScenario(request: RunRequest): RunResult {
     ...(request.onRow && { onRow: request.onRow }),
     ...(request.onProgress && { onProgress: request.onProgress }),
   });
-  const { events, durationSec: _d, ...figures } = stats;
-  const summary: RunSummary = {
-    scenario: request.scenario.id,
-    engine,
-    seed,
-    durationSec,
-    availability: figures.availability,
-    downtimeSec: figures.downtimeSec,
-    dialErrors: figures.dialErrors,
-    peakTimeWait: figures.peakTimeWait,
-    firstPortExhaustionSec: figures.firstPortExhaustionSec,
-    peakThreads: figures.peakThreads,
-    oomKills: figures.oomKills,
-    restarts: figures.restarts,
-    peakRssBytes: figures.peakRssBytes,
-    maxGcPauseMs: figures.maxGcPauseMs,
-    logLinesAttempted: figures.logLinesAttempted,
-    logLinesWritten: figures.logLinesWritten,
-    p99LatencyMs: figures.p99LatencyMs,
-    recoverySec: figures.recoverySec,
-  };
+  const { events, durationSec: _duration, ...figures } = stats;
+  const full: RunSummary = { scenario: request.scenario.id, engine, seed, durationSec, ...figures };
+  // Rebuilt in the contract's key order, whatever order the engine returns its figures in.
+  const summary = Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, full[k]])) as unknown as RunSummary;
   return { summary, params, events };
 }

@@ -3,6 +3,7 @@
  * (for downtime and recovery), and the run's summary figures. Fixed memory whatever the duration.
  */
 import type { LatencyHistogram } from '../../metrics/latency-histogram.js';
+import type { RunFigures } from '../../metrics/run-figures.js';
 import type { TimelineRow } from '../../metrics/timeline.js';
 import type { ConnPool } from '../../model/conn-pool.js';
 import { DIAL_ERRORS } from '../../model/errors.js';
@@ -13,23 +14,6 @@ import type { Params } from '../../model/params.js';
 import type { PortTable } from '../../model/port-table.js';
 import type { Lifecycle } from '../../model/process-lifecycle.js';
 import { CACHE_TYPES, CLIENT_IDS } from '../../model/workload.js';
-
-export interface HostFigures {
-  readonly availability: number;
-  readonly downtimeSec: number;
-  readonly dialErrors: number;
-  readonly peakTimeWait: number;
-  readonly firstPortExhaustionSec: number | null;
-  readonly peakThreads: number;
-  readonly oomKills: number;
-  readonly restarts: number;
-  readonly peakRssBytes: number;
-  readonly maxGcPauseMs: number;
-  readonly logLinesAttempted: number;
-  readonly logLinesWritten: number;
-  readonly p99LatencyMs: number | null;
-  readonly recoverySec: number | null;
-}
 
 export class HostMetrics {
   // Counters of the current timeline interval.
@@ -271,7 +255,7 @@ export class HostMetrics {
     this.binUserTotal = 0;
   }
 
-  finish(lifecycle: Lifecycle, log: ErrorLog, latencies: LatencyHistogram): HostFigures {
+  finish(lifecycle: Lifecycle, log: ErrorLog, latencies: LatencyHistogram): RunFigures {
     let pendingDialErrors = 0;
     for (const v of this.dialErrors) pendingDialErrors += v;
     const p99 = latencies.quantileSec(0.99);

@@ -15,6 +15,7 @@ import { exponential, logNormalByMedian } from '../../engine/distributions.js';
 import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { type EventHandler, Scheduler } from '../../engine/scheduler.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
+import type { RunFigures } from '../../metrics/run-figures.js';
 import type { TimelineRow } from '../../metrics/timeline.js';
 import { ConnPool, RELEASE } from '../../model/conn-pool.js';
 import { startable } from '../../model/errgroup.js';
@@ -105,23 +106,9 @@ export interface HostSnapshot {
   readonly threads: number;
 }
 
-export interface HostRunStats {
+export interface HostRunStats extends RunFigures {
   readonly durationSec: number;
-  readonly availability: number;
-  readonly downtimeSec: number;
-  readonly dialErrors: number;
-  readonly peakTimeWait: number;
-  readonly firstPortExhaustionSec: number | null;
-  readonly peakThreads: number;
-  readonly oomKills: number;
-  readonly restarts: number;
-  readonly peakRssBytes: number;
-  readonly maxGcPauseMs: number;
-  readonly logLinesAttempted: number;
-  readonly logLinesWritten: number;
-  readonly p99LatencyMs: number | null;
-  readonly recoverySec: number | null;
-  /** Engine figures: events dispatched. */
+  /** Engine figure: events dispatched. */
   readonly events: number;
 }
 
