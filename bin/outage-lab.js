@@ -12,4 +12,4 @@ if (existsSync(dist) && process.env.OUTAGE_LAB_FROM_SOURCE !== '1') {
   register();
   mod = await import(new URL('../lib/cli/main.ts', import.meta.url).href);
 }
-process.exitCode = mod.main(process.argv.slice(2));
+process.exitCode = await mod.main(process.argv.slice(2));

@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../model/resolve-params.js';
 import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
+import { labCommand, labDriverCommand } from './lab-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('outage-lab')
@@ -53,6 +54,22 @@ export function buildProgram(): Command {
     .option('--quiet', 'no progress output')
     .action((opts) => runCommand(opts));
 
+  program
+    .command('lab')
+    .description('check the port model against real Linux sockets and a real memcached (Linux, root)')
+    .option('--json', 'print JSON')
+    .option(
+      '--modes <list>',
+      'dial modes to run, comma-separated: connect,bind,random',
+      'connect,bind,random',
+    )
+    .action((opts) => labCommand(opts));
+
+  program
+    .command('lab-driver', { hidden: true })
+    .requiredOption('--config <json>', 'experiment configuration')
+    .action((opts) => labDriverCommand(opts));
+
   return program;
 }
 
@@ -60,10 +77,10 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
-    program.parse(argv as string[], { from: 'user' });
+    await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -82,4 +99,4 @@ export function main(argv: readonly string[]): number {
 
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
-if (invokedDirectly) process.exitCode = main(process.argv.slice(2));
+if (invokedDirectly) process.exitCode = await main(process.argv.slice(2));

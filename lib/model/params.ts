@@ -93,14 +93,25 @@ export const PARAM_SPECS = {
       doc: 'net.ipv4.tcp_tw_reuse: 0 off, 1 all, 2 loopback only. Applies to connect() port choice only.',
       source: 'Linux ip-sysctl.rst (default 2 since 4.19)',
     },
-    twReuseMinAgeSec: {
+    twReuseClockSec: {
       kind: 'number',
       default: 1,
       min: 0,
       max: 60,
       unit: 's',
-      doc: 'Age after which connect() may recycle a TIME_WAIT 4-tuple under tcp_tw_reuse.',
-      source: 'Linux net/ipv4/tcp_ipv4.c tcp_twsk_unique (ts_recent_stamp older than 1 s)',
+      doc: "Tick of the clock tcp_tw_reuse checks: a TIME_WAIT tuple becomes reusable by connect() once this clock has ticked past the one in which the peer's last timestamp arrived (0 to 1 tick after the close).",
+      source:
+        'Linux net/ipv4/tcp_ipv4.c tcp_twsk_unique: time_after32(ktime_get_seconds(), ts_recent_stamp); confirmed by the kernel lab',
+    },
+    timeWaitTimerGranularitySec: {
+      kind: 'number',
+      default: 2.048,
+      min: 0,
+      max: 60,
+      unit: 's',
+      doc: 'The TIME_WAIT timer fires at the next multiple of this granularity after close + timeWaitSec (timer-wheel rounding), so TIME_WAIT lasts 60 s plus up to one granule.',
+      source:
+        'Linux kernel/time/timer.c: a 60 s timer lands on wheel level 3 (512 jiffies = 2.048 s at HZ=250, as here; 4.096 s at HZ=1000); measured by the kernel lab (~62 s)',
     },
     maxTwBuckets: {
       kind: 'number',

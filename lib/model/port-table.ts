@@ -4,14 +4,16 @@
  * it survives process restarts, which is what turned OOM kills into a death spiral.
  *
  * Facts (MODEL.md section 2, kernel):
- * - Only the active closer enters TIME_WAIT, for TCP_TIMEWAIT_LEN = 60 s. Every entry lives exactly that
- *   long, so entries expire in the order they were created: one FIFO holds them all.
+ * - Only the active closer enters TIME_WAIT, for TCP_TIMEWAIT_LEN = 60 s, rounded up by the timer wheel
+ *   to the next granule (2.048 s at HZ=250): the kernel lab measured ~62 s. Expiry is monotone in the
+ *   close time, so entries expire in the order they were created: one FIFO holds them all.
  * - bind(localIP, 0) ('bind' mode, Go `Dialer.LocalAddr`): a port is free only if no socket on that IP
  *   holds it, TIME_WAIT included; no reuse. Failure: EADDRINUSE.
  * - connect() autobind ('connect', and 'bind-no-port' = IP_BIND_ADDRESS_NO_PORT): the 4-tuple must be
  *   unique; with tcp_tw_reuse (1, or 2 on loopback, and every address here is loopback) a TIME_WAIT tuple
- *   older than ~1 s whose peer sent timestamps (i.e. data was exchanged) may be recycled. Failure:
- *   EADDRNOTAVAIL. All dials go to one destination (127.0.0.1:11211), so a port is a 4-tuple.
+ *   whose peer sent timestamps (i.e. data was exchanged) may be recycled once the kernel's seconds clock
+ *   has ticked since (0-1 s after the close, not "after 1 s": the kernel lab saw reuse at 0.999 s).
+ *   Failure: EADDRNOTAVAIL. All dials go to one destination (127.0.0.1:11211), so a port is a 4-tuple.
  * - Beyond tcp_max_tw_buckets a closing socket skips TIME_WAIT; SO_LINGER {on, 0} closes with RST.
  * - The search starts at a random offset and probes ports until one is usable. With N ports of which K
  *   are usable, in random order, the expected number probed is (N + 1) / (K + 1); with none, all N. Cost
@@ -28,7 +30,10 @@ export interface PortTableConfig {
   readonly timeWaitSec: number;
   /** tcp_tw_reuse: 0 off, 1 on, 2 loopback only (on here: every address is loopback). */
   readonly twReuse: 0 | 1 | 2;
-  readonly twReuseMinAgeSec: number;
+  /** tcp_tw_reuse checks a seconds clock: reusable once it ticks past the close's tick. */
+  readonly twReuseClockSec: number;
+  /** The TIME_WAIT timer fires at the next multiple of this after close + timeWaitSec (0: exactly). */
+  readonly timeWaitTimerGranularitySec: number;
   readonly maxTwBuckets: number;
   readonly portProbeSec: number;
   readonly dialSyscallSec: number;
@@ -79,10 +84,19 @@ export class PortTable {
 
   constructor(readonly config: PortTableConfig) {}
 
+  /** When an entry created at `closeSec` leaves TIME_WAIT. */
+  expirySec(closeSec: number): number {
+    const g = this.config.timeWaitTimerGranularitySec;
+    const due = closeSec + this.config.timeWaitSec;
+    return g > 0 ? (Math.floor(due / g) + 1) * g : due;
+  }
+
   /** Advance the clock of the table: mark entries old enough for reuse, drop entries past TIME_WAIT. */
   expire(nowSec: number): void {
-    const reuseCutoff = nowSec - this.config.twReuseMinAgeSec;
-    while (this.aged < this.tail && this.twTime[this.aged % this.twTime.length]! <= reuseCutoff) {
+    const clk = this.config.twReuseClockSec;
+    // Entries closed before the current clock tick began are reusable (strictly earlier tick).
+    const reuseBefore = clk > 0 ? Math.floor(nowSec / clk) * clk : nowSec + Number.MIN_VALUE;
+    while (this.aged < this.tail && this.twTime[this.aged % this.twTime.length]! < reuseBefore) {
       const at = this.aged % this.twTime.length;
       if (this.twFlags[at] === (ALIVE | DATA)) {
         this.twFlags[at] = ALIVE | DATA | AGED;
@@ -90,8 +104,7 @@ export class PortTable {
       }
       this.aged++;
     }
-    const cutoff = nowSec - this.config.timeWaitSec;
-    while (this.head < this.tail && this.twTime[this.head % this.twTime.length]! <= cutoff) {
+    while (this.head < this.tail && this.expirySec(this.twTime[this.head % this.twTime.length]!) <= nowSec) {
       const at = this.head % this.twTime.length;
       const flags = this.twFlags[at]!;
       if (flags & ALIVE) this.dropTimeWait(this.twIp[at]!, flags);
@@ -114,7 +127,7 @@ export class PortTable {
   /** When the oldest TIME_WAIT entry expires, or +Infinity. */
   nextExpirySec(): number {
     return this.head < this.tail
-      ? this.twTime[this.head % this.twTime.length]! + this.config.timeWaitSec
+      ? this.expirySec(this.twTime[this.head % this.twTime.length]!)
       : Number.POSITIVE_INFINITY;
   }
 

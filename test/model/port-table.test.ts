@@ -12,7 +12,8 @@ function table(over: Partial<PortTableConfig> = {}): PortTable {
     portCount: 28_232,
     timeWaitSec: 60,
     twReuse: 2,
-    twReuseMinAgeSec: 1,
+    twReuseClockSec: 1,
+    timeWaitTimerGranularitySec: 0,
     maxTwBuckets: 1_000_000,
     portProbeSec: 0,
     dialSyscallSec: 0,
@@ -67,7 +68,7 @@ describe('PortTable bind mode', () => {
 });
 
 describe('PortTable connect mode', () => {
-  it('tcp_tw_reuse=2 recycles a TIME_WAIT tuple after 1 s, not before', () => {
+  it('tcp_tw_reuse=2 recycles a TIME_WAIT tuple once the seconds clock ticks past the close, not before', () => {
     const t = table({ portCount: 200 });
     const rng = createRng(2);
     for (let i = 0; i < 200; i++) t.allocate(0, IP, DIAL_MODE.connect, rng);
@@ -80,6 +81,15 @@ describe('PortTable connect mode', () => {
     for (let i = 0; i < 200; i++) expect(t.allocate(2.5, IP, DIAL_MODE.connect, rng).ok).toBe(true);
     expect(t.timeWaitCount).toBe(0);
     expect(t.allocate(2.5, IP, DIAL_MODE.connect, rng).ok).toBe(false);
+  });
+
+  it('closed at 0.7 s, a tuple is reusable from 1.0 s: the clock ticked, though it is only 0.3 s old', () => {
+    const t = table({ portCount: 1 });
+    const rng = createRng(2);
+    t.allocate(0, IP, DIAL_MODE.connect, rng);
+    t.close(0.7, IP, CLOSE);
+    expect(t.allocate(0.99, IP, DIAL_MODE.connect, rng).ok).toBe(false);
+    expect(t.allocate(1.0, IP, DIAL_MODE.connect, rng).ok).toBe(true);
   });
 
   it('tcp_tw_reuse=0 waits the full 60 s', () => {
@@ -97,6 +107,24 @@ describe('PortTable connect mode', () => {
     t.allocate(0, IP, DIAL_MODE.connect, rng);
     t.close(0, IP, { ...CLOSE, dataExchanged: false });
     expect(t.allocate(5, IP, DIAL_MODE.connect, rng).ok).toBe(false);
+  });
+});
+
+describe('PortTable TIME_WAIT timer', () => {
+  it('expirySec() rounds close + 60 s up to the next timer-wheel granule (2.048 s at HZ=250)', () => {
+    const t = table({ timeWaitTimerGranularitySec: 2.048 });
+    expect(t.expirySec(0)).toBeCloseTo(61.44, 9); // 60 / 2.048 = 29.3 -> granule 30
+    expect(t.expirySec(1.5)).toBeCloseTo(63.488, 9);
+    expect(t.expirySec(1.44)).toBeCloseTo(63.488, 9); // due exactly on a granule: the next one
+  });
+
+  it('a socket closed at 0 s is still in TIME_WAIT at 61.4 s and gone at 61.44 s', () => {
+    const t = table({ portCount: 1, timeWaitTimerGranularitySec: 2.048 });
+    const rng = createRng(1);
+    t.allocate(0, IP, DIAL_MODE.bind, rng);
+    t.close(0, IP, CLOSE);
+    expect(t.allocate(61.4, IP, DIAL_MODE.bind, rng).ok).toBe(false);
+    expect(t.allocate(61.44, IP, DIAL_MODE.bind, rng).ok).toBe(true);
   });
 });
 

@@ -33,7 +33,7 @@ describe('runHostDes traces', () => {
     const n = 100;
     const rows = rowsOf((onRow) =>
       runHostDes({
-        params: quiet({ poolSize: m }),
+        params: quiet({ poolSize: m, 'kernel.timeWaitTimerGranularitySec': 0 }),
         seed: 1,
         durationSec: 70,
         onRow,
