@@ -4,7 +4,7 @@
  * 1. at t = 0, dial `batch` connections to memcached at once, in one dial mode;
  * 2. each connection that opens does one `get`; then the pool keeps `pool` of them idle and closes the
  *    rest (the client closes first, so they enter TIME_WAIT);
- * 3. from then on, every `probeEverySec`, dial `probeSize` more connections and reset them at once
+ * 3. from `probeOffsetSec` on, every `probeEverySec`, dial `probeSize` more connections and reset them at once
  *    (RST: no TIME_WAIT of their own), until a whole probe succeeds or `maxSec` passes;
  * 4. sample TIME_WAIT and ESTABLISHED client sockets every `sampleEverySec` until TIME_WAIT drains.
  */
@@ -19,6 +19,9 @@ export interface LabConfig {
   readonly portLow: number;
   readonly portHigh: number;
   readonly probeEverySec: number;
+  /** First probe this long after the closes, then every probeEverySec: off the whole-second marks, where
+   * the 1 s tw_reuse delay would make the outcome a millisecond race. */
+  readonly probeOffsetSec: number;
   readonly probeSize: number;
   /** Give up probing and sampling after this long (after the closes). */
   readonly maxSec: number;
@@ -31,6 +34,7 @@ export const DEFAULT_LAB: Omit<LabConfig, 'mode'> = {
   portLow: 40_000,
   portHigh: 40_199,
   probeEverySec: 0.5,
+  probeOffsetSec: 0.25,
   probeSize: 10,
   maxSec: 68,
   sampleEverySec: 0.5,
@@ -58,8 +62,6 @@ export interface LabObservation {
   readonly closed: number;
   readonly probes: readonly LabProbe[];
   readonly samples: readonly LabSample[];
-  /** Fraction of a second of CLOCK_MONOTONIC at the closes (the kernel side only). */
-  readonly clockPhaseSec?: number;
 }
 
 /** The figures compared between kernel and model. */

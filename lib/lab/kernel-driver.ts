@@ -100,8 +100,6 @@ export async function runKernelExperiment(config: LabConfig): Promise<LabObserva
   const closing = open.slice(config.pool);
   await Promise.all(closing.map((s) => new Promise<void>((r) => s.end(r))));
   const t0 = performance.now();
-  // process.hrtime is CLOCK_MONOTONIC, the clock behind ktime_get_seconds() that tcp_tw_reuse checks.
-  const clockPhaseSec = Number(process.hrtime.bigint() % 1_000_000_000n) / 1e9;
   const now = () => (performance.now() - t0) / 1000;
   // Steps 3-4 run side by side: probes until a whole probe succeeds, samples until TIME_WAIT drains.
   const probes: LabProbe[] = [];
@@ -114,8 +112,8 @@ export async function runKernelExperiment(config: LabConfig): Promise<LabObserva
       await sleep(config.sampleEverySec * 1000);
     }
   })();
-  for (let k = 1; k * config.probeEverySec <= config.maxSec && k < 10_000; k++) {
-    const wait = k * config.probeEverySec - now();
+  for (let k = 0; config.probeOffsetSec + k * config.probeEverySec <= config.maxSec && k < 10_000; k++) {
+    const wait = config.probeOffsetSec + k * config.probeEverySec - now();
     if (wait > 0) await sleep(wait * 1000);
     const tSec = Math.round(now() * 1000) / 1000;
     const probe = await Promise.all(Array.from({ length: config.probeSize }, () => dial(local())));
@@ -138,6 +136,5 @@ export async function runKernelExperiment(config: LabConfig): Promise<LabObserva
     closed: closing.length,
     probes,
     samples,
-    clockPhaseSec,
   };
 }

@@ -171,13 +171,7 @@ export async function runKernelLab(
     );
     const results = observations.map((obs): LabModeResult => {
       const model = labFigures(
-        replayOnModel(
-          { ...config, mode: obs.mode },
-          {
-            probeTimes: obs.probes.map((p) => p.tSec),
-            ...(obs.clockPhaseSec !== undefined && { clockPhaseSec: obs.clockPhaseSec }),
-          },
-        ),
+        replayOnModel({ ...config, mode: obs.mode }, { probeTimes: obs.probes.map((p) => p.tSec) }),
       );
       const kernel = labFigures(obs);
       return {

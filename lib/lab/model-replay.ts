@@ -24,11 +24,6 @@ export interface ReplayOptions {
   readonly timeWaitSec?: number;
   readonly twReuse?: 0 | 1 | 2;
   readonly timeWaitTimerGranularitySec?: number;
-  /**
-   * Phase of the kernel's seconds clock at the closes (fraction of a second, from CLOCK_MONOTONIC): the
-   * model's clock is shifted by it so that its seconds tick when the kernel's do.
-   */
-  readonly clockPhaseSec?: number;
 }
 
 export function replayOnModel(config: LabConfig, options: ReplayOptions = {}): LabObservation {
@@ -36,7 +31,7 @@ export function replayOnModel(config: LabConfig, options: ReplayOptions = {}): L
     portCount: config.portHigh - config.portLow + 1,
     timeWaitSec: options.timeWaitSec ?? 60,
     twReuse: options.twReuse ?? 2,
-    twReuseClockSec: 1,
+    twReuseDelaySec: 1,
     timeWaitTimerGranularitySec: options.timeWaitTimerGranularitySec ?? 2.048,
     maxTwBuckets: 1_000_000,
     portProbeSec: 0,
@@ -44,27 +39,28 @@ export function replayOnModel(config: LabConfig, options: ReplayOptions = {}): L
   });
   const rng = createRng(1);
   const mode: DialMode = config.mode === LAB_MODE.connect ? DIAL_MODE.connect : DIAL_MODE.bind;
-  const phase = options.clockPhaseSec ?? 0;
   let nextIp = 1;
   const ipFor = (): number => (config.mode === LAB_MODE.random ? nextIp++ : 0);
-  // Steps 1-2: the batch, then the closes, at t = 0 (model clock: phase + t).
+  // Steps 1-2: the batch, then the closes, at t = 0 .
   const open: number[] = [];
   const batchErrors: Record<string, number> = {};
   for (let i = 0; i < config.batch; i++) {
     const ip = ipFor();
-    const r = ports.allocate(phase, ip, mode, rng);
+    const r = ports.allocate(0, ip, mode, rng);
     if (r.ok) open.push(ip);
     else batchErrors[ERRNO[r.error] ?? r.error] = (batchErrors[ERRNO[r.error] ?? r.error] ?? 0) + 1;
   }
   // The first `pool` stay open (idle in the pool); the rest are closed by the client.
   const close = open.slice(config.pool);
-  for (const ip of close)
-    ports.close(phase, ip, { activeClose: true, lingerZero: false, dataExchanged: true });
+  for (const ip of close) ports.close(0, ip, { activeClose: true, lingerZero: false, dataExchanged: true });
   // Steps 3-4, in time order: probes (reset at once) and samples. After the given probe times, probing
   // goes on at the same interval until the model recovers too (or maxSec), so a late recovery is a number.
   const given = options.probeTimes ?? [];
   const lastGiven = given.length > 0 ? given[given.length - 1]! : 0;
-  const times = [...given, ...defaultProbeTimes(config).filter((t) => t > lastGiven + 1e-9)];
+  const times = [
+    ...given,
+    ...defaultProbeTimes(config, given.length > 0 ? lastGiven + config.probeEverySec : config.probeOffsetSec),
+  ];
   const probes: LabProbe[] = [];
   const samples: LabSample[] = [];
   let probeIndex = 0;
@@ -73,10 +69,10 @@ export function replayOnModel(config: LabConfig, options: ReplayOptions = {}): L
     let ok = 0;
     for (let i = 0; i < config.probeSize; i++) {
       const ip = ipFor();
-      const r = ports.allocate(phase + t, ip, mode, rng);
+      const r = ports.allocate(t, ip, mode, rng);
       if (r.ok) {
         ok++;
-        ports.close(phase + t, ip, { activeClose: true, lingerZero: true, dataExchanged: true });
+        ports.close(t, ip, { activeClose: true, lingerZero: true, dataExchanged: true });
       }
     }
     probes.push({ tSec: t, ok, failed: config.probeSize - ok });
@@ -85,7 +81,7 @@ export function replayOnModel(config: LabConfig, options: ReplayOptions = {}): L
   for (let k = 0; k * config.sampleEverySec <= config.maxSec + 1e-9; k++) {
     const t = k * config.sampleEverySec;
     while (probing && probeIndex < times.length && times[probeIndex]! <= t) probeAt(times[probeIndex++]!);
-    ports.expire(phase + t);
+    ports.expire(t);
     samples.push({ tSec: t, timeWait: ports.timeWaitCount, established: ports.establishedCount });
     if (ports.timeWaitCount === 0 && k > 0 && !(probing && probeIndex < times.length)) break;
   }
@@ -93,9 +89,9 @@ export function replayOnModel(config: LabConfig, options: ReplayOptions = {}): L
   return { mode: config.mode, batchOk: open.length, batchErrors, closed: close.length, probes, samples };
 }
 
-function defaultProbeTimes(config: LabConfig): number[] {
+function defaultProbeTimes(config: LabConfig, fromSec: number): number[] {
   const out: number[] = [];
-  for (let t = config.probeEverySec; t <= config.maxSec; t += config.probeEverySec)
+  for (let t = fromSec; t <= config.maxSec + 1e-9; t += config.probeEverySec)
     out.push(Math.round(t * 1000) / 1000);
   return out;
 }

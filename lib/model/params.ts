@@ -93,15 +93,15 @@ export const PARAM_SPECS = {
       doc: 'net.ipv4.tcp_tw_reuse: 0 off, 1 all, 2 loopback only. Applies to connect() port choice only.',
       source: 'Linux ip-sysctl.rst (default 2 since 4.19)',
     },
-    twReuseClockSec: {
+    twReuseDelaySec: {
       kind: 'number',
       default: 1,
       min: 0,
       max: 60,
       unit: 's',
-      doc: "Tick of the clock tcp_tw_reuse checks: a TIME_WAIT tuple becomes reusable by connect() once this clock has ticked past the one in which the peer's last timestamp arrived (0 to 1 tick after the close).",
+      doc: 'Age a TIME_WAIT tuple must exceed before connect() may recycle it under tcp_tw_reuse.',
       source:
-        'Linux net/ipv4/tcp_ipv4.c tcp_twsk_unique: time_after32(ktime_get_seconds(), ts_recent_stamp); confirmed by the kernel lab',
+        'Linux >= 6.13 net.ipv4.tcp_tw_reuse_delay (default 1000 ms; read on these machines); older kernels: one tick of a seconds clock (0-1 s)',
     },
     timeWaitTimerGranularitySec: {
       kind: 'number',

@@ -11,9 +11,8 @@
  *   holds it, TIME_WAIT included; no reuse. Failure: EADDRINUSE.
  * - connect() autobind ('connect', and 'bind-no-port' = IP_BIND_ADDRESS_NO_PORT): the 4-tuple must be
  *   unique; with tcp_tw_reuse (1, or 2 on loopback, and every address here is loopback) a TIME_WAIT tuple
- *   whose peer sent timestamps (i.e. data was exchanged) may be recycled once the kernel's seconds clock
- *   has ticked since (0-1 s after the close, not "after 1 s": the kernel lab saw reuse at 0.999 s).
- *   Failure: EADDRNOTAVAIL. All dials go to one destination (127.0.0.1:11211), so a port is a 4-tuple.
+ *   whose peer sent timestamps (i.e. data was exchanged) may be recycled once older than
+ *   tcp_tw_reuse_delay (1 s; Linux >= 6.13). Failure: EADDRNOTAVAIL. All dials go to one destination (127.0.0.1:11211), so a port is a 4-tuple.
  * - Beyond tcp_max_tw_buckets a closing socket skips TIME_WAIT; SO_LINGER {on, 0} closes with RST.
  * - The search starts at a random offset and probes ports until one is usable. With N ports of which K
  *   are usable, in random order, the expected number probed is (N + 1) / (K + 1); with none, all N. Cost
@@ -30,8 +29,8 @@ export interface PortTableConfig {
   readonly timeWaitSec: number;
   /** tcp_tw_reuse: 0 off, 1 on, 2 loopback only (on here: every address is loopback). */
   readonly twReuse: 0 | 1 | 2;
-  /** tcp_tw_reuse checks a seconds clock: reusable once it ticks past the close's tick. */
-  readonly twReuseClockSec: number;
+  /** tcp_tw_reuse_delay: a TIME_WAIT tuple older than this may be recycled by connect(). */
+  readonly twReuseDelaySec: number;
   /** The TIME_WAIT timer fires at the next multiple of this after close + timeWaitSec (0: exactly). */
   readonly timeWaitTimerGranularitySec: number;
   readonly maxTwBuckets: number;
@@ -93,9 +92,8 @@ export class PortTable {
 
   /** Advance the clock of the table: mark entries old enough for reuse, drop entries past TIME_WAIT. */
   expire(nowSec: number): void {
-    const clk = this.config.twReuseClockSec;
-    // Entries closed before the current clock tick began are reusable (strictly earlier tick).
-    const reuseBefore = clk > 0 ? Math.floor(nowSec / clk) * clk : nowSec + Number.MIN_VALUE;
+    // Reusable once strictly older than the delay (the kernel: time_after32(now, entry + delay)).
+    const reuseBefore = nowSec - this.config.twReuseDelaySec;
     while (this.aged < this.tail && this.twTime[this.aged % this.twTime.length]! < reuseBefore) {
       const at = this.aged % this.twTime.length;
       if (this.twFlags[at] === (ALIVE | DATA)) {

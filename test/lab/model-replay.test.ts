@@ -11,28 +11,20 @@ describe('replayOnModel', () => {
     expect(obs.batchErrors).toEqual({ EADDRINUSE: 50 });
     const f = labFigures(obs);
     expect(f.peakTimeWait).toBe(180);
-    // Expiry at 61.44 s (60 s rounded up to a 2.048 s granule); probes every 0.5 s: first success at 61.5.
-    expect(f.recoverySec).toBe(61.5);
-    expect(f.dialFailures).toBe(50 + 122 * 10);
+    // Expiry at 61.44 s (60 s rounded up to a 2.048 s granule); probes at 0.25 + 0.5k s: first success 61.75.
+    expect(f.recoverySec).toBe(61.75);
+    expect(f.dialFailures).toBe(50 + 123 * 10);
   });
 
-  it('connect mode: reuse once the seconds clock ticks (phase 0.3 -> at 0.7 s after the close)', () => {
-    const obs = replayOnModel(
-      { ...DEFAULT_LAB, mode: 'connect' },
-      { clockPhaseSec: 0.3, probeTimes: [0.69, 0.71] },
-    );
+  it('connect mode: EADDRNOTAVAIL for the excess, then reuse once TIME_WAIT is older than 1 s', () => {
+    const obs = replayOnModel({ ...DEFAULT_LAB, mode: 'connect' }, { probeTimes: [0.5, 1, 1.001] });
     expect(obs.batchErrors).toEqual({ EADDRNOTAVAIL: 50 });
-    expect(obs.probes.map((p) => p.ok)).toEqual([0, 10]);
-    const late = replayOnModel(
-      { ...DEFAULT_LAB, mode: 'connect' },
-      { clockPhaseSec: 0.6, probeTimes: [0.3, 0.5] },
-    );
-    expect(late.probes.map((p) => p.ok)).toEqual([0, 10]);
+    expect(obs.probes.map((p) => p.ok)).toEqual([0, 0, 10]);
   });
 
   it('random local IPs: no failure, every closed socket in TIME_WAIT', () => {
     const f = labFigures(replayOnModel({ ...DEFAULT_LAB, mode: 'random' }));
-    expect(f).toEqual({ peakTimeWait: 230, dialFailures: 0, recoverySec: 0.5 });
+    expect(f).toEqual({ peakTimeWait: 230, dialFailures: 0, recoverySec: 0.25 });
   });
 
   it('keeps probing past the kernel’s probe times until it recovers too', () => {

@@ -12,7 +12,7 @@ function table(over: Partial<PortTableConfig> = {}): PortTable {
     portCount: 28_232,
     timeWaitSec: 60,
     twReuse: 2,
-    twReuseClockSec: 1,
+    twReuseDelaySec: 1,
     timeWaitTimerGranularitySec: 0,
     maxTwBuckets: 1_000_000,
     portProbeSec: 0,
@@ -68,7 +68,7 @@ describe('PortTable bind mode', () => {
 });
 
 describe('PortTable connect mode', () => {
-  it('tcp_tw_reuse=2 recycles a TIME_WAIT tuple once the seconds clock ticks past the close, not before', () => {
+  it('tcp_tw_reuse=2 recycles a TIME_WAIT tuple older than tcp_tw_reuse_delay (1 s), not before', () => {
     const t = table({ portCount: 200 });
     const rng = createRng(2);
     for (let i = 0; i < 200; i++) t.allocate(0, IP, DIAL_MODE.connect, rng);
@@ -83,13 +83,13 @@ describe('PortTable connect mode', () => {
     expect(t.allocate(2.5, IP, DIAL_MODE.connect, rng).ok).toBe(false);
   });
 
-  it('closed at 0.7 s, a tuple is reusable from 1.0 s: the clock ticked, though it is only 0.3 s old', () => {
+  it('closed at 0.7 s, a tuple is reusable only once strictly older than 1 s', () => {
     const t = table({ portCount: 1 });
     const rng = createRng(2);
     t.allocate(0, IP, DIAL_MODE.connect, rng);
     t.close(0.7, IP, CLOSE);
-    expect(t.allocate(0.99, IP, DIAL_MODE.connect, rng).ok).toBe(false);
-    expect(t.allocate(1.0, IP, DIAL_MODE.connect, rng).ok).toBe(true);
+    expect(t.allocate(1.7, IP, DIAL_MODE.connect, rng).ok).toBe(false);
+    expect(t.allocate(1.701, IP, DIAL_MODE.connect, rng).ok).toBe(true);
   });
 
   it('tcp_tw_reuse=0 waits the full 60 s', () => {

@@ -163,7 +163,7 @@ class HostSim implements EventHandler {
       portCount: k.portRangeHigh - k.portRangeLow + 1,
       timeWaitSec: k.timeWaitSec,
       twReuse: k.twReuse,
-      twReuseClockSec: k.twReuseClockSec,
+      twReuseDelaySec: k.twReuseDelaySec,
       timeWaitTimerGranularitySec: k.timeWaitTimerGranularitySec,
       maxTwBuckets: k.maxTwBuckets,
       portProbeSec: k.portProbeSec,
