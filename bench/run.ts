@@ -5,10 +5,12 @@
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { benchDes } from './des.js';
 import { benchMmc } from './mmc.js';
+import { benchValidate } from './validate.js';
 
 const BENCHES: Record<string, (args: string[]) => Promise<string> | string> = {
   mmc: benchMmc,
   des: benchDes,
+  validate: benchValidate,
 };
 
 async function main(): Promise<number> {

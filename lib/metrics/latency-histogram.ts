@@ -12,13 +12,32 @@ export class LatencyHistogram {
   private readonly counts = new Float64Array(BUCKETS);
   total = 0;
 
-  record(latencySec: number): void {
+  record(latencySec: number, count = 1): void {
     const i =
       latencySec <= MIN_SEC
         ? 0
         : Math.min(BUCKETS - 1, Math.ceil(Math.log(latencySec / MIN_SEC) / LOG_GROWTH));
-    this.counts[i]!++;
-    this.total++;
+    this.counts[i]! += count;
+    this.total += count;
+  }
+
+  /** Add `weight` requests distributed like `other` (weight may be fractional). */
+  addScaled(other: LatencyHistogram, weight: number): void {
+    if (other.total === 0 || weight <= 0) return;
+    const f = weight / other.total;
+    for (let i = 0; i < BUCKETS; i++) {
+      const c = other.counts[i]!;
+      if (c > 0) this.counts[i]! += c * f;
+    }
+    this.total += weight;
+  }
+
+  /** Mean of the recorded latencies (bucket upper edges), seconds; 0 when empty. */
+  meanSec(): number {
+    if (this.total === 0) return 0;
+    let sum = 0;
+    for (let i = 0; i < BUCKETS; i++) if (this.counts[i]! > 0) sum += this.counts[i]! * MIN_SEC * GROWTH ** i;
+    return sum / this.total;
   }
 
   /** Upper edge of the bucket holding the q-quantile (0 < q <= 1), in seconds; null when empty. */

@@ -90,6 +90,16 @@ export class GoRuntime {
     return this.noteThreadsNeeded();
   }
 
+  /**
+   * The aggregate engine's form of `syscallBlocked`: `blocked` goroutines were at once in slow syscalls.
+   * Returns true if the thread limit is passed.
+   */
+  noteBlockedPeak(blocked: number): boolean {
+    const needed = this.config.gomaxprocs + blocked + this.logWriterBlocked;
+    if (needed > this.threads) this.threads = needed;
+    return this.threads > this.config.maxThreads;
+  }
+
   /** Ms needed now: one per P plus one per goroutine blocked in a syscall. */
   threadsNeeded(): number {
     return this.config.gomaxprocs + this.blockedInSyscall + this.logWriterBlocked;

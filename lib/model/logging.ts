@@ -7,6 +7,8 @@
  * Before the writer: an optional sampler (keep a fraction) and an optional rate limit (token bucket,
  * `logRate` lines/s, burst of one second's worth), the fixes that trade evidence for survival.
  */
+
+import { binomial } from '../engine/distributions.js';
 import type { Rng } from '../engine/rng.js';
 import { FifoServers } from './fifo-servers.js';
 
@@ -52,6 +54,39 @@ export class ErrorLog {
     this.accepted++;
     this.queued++;
     return this.writer.admit(nowSec, this.writeSec);
+  }
+
+  /**
+   * `count` lines logged at `nowSec` at once (the aggregate engine's bulk form of `offer`): the sampler
+   * keeps a binomial share, the limiter its tokens, and the writer queues the rest back to back. Returns
+   * how many were accepted.
+   */
+  offerMany(nowSec: number, count: number, rng: Rng): number {
+    if (count <= 0) return 0;
+    this.attempted += count;
+    let n = this.config.sampleFraction < 1 ? binomial(rng, count, this.config.sampleFraction) : count;
+    if (this.config.logRate !== 'unlimited') {
+      this.refill(nowSec);
+      n = Math.min(n, Math.floor(this.tokens));
+      this.tokens -= n;
+    }
+    if (n <= 0) return 0;
+    this.accepted += n;
+    this.queued += n;
+    this.writer.admit(nowSec, n * this.writeSec);
+    return n;
+  }
+
+  /** Lines still waiting for, or in, write(2) at `nowSec`, from the writer's backlog (bulk mode). */
+  backlogAt(nowSec: number): number {
+    return Math.max(0, Math.ceil((this.writer.earliestFreeSec() - nowSec) / this.writeSec - 1e-9));
+  }
+
+  /** Bulk mode: account lines written by `nowSec`. */
+  settle(nowSec: number): void {
+    const backlog = Math.min(this.queued, this.backlogAt(nowSec));
+    this.written += this.queued - backlog;
+    this.queued = backlog;
   }
 
   /** A queued line finished its write(2). */

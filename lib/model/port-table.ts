@@ -60,17 +60,31 @@ export interface CloseOptions {
   readonly dataExchanged: boolean;
 }
 
-const ALIVE = 1;
-const DATA = 2;
-const AGED = 4;
+const DATA = 1;
+const AGED = 2;
+
+/** Outcome of `allocateMany`: how many dials got a port, and what the kernel time of each kind was. */
+export interface BulkAllocation {
+  readonly ok: number;
+  readonly failed: number;
+  /** Error of the failed dials (when failed > 0). */
+  readonly error: DialError;
+  /** Kernel time of each successful dial, in order (the search gets longer as the range fills). */
+  readonly okSyscallSec: Float64Array;
+  /** Kernel time of a failed dial: a scan of the whole range. */
+  readonly failSyscallSec: number;
+  readonly reusedTimeWait: number;
+}
 
 export class PortTable {
   private readonly ips = new Map<number, IpPorts>();
-  // FIFO of TIME_WAIT entries addressed by sequence number (slot = seq mod capacity; sequence numbers may pass 2^31, so `%`, not `&`): creation time, local IP,
-  // flags. Entries [head, aged) have been checked for tw_reuse age; [head, tail) are in the FIFO.
+  // FIFO of TIME_WAIT cohorts addressed by sequence number (slot = seq mod capacity; sequence numbers may
+  // pass 2^31, so `%`, not `&`): creation time, local IP, flags, and how many sockets of the cohort are
+  // still in TIME_WAIT. Cohorts [head, aged) have been checked for tw_reuse age; [head, tail) are live.
   private twTime = new Float64Array(1024);
   private twIp = new Float64Array(1024);
   private twFlags = new Uint8Array(1024);
+  private twCount = new Float64Array(1024);
   private head = 0;
   private aged = 0;
   private tail = 0;
@@ -83,29 +97,35 @@ export class PortTable {
 
   constructor(readonly config: PortTableConfig) {}
 
-  /** When an entry created at `closeSec` leaves TIME_WAIT. */
+  /** The number of ports in the range. */
+  get portCount(): number {
+    return this.config.portCount;
+  }
+
+  /** When a cohort created at `closeSec` leaves TIME_WAIT. */
   expirySec(closeSec: number): number {
     const g = this.config.timeWaitTimerGranularitySec;
     const due = closeSec + this.config.timeWaitSec;
     return g > 0 ? (Math.floor(due / g) + 1) * g : due;
   }
 
-  /** Advance the clock of the table: mark entries old enough for reuse, drop entries past TIME_WAIT. */
+  /** Advance the clock of the table: mark cohorts old enough for reuse, drop cohorts past TIME_WAIT. */
   expire(nowSec: number): void {
+    const size = this.twTime.length;
     // Reusable once strictly older than the delay (the kernel: time_after32(now, entry + delay)).
     const reuseBefore = nowSec - this.config.twReuseDelaySec;
-    while (this.aged < this.tail && this.twTime[this.aged % this.twTime.length]! < reuseBefore) {
-      const at = this.aged % this.twTime.length;
-      if (this.twFlags[at] === (ALIVE | DATA)) {
-        this.twFlags[at] = ALIVE | DATA | AGED;
-        this.ips.get(this.twIp[at]!)!.reusable++;
+    while (this.aged < this.tail && this.twTime[this.aged % size]! < reuseBefore) {
+      const at = this.aged % size;
+      if (this.twFlags[at] === DATA && this.twCount[at]! > 0) {
+        this.twFlags[at] = DATA | AGED;
+        this.ips.get(this.twIp[at]!)!.reusable += this.twCount[at]!;
       }
       this.aged++;
     }
-    while (this.head < this.tail && this.expirySec(this.twTime[this.head % this.twTime.length]!) <= nowSec) {
-      const at = this.head % this.twTime.length;
-      const flags = this.twFlags[at]!;
-      if (flags & ALIVE) this.dropTimeWait(this.twIp[at]!, flags);
+    while (this.head < this.tail && this.expirySec(this.twTime[this.head % size]!) <= nowSec) {
+      const at = this.head % size;
+      const n = this.twCount[at]!;
+      if (n > 0) this.dropTimeWait(this.twIp[at]!, this.twFlags[at]!, n);
       this.head++;
     }
     if (this.aged < this.head) this.aged = this.head;
@@ -122,7 +142,15 @@ export class PortTable {
     return this.ips.get(ip)?.timeWait ?? 0;
   }
 
-  /** When the oldest TIME_WAIT entry expires, or +Infinity. */
+  /** Ports a connect-mode (or bind-mode) dial on `ip` could get now (free, plus recyclable TIME_WAIT). */
+  usableOn(ip: number, mode: DialMode): number {
+    const s = this.ips.get(ip);
+    if (!s) return this.config.portCount;
+    const free = this.config.portCount - s.established - s.timeWait;
+    return free + (mode === DIAL_MODE.bind || this.config.twReuse === 0 ? 0 : s.reusable);
+  }
+
+  /** When the oldest TIME_WAIT cohort expires, or +Infinity. */
   nextExpirySec(): number {
     return this.head < this.tail
       ? this.expirySec(this.twTime[this.head % this.twTime.length]!)
@@ -149,7 +177,7 @@ export class PortTable {
     const syscallSec = dialSyscallSec + ((n + 1) / (usable + 1)) * portProbeSec;
     let reusedTimeWait = false;
     if (reusable > 0 && rng.next() * usable >= free) {
-      this.recycleOldest(s!);
+      this.recycleOldest(s!, 1);
       reusedTimeWait = true;
     }
     const state = this.ips.get(ip) ?? this.newIp(ip);
@@ -158,55 +186,114 @@ export class PortTable {
     return { ok: true, syscallSec, reusedTimeWait };
   }
 
+  /**
+   * `count` dials on one IP at `nowSec`, in a row (the aggregate engine's bulk form of `allocate`): the
+   * first `usable` succeed, the rest fail. Recycled TIME_WAIT tuples are taken in proportion to their
+   * share of the usable ports (the expected value of `allocate`'s draw), oldest first.
+   */
+  allocateMany(nowSec: number, ip: number, mode: DialMode, count: number): BulkAllocation {
+    this.expire(nowSec);
+    const { portCount: n, portProbeSec, dialSyscallSec } = this.config;
+    const s = this.ips.get(ip);
+    const held = s ? s.established + s.timeWait : 0;
+    const free = n - held;
+    const reusable = mode === DIAL_MODE.bind || this.config.twReuse === 0 || s === undefined ? 0 : s.reusable;
+    const usable = free + reusable;
+    const ok = Math.max(0, Math.min(count, usable));
+    const okSyscallSec = new Float64Array(ok);
+    for (let i = 0; i < ok; i++)
+      okSyscallSec[i] = dialSyscallSec + ((n + 1) / (usable - i + 1)) * portProbeSec;
+    const reused = usable > 0 ? Math.round((ok * reusable) / usable) : 0;
+    if (reused > 0) this.recycleOldest(s!, reused);
+    if (ok > 0) {
+      const state = this.ips.get(ip) ?? this.newIp(ip);
+      state.established += ok;
+      this.establishedCount += ok;
+    }
+    return {
+      ok,
+      failed: count - ok,
+      error: mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail,
+      okSyscallSec,
+      failSyscallSec: dialSyscallSec + n * portProbeSec,
+      reusedTimeWait: reused,
+    };
+  }
+
   /** Close an established socket on `ip`. Returns true if it entered TIME_WAIT. */
   close(nowSec: number, ip: number, options: CloseOptions): boolean {
+    return this.closeMany(nowSec, ip, options, 1) === 1;
+  }
+
+  /** Close `count` established sockets on `ip` at once; returns how many entered TIME_WAIT. */
+  closeMany(nowSec: number, ip: number, options: CloseOptions, count: number): number {
+    if (count <= 0) return 0;
     const s = this.ips.get(ip);
-    if (!s || s.established <= 0) throw new Error(`close on IP ${ip} without an established socket`);
+    if (!s || s.established < count)
+      throw new Error(`close of ${count} on IP ${ip} without as many established sockets`);
     this.expire(nowSec);
-    s.established--;
-    this.establishedCount--;
+    s.established -= count;
+    this.establishedCount -= count;
     if (!options.activeClose || options.lingerZero) {
       this.forgetIfEmpty(ip, s);
-      return false;
+      return 0;
     }
-    if (this.timeWaitCount >= this.config.maxTwBuckets) {
-      this.timeWaitOverflows++;
+    const room = Math.max(0, this.config.maxTwBuckets - this.timeWaitCount);
+    const entering = Math.min(count, room);
+    this.timeWaitOverflows += count - entering;
+    if (entering === 0) {
       this.forgetIfEmpty(ip, s);
-      return false;
+      return 0;
     }
-    if (this.tail - this.head === this.twTime.length) this.growFifo();
-    const at = this.tail % this.twTime.length;
-    this.twTime[at] = nowSec;
-    this.twIp[at] = ip;
-    this.twFlags[at] = options.dataExchanged ? ALIVE | DATA : ALIVE;
-    this.tail++;
-    s.timeWait++;
-    this.timeWaitCount++;
-    return true;
+    const flags = options.dataExchanged ? DATA : 0;
+    const size = this.twTime.length;
+    const last = (this.tail - 1) % size;
+    if (
+      this.tail > this.aged &&
+      this.twTime[last] === nowSec &&
+      this.twIp[last] === ip &&
+      this.twFlags[last] === flags
+    ) {
+      this.twCount[last]! += entering; // same instant, same IP: one cohort
+    } else {
+      if (this.tail - this.head === size) this.growFifo();
+      const at = this.tail % this.twTime.length;
+      this.twTime[at] = nowSec;
+      this.twIp[at] = ip;
+      this.twFlags[at] = flags;
+      this.twCount[at] = entering;
+      this.tail++;
+    }
+    s.timeWait += entering;
+    this.timeWaitCount += entering;
+    return entering;
   }
 
-  /** Recycle the oldest reusable TIME_WAIT entry of one IP (the caller checked that one exists). */
-  private recycleOldest(s: IpPorts): void {
+  /** Recycle the `count` oldest reusable TIME_WAIT sockets of one IP (the caller checked they exist). */
+  private recycleOldest(s: IpPorts, count: number): void {
+    const size = this.twTime.length;
+    let left = count;
     let seq = Math.max(s.reuseCursor, this.head);
-    for (; seq < this.aged; seq++) {
-      const at = seq % this.twTime.length;
-      if (this.twFlags[at] === (ALIVE | DATA | AGED) && this.ips.get(this.twIp[at]!) === s) {
-        this.twFlags[at] = 0;
-        s.reusable--;
-        s.timeWait--;
-        this.timeWaitCount--;
-        s.reuseCursor = seq + 1;
-        return;
-      }
+    for (; seq < this.aged && left > 0; seq++) {
+      const at = seq % size;
+      if (this.twFlags[at] !== (DATA | AGED) || this.ips.get(this.twIp[at]!) !== s) continue;
+      const take = Math.min(left, this.twCount[at]!);
+      this.twCount[at]! -= take;
+      left -= take;
+      if (this.twCount[at]! > 0) break;
     }
-    throw new Error('no reusable TIME_WAIT entry to recycle');
+    if (left > 0) throw new Error('no reusable TIME_WAIT entry to recycle');
+    s.reuseCursor = seq;
+    s.reusable -= count;
+    s.timeWait -= count;
+    this.timeWaitCount -= count;
   }
 
-  private dropTimeWait(ip: number, flags: number): void {
+  private dropTimeWait(ip: number, flags: number, n: number): void {
     const s = this.ips.get(ip)!;
-    s.timeWait--;
-    if (flags & AGED) s.reusable--;
-    this.timeWaitCount--;
+    s.timeWait -= n;
+    if (flags & AGED) s.reusable -= n;
+    this.timeWaitCount -= n;
     this.forgetIfEmpty(ip, s);
   }
 
@@ -221,17 +308,21 @@ export class PortTable {
   }
 
   private growFifo(): void {
-    const size = this.twTime.length * 2;
+    const old = this.twTime.length;
+    const size = old * 2;
     const time = new Float64Array(size);
     const ipArr = new Float64Array(size);
     const flags = new Uint8Array(size);
+    const counts = new Float64Array(size);
     for (let seq = this.head; seq < this.tail; seq++) {
-      time[seq % size] = this.twTime[seq % this.twTime.length]!;
-      ipArr[seq % size] = this.twIp[seq % this.twTime.length]!;
-      flags[seq % size] = this.twFlags[seq % this.twTime.length]!;
+      time[seq % size] = this.twTime[seq % old]!;
+      ipArr[seq % size] = this.twIp[seq % old]!;
+      flags[seq % size] = this.twFlags[seq % old]!;
+      counts[seq % size] = this.twCount[seq % old]!;
     }
     this.twTime = time;
     this.twIp = ipArr;
     this.twFlags = flags;
+    this.twCount = counts;
   }
 }

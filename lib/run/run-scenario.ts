@@ -4,6 +4,7 @@
  * byte, on any machine.
  */
 import { runHostDes } from '../engine/des/host-sim.js';
+import { runHostFast } from '../engine/fast/host-fast.js';
 import type { RunFigures } from '../metrics/run-figures.js';
 import type { TimelineRow } from '../metrics/timeline.js';
 import { defaultParams, type Params } from '../model/params.js';
@@ -71,9 +72,6 @@ export function resolveRunParams(scenario: Scenario, overrides: Overrides = {}):
 
 export function runScenario(request: RunRequest): RunResult {
   const engine = request.engine ?? ENGINE.des;
-  if (engine !== ENGINE.des) {
-    throw new InputError(`--engine: the '${engine}' engine is not available in this version; expected 'des'`);
-  }
   const seed = request.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) {
     throw new InputError(`--seed: expected an integer in [0, 4294967295], got ${seed}`);
@@ -83,7 +81,8 @@ export function runScenario(request: RunRequest): RunResult {
     throw new InputError(`--duration: expected a duration in (0 s, 30 d], got ${durationSec} s`);
   }
   const params = resolveRunParams(request.scenario, request.overrides);
-  const stats = runHostDes({
+  const run = engine === ENGINE.fast ? runHostFast : runHostDes;
+  const stats = run({
     params,
     seed,
     durationSec,

@@ -5,7 +5,6 @@
 import type { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import type { RunFigures } from '../../metrics/run-figures.js';
 import type { TimelineRow } from '../../metrics/timeline.js';
-import type { ConnPool } from '../../model/conn-pool.js';
 import { DIAL_ERRORS } from '../../model/errors.js';
 import type { GcState } from '../../model/gc.js';
 import type { GoRuntime } from '../../model/go-runtime.js';
@@ -14,6 +13,12 @@ import type { Params } from '../../model/params.js';
 import type { PortTable } from '../../model/port-table.js';
 import type { Lifecycle } from '../../model/process-lifecycle.js';
 import { CACHE_TYPES, CLIENT_IDS } from '../../model/workload.js';
+
+/** What the timeline reads of a connection pool. */
+export interface PoolGauges {
+  readonly openCount: number;
+  readonly idleConns: number;
+}
 
 export class HostMetrics {
   // Counters of the current timeline interval.
@@ -100,9 +105,23 @@ export class HostMetrics {
     if (tw > this.binTimeWaitMax) this.binTimeWaitMax = tw;
   }
 
-  noteDialError(kind: number): void {
-    this.dialErrors[kind]!++;
-    this.secondDialErrors++;
+  noteDialError(kind: number, count = 1): void {
+    this.dialErrors[kind]! += count;
+    this.secondDialErrors += count;
+  }
+
+  /** Bulk form of requestDone for the aggregate engine (latencies are recorded by the caller). */
+  requestsDone(client: number, ok: number, failed: number, userFacing: boolean): void {
+    this.reqOk[client]! += ok;
+    this.reqErr[client]! += failed;
+    if (!userFacing) return;
+    const total = ok + failed;
+    this.userTotal += total;
+    this.secondTotal += total;
+    this.binUserTotal += total;
+    this.userOk += ok;
+    this.secondOk += ok;
+    this.binUserOk += ok;
   }
 
   notePortExhaustion(nowSec: number): void {
@@ -121,7 +140,7 @@ export class HostMetrics {
   /** Gauges at a runtime tick. */
   sample(
     ports: PortTable,
-    pool: ConnPool,
+    pool: PoolGauges,
     runtime: GoRuntime,
     log: ErrorLog,
     gc: GcState,
@@ -178,7 +197,13 @@ export class HostMetrics {
     this.secondDialErrors = 0;
   }
 
-  closeBin(nowSec: number, lifecycle: Lifecycle, pool: ConnPool, ports: PortTable, runtime: GoRuntime): void {
+  closeBin(
+    nowSec: number,
+    lifecycle: Lifecycle,
+    pool: PoolGauges,
+    ports: PortTable,
+    runtime: GoRuntime,
+  ): void {
     let dialErrorsInBin = 0;
     for (const v of this.dialErrors) dialErrorsInBin += v;
     this.totalDialErrors += dialErrorsInBin;

@@ -122,7 +122,8 @@ class HostSim implements EventHandler {
   private readonly sim = new Scheduler();
   private readonly clients: readonly ClientSpec[];
   private readonly rngArrivals: Rng[];
-  private readonly rngBatch: Rng;
+  /** Batch sizes, one stream per client (so that both engines draw the new client's batches alike). */
+  private readonly rngBatch: Rng[];
   private readonly rngNet: Rng;
   private readonly rngCache: Rng;
   private readonly rngPorts: Rng;
@@ -153,7 +154,7 @@ class HostSim implements EventHandler {
     const seed = options.seed;
     this.clients = clientsFrom(p);
     this.rngArrivals = this.clients.map((c) => createRng(hashSeed(seed, 'arrivals', c.id)));
-    this.rngBatch = createRng(hashSeed(seed, 'batch'));
+    this.rngBatch = this.clients.map((c) => createRng(hashSeed(seed, 'batch', c.id)));
     this.rngNet = createRng(hashSeed(seed, 'network'));
     this.rngCache = createRng(hashSeed(seed, 'cache'));
     this.rngPorts = createRng(hashSeed(seed, 'ports'));
@@ -248,7 +249,7 @@ class HostSim implements EventHandler {
 
   private onArrival(client: number): void {
     this.scheduleArrival(client, this.sim.now);
-    this.acceptRequest(client, drawBatchSize(this.rngBatch, this.p, this.clients[client]!));
+    this.acceptRequest(client, drawBatchSize(this.rngBatch[client]!, this.p, this.clients[client]!));
   }
 
   private acceptRequest(client: number, uris: number): void {

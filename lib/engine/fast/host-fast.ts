@@ -1,0 +1,602 @@
+/**
+ * The aggregate engine: the same host, the same parameters and the same mechanism modules as the
+ * reference engine, advanced in fixed steps of `runtime.tickSec` (10 ms, the step at which the reference
+ * engine already does GC, memory and OOM accounting) with counts instead of individual requests.
+ *
+ * Per step: Poisson numbers of requests per client; normal traffic either finds idle connections or
+ * dials in bulk (`PortTable.allocateMany`); each big batch is resolved as a burst in closed form: idle
+ * connections first, then dials through the P gate in FIFO order (successes while ports last, then
+ * failures that each scan the whole range), Ms from the overlap of the slow syscalls (the same rule as
+ * `GoRuntime`: GOMAXPROCS + blocked), failures' log lines into the writer (`ErrorLog.offerMany`), the
+ * closes into TIME_WAIT cohorts (`PortTable.closeMany`). GC (`GcState`), OOM and restarts (`Lifecycle`)
+ * are stepped exactly as in the reference engine.
+ */
+import { binomial, exponential, poisson, uniformInt } from '../../engine/distributions.js';
+import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
+import { LatencyHistogram } from '../../metrics/latency-histogram.js';
+import type { RunFigures } from '../../metrics/run-figures.js';
+import type { TimelineRow } from '../../metrics/timeline.js';
+import { DIAL_ERRORS } from '../../model/errors.js';
+import { GcState } from '../../model/gc.js';
+import { GoRuntime } from '../../model/go-runtime.js';
+import { ErrorLog } from '../../model/logging.js';
+import type { Params } from '../../model/params.js';
+import { type BulkAllocation, DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
+import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
+import {
+  CACHE_TYPES,
+  CLIENT,
+  CLIENT_IDS,
+  type ClientSpec,
+  clientsFrom,
+  drawBatchSize,
+  ENDPOINT,
+} from '../../model/workload.js';
+import { HostMetrics, type PoolGauges } from '../des/host-metrics.js';
+import type { Injection } from '../des/host-sim.js';
+import { latencyTemplate, workingSetConns } from './normal-traffic.js';
+
+export interface FastRunOptions {
+  readonly params: Params;
+  readonly seed: number;
+  readonly durationSec: number;
+  readonly resolutionSec?: number;
+  readonly onRow?: (row: TimelineRow) => void;
+  readonly onProgress?: (simSec: number) => void;
+  /** Scripted requests, resolved as bursts at their instant (as the reference engine takes them). */
+  readonly injections?: readonly Injection[];
+}
+
+export interface FastRunStats extends RunFigures {
+  readonly durationSec: number;
+  /** Engine figure: steps taken. */
+  readonly events: number;
+}
+
+export function runHostFast(options: FastRunOptions): FastRunStats {
+  return new FastHost(options).run();
+}
+
+const FIXED_IP = 0;
+
+interface ActiveBurst {
+  /** When the first op reaches the server. */
+  readonly startSec: number;
+  /** Ops that run (URIs that got a connection). */
+  readonly ops: number;
+  /** Of those, connections taken from the pool at once; the others arrive as dials finish. */
+  readonly fromPool: number;
+  /** Dials completed per second through the P gate. */
+  readonly dialRate: number;
+  /** Ops completed per second. */
+  readonly opRate: number;
+  /** Most goroutines alive at once (the errgroup limit). */
+  readonly alive: number;
+}
+
+/** Goroutines still running ops, and connections they hold, `t` seconds into a burst. */
+function burstAt(b: ActiveBurst, t: number): { goroutines: number; conns: number } {
+  const el = Math.max(0, t - b.startSec);
+  const connected = Math.min(b.ops, b.fromPool + b.dialRate * el);
+  const done = Math.min(connected, b.opRate * el);
+  return { goroutines: Math.min(b.alive, b.ops - done), conns: Math.min(b.alive, connected - done) };
+}
+
+class FastHost {
+  private readonly p: Params;
+  private readonly dt: number;
+  private readonly clients: readonly ClientSpec[];
+  private readonly rng: Rng;
+  private readonly rngLog: Rng;
+  private readonly ports: PortTable;
+  /** Random-local-IP sockets: 16.5 M addresses x the port range, collisions negligible. */
+  private readonly randomPorts: PortTable;
+  private runtime: GoRuntime;
+  private readonly gc: GcState;
+  private readonly log: ErrorLog;
+  private readonly lifecycle: Lifecycle;
+  private readonly metrics: HostMetrics;
+  private readonly failLatencies = new LatencyHistogram();
+  private readonly templates: LatencyHistogram[];
+  private readonly okByClient: Float64Array;
+  /** Idle connections in the pool (normal traffic's concurrency is small and transient). */
+  private idle = 0;
+  /** Connections a warm pool settles at for normal traffic. */
+  private readonly workingSet: number;
+  /** Mean concurrent memcached ops of normal traffic. */
+  private readonly meanInFlight: number;
+  private readonly dialMode: DialMode;
+  private readonly triggerClient: number;
+  private readonly rngTrigger: Rng;
+  private readonly rngTriggerBatch: Rng;
+  private nextTriggerSec: number;
+  private allocatedBytes = 0;
+  private lastCloseSec = 0;
+  /** Goroutines of bursts that are still running ops (not those blocked on logging), and when they end. */
+  /** Bursts whose successful URIs are still running memcached ops (each holds a goroutine and a conn). */
+  private bursts: ActiveBurst[] = [];
+  /** Peaks of blocked syscalls of recent bursts, applied to the M count at the tick they are reached. */
+  private pendingThreads: Array<{ atSec: number; blocked: number }> = [];
+  /** Handler goroutines of normal requests in flight (Little's law on the latency templates). */
+  private readonly requestsInFlight: number;
+  private restartAtSec = Number.POSITIVE_INFINITY;
+  private readyAtSec = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly options: FastRunOptions) {
+    const p = options.params;
+    this.p = p;
+    this.dt = p.runtime.tickSec;
+    this.clients = clientsFrom(p);
+    this.rng = createRng(hashSeed(options.seed, 'fast'));
+    this.rngLog = createRng(hashSeed(options.seed, 'log'));
+    this.triggerClient = this.clients.findIndex((c) => c.id === CLIENT.newClient);
+    const trigger = this.clients[this.triggerClient]!;
+    this.rngTrigger = createRng(hashSeed(options.seed, 'arrivals', trigger.id));
+    this.rngTriggerBatch = createRng(hashSeed(options.seed, 'batch', trigger.id));
+    this.nextTriggerSec =
+      trigger.ratePerSec > 0 ? trigger.activeFromSec + exponential(this.rngTrigger, trigger.ratePerSec) : Number.POSITIVE_INFINITY;
+    if (this.nextTriggerSec >= trigger.activeUntilSec || this.nextTriggerSec > options.durationSec) {
+      this.nextTriggerSec = Number.POSITIVE_INFINITY;
+    }
+    const k = p.kernel;
+    const tableConfig = {
+      portCount: k.portRangeHigh - k.portRangeLow + 1,
+      timeWaitSec: k.timeWaitSec,
+      twReuse: k.twReuse,
+      twReuseDelaySec: k.twReuseDelaySec,
+      timeWaitTimerGranularitySec: k.timeWaitTimerGranularitySec,
+      maxTwBuckets: k.maxTwBuckets,
+      portProbeSec: k.portProbeSec,
+      dialSyscallSec: k.dialSyscallSec,
+    };
+    this.ports = new PortTable(tableConfig);
+    this.randomPorts = new PortTable({
+      ...tableConfig,
+      portCount: tableConfig.portCount * k.randomLocalIpCount,
+    });
+    this.dialMode = k.dialMode;
+    this.runtime = this.newRuntime();
+    this.gc = new GcState({
+      gogcPercent: p.runtime.gogcPercent,
+      memLimitBytes: p.runtime.memLimitBytes,
+      gcCpuLimitFraction: p.runtime.gcCpuLimitFraction,
+      markBytesPerSecPerCore: p.runtime.markBytesPerSecPerCore,
+      gomaxprocs: p.runtime.gomaxprocs,
+      stwBaseSec: p.runtime.stwBaseSec,
+      stwPerThreadSec: p.runtime.stwPerThreadSec,
+    });
+    this.log = new ErrorLog({
+      logRate: p.logRate,
+      sampleFraction: p.logging.sampleFraction,
+      lineBytes: p.logging.lineBytes,
+      pipeBytesPerSec: p.logging.pipeBytesPerSec,
+    });
+    this.lifecycle = new Lifecycle(p.process);
+    this.metrics = new HostMetrics(p, options.resolutionSec ?? 1, options.onRow);
+    const templateRng = createRng(hashSeed(options.seed, 'latency-template'));
+    this.templates = this.clients.map((c) => latencyTemplate(p, c, templateRng));
+    this.okByClient = new Float64Array(this.clients.length);
+    const ws = workingSetConns(p);
+    this.workingSet = ws.conns;
+    this.meanInFlight = ws.meanInFlight;
+    this.requestsInFlight = Math.ceil(
+      this.clients.reduce(
+        (a, c, i) => a + (c.userFacing ? c.ratePerSec * this.templates[i]!.meanSec() : 0),
+        0,
+      ),
+    );
+  }
+
+  run(): FastRunStats {
+    const { durationSec } = this.options;
+    const steps = Math.round(durationSec / this.dt);
+    const binEvery = Math.max(1, Math.round(this.metrics.resolutionSec / this.dt));
+    const secondEvery = Math.max(1, Math.round(1 / this.dt));
+    for (let i = 1; i <= steps; i++) {
+      const t0 = (i - 1) * this.dt;
+      const t1 = i * this.dt;
+      this.step(t0, t1);
+      if (i % secondEvery === 0) {
+        this.metrics.closeSecond(t1, this.lifecycle);
+        this.options.onProgress?.(t1);
+      }
+      if (i % binEvery === 0)
+        this.metrics.closeBin(t1, this.lifecycle, this.poolView(), this.allPorts(), this.runtime);
+    }
+    const figures = this.metrics.finish(this.lifecycle, this.log, this.latencies());
+    return { durationSec, ...figures, events: steps };
+  }
+
+  // ---- one step ---------------------------------------------------------------------------------------
+
+  private step(t0: number, t1: number): void {
+    this.ports.expire(t1);
+    this.randomPorts.expire(t1);
+    this.lifecycleEvents(t1);
+    this.log.settle(t1);
+    for (let c = 0; c < this.clients.length; c++) if (c !== this.triggerClient) this.arrivals(c, t0, t1);
+    this.triggerArrivals(t1);
+    for (const inj of this.options.injections ?? []) {
+      if (inj.atSec > t0 && inj.atSec <= t1) this.injected(inj);
+    }
+    this.tick(t1);
+  }
+
+  private lifecycleEvents(t1: number): void {
+    if (t1 >= this.restartAtSec) {
+      this.restartAtSec = Number.POSITIVE_INFINITY;
+      this.readyAtSec = this.lifecycle.start(t1);
+      this.metrics.event('restart');
+    }
+    if (t1 >= this.readyAtSec) {
+      this.readyAtSec = Number.POSITIVE_INFINITY;
+      this.lifecycle.ready(t1);
+      this.metrics.event('ready');
+    }
+  }
+
+  private arrivals(client: number, t0: number, t1: number): void {
+    const c = this.clients[client]!;
+    const from = Math.max(t0, c.activeFromSec);
+    const to = Math.min(t1, c.activeUntilSec);
+    if (to <= from || c.ratePerSec <= 0) return;
+    const n = poisson(this.rng, c.ratePerSec * (to - from));
+    if (n === 0) return;
+    if (!this.lifecycle.serving) {
+      this.metrics.requestsDone(client, 0, n, c.userFacing);
+      return;
+    }
+    this.normal(client, n, t1);
+  }
+
+  /**
+   * The new client, request by request: few requests, each possibly a burst. Its arrival times and batch
+   * sizes come from the same streams, drawn the same way, as in the reference engine, so that both engines
+   * see the same bursts for a seed (common random numbers for the validation).
+   */
+  private triggerArrivals(t1: number): void {
+    const client = this.triggerClient;
+    const c = this.clients[client]!;
+    while (this.nextTriggerSec <= t1) {
+      const at = this.nextTriggerSec;
+      const next = at + exponential(this.rngTrigger, c.ratePerSec);
+      this.nextTriggerSec = next < c.activeUntilSec ? next : Number.POSITIVE_INFINITY;
+      const uris = drawBatchSize(this.rngTriggerBatch, this.p, c);
+      if (!this.lifecycle.serving) this.metrics.requestsDone(client, 0, 1, c.userFacing);
+      else this.burst(client, at, uris);
+    }
+  }
+
+  /** `n` ordinary requests of one client in this step. */
+  private normal(client: number, n: number, t1: number): void {
+    const c = this.clients[client]!;
+    const p = this.p;
+    let ops = n;
+    if (c.endpoint === ENDPOINT.getPostRecord) {
+      ops = 0;
+      for (let i = 0; i < n; i++)
+        ops += uniformInt(this.rng, p.workload.normalBatchMin, p.workload.normalBatchMax);
+    }
+    const sets = binomial(this.rng, ops, 1 - p.memcached.hitRatio);
+    const cache = CACHE_TYPES.indexOf(c.cache);
+    this.metrics.ops[cache]! += ops + sets;
+    this.allocatedBytes += (ops + 2 * sets) * p.runtime.allocBytesPerOp;
+    // Connections: a pool below its working set dials for the shortfall (at most one dial per op). When
+    // the range runs out, ops that find no idle connection each try a dial of their own, and fail.
+    const demand = ops + sets;
+    let failedOps = 0;
+    if (this.idle < this.workingSet) {
+      const attempts = Math.min(this.workingSet - this.idle, demand);
+      const got = this.dial(attempts, t1);
+      this.idle += got;
+      if (got < attempts) {
+        const busyShare = 1 - this.idle / (this.meanInFlight + ops / n);
+        failedOps = this.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
+        this.failedDials(Math.max(0, failedOps - (attempts - got)), t1);
+      }
+    }
+    if (failedOps === 0) {
+      this.okByClient[client]! += n;
+      this.metrics.requestsDone(client, n, 0, c.userFacing);
+      return;
+    }
+    this.metrics.opErrors[cache]! += failedOps;
+    const waitSec = this.logErrors(failedOps, t1);
+    const failedRequests =
+      c.endpoint === ENDPOINT.getPostRecord
+        ? Math.min(n, Math.ceil((failedOps * n) / Math.max(1, ops)))
+        : Math.min(n, failedOps);
+    this.okByClient[client]! += n - failedRequests;
+    this.metrics.requestsDone(client, n - failedRequests, failedRequests, c.userFacing);
+    if (c.userFacing) this.failLatencies.record(waitSec, failedRequests);
+  }
+
+  /** Try `count` dials at `nowSec`; returns how many got a port (the rest are counted as failures). */
+  private dial(count: number, nowSec: number): number {
+    if (count <= 0) return 0;
+    this.metrics.dials += count;
+    const table = this.p.kernel.localIpMode === 'random' ? this.randomPorts : this.ports;
+    const ip = FIXED_IP;
+    const r = table.allocateMany(nowSec, ip, this.dialMode, count);
+    if (r.failed > 0) {
+      this.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), r.failed);
+      this.metrics.notePortExhaustion(nowSec);
+    }
+    this.notePorts();
+    return r.ok;
+  }
+
+  /** Dials that failed because the range was already full (no allocation to make). */
+  private failedDials(count: number, nowSec: number): void {
+    if (count <= 0) return;
+    this.metrics.dials += count;
+    const error = this.dialMode === DIAL_MODE.bind ? 'addr-in-use' : 'addr-not-avail';
+    this.metrics.noteDialError(DIAL_ERRORS.indexOf(error), count);
+    this.metrics.notePortExhaustion(nowSec);
+  }
+
+  /** Log `count` error lines; returns how long the last accepted line waits (its writer's backlog). */
+  private logErrors(count: number, nowSec: number): number {
+    this.allocatedBytes += count * this.p.logging.allocBytesPerLine;
+    const accepted = this.log.offerMany(nowSec, count, this.rngLog);
+    return accepted > 0 ? this.log.backlogAt(nowSec) * this.log.writeSec : 0;
+  }
+
+  private injected(inj: Injection): void {
+    const client = CLIENT_IDS.indexOf(inj.client);
+    const c = this.clients[client]!;
+    if (!this.lifecycle.serving) return this.metrics.requestsDone(client, 0, 1, c.userFacing);
+    this.burst(client, inj.atSec, inj.uris);
+  }
+
+  /** A request of `n` URIs at `tb`, resolved as one burst. */
+  private burst(client: number, tb: number, n: number): void {
+    const p = this.p;
+    const cache = CACHE_TYPES.indexOf(this.clients[client]!.cache);
+    const limit = p.concurrencyLimit === 'unbounded' ? n : Math.min(n, p.concurrencyLimit);
+    const sets = binomial(this.rng, n, 1 - p.memcached.hitRatio);
+    this.metrics.ops[cache]! += (p.memcached.getMulti ? n : n) + sets;
+    this.allocatedBytes += (n + 2 * sets) * p.runtime.allocBytesPerOp;
+    // Connections needed at once: the errgroup limit (or 1 for a multi-get).
+    const needed = p.memcached.getMulti ? 1 : limit;
+    const fromPool = Math.min(this.idle, needed);
+    const toDial = needed - fromPool;
+    const table = p.kernel.localIpMode === 'random' ? this.randomPorts : this.ports;
+    let ok = 0;
+    let failed = 0;
+    let r0: BulkAllocation | null = null;
+    if (toDial > 0) {
+      this.metrics.dials += toDial;
+      const r = table.allocateMany(tb, FIXED_IP, this.dialMode, toDial);
+      r0 = r;
+      ok = r.ok;
+      failed = r.failed;
+      this.notePorts();
+      if (failed > 0) {
+        this.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), failed);
+        this.metrics.notePortExhaustion(tb);
+      }
+      this.noteBlockedSyscalls(tb, r.okSyscallSec, failed, r.failSyscallSec);
+    }
+    // Ops of the batch run on fromPool + ok connections through memcached's threads: they complete at the
+    // server's rate (or, under SetLimit, at most `limit` per op time), each releasing its goroutine and conn.
+    const conns = fromPool + ok;
+    const m = p.memcached;
+    const opSec = m.rttMedianSec + m.serviceSec;
+    const serverRate = m.threads / m.serviceSec;
+    const ops = m.getMulti ? 1 : n - failed;
+    const opRate = m.getMulti ? 1 / (opSec + n / m.getMultiKeysPerSec) : Math.min(serverRate, limit / opSec);
+    const hold = r0 && ok > 0 ? Math.min(r0.okSyscallSec[Math.floor(ok / 2)]!, p.runtime.sysmonTickSec) : 1;
+    const burst: ActiveBurst = {
+      startSec: tb + m.rttMedianSec / 2,
+      ops,
+      fromPool: m.getMulti ? ops : fromPool,
+      dialRate: p.runtime.gomaxprocs / hold,
+      opRate,
+      alive: Math.min(ops, limit),
+    };
+    if (ops > 0) this.bursts.push(burst);
+    const opsDoneSec = burst.startSec + ops / opRate + m.rttMedianSec / 2;
+    // Released connections: the pool keeps up to poolSize idle, the client closes the rest.
+    const idleAfter = Math.min(p.poolSize, this.idle - fromPool + conns);
+    const closes = this.idle - fromPool + conns - idleAfter;
+    this.idle = idleAfter;
+    if (closes > 0) this.closeSockets(table, closes, opsDoneSec);
+    // Normal ops that arrive while the burst holds the pool's idle connections (until the ops on them are
+    // served and the connections return) must dial, and fail if no port is left.
+    const holdSec = fromPool / serverRate;
+    if (fromPool > 0 && table.usableOn(FIXED_IP, this.dialMode) === 0 && holdSec > 0)
+      this.normalDuringBurst(holdSec, tb);
+    // Failed URIs log a line each and fail the request.
+    if (failed > 0) {
+      this.metrics.opErrors[cache]! += failed;
+      this.logErrors(failed, tb);
+    }
+    this.metrics.requestsDone(
+      client,
+      failed > 0 ? 0 : 1,
+      failed > 0 ? 1 : 0,
+      this.clients[client]!.userFacing,
+    );
+  }
+
+  /** Normal ops hitting an empty pool during a burst's hold time: each dials and fails. */
+  private normalDuringBurst(holdSec: number, tb: number): void {
+    for (let c = 0; c < this.clients.length; c++) {
+      const client = this.clients[c]!;
+      if (!client.userFacing || client.ratePerSec <= 0) continue;
+      const perRequest =
+        client.endpoint === ENDPOINT.getPostRecord
+          ? (this.p.workload.normalBatchMin + this.p.workload.normalBatchMax) / 2
+          : 1;
+      const requests = poisson(this.rng, client.ratePerSec * holdSec);
+      if (requests === 0) continue;
+      const ops = Math.round(requests * perRequest);
+      this.failedDials(ops, tb);
+      this.metrics.opErrors[CACHE_TYPES.indexOf(client.cache)]! += ops;
+      const wait = this.logErrors(ops, tb);
+      // These requests were counted as ok by `normal`; move them to failed.
+      this.okByClient[c]! -= requests;
+      this.metrics.requestsDone(c, -requests, requests, true);
+      this.failLatencies.record(wait, requests);
+    }
+  }
+
+  private closeSockets(table: PortTable, count: number, atSec: number): void {
+    const t = Math.max(atSec, this.lastCloseSec);
+    this.lastCloseSec = t;
+    table.closeMany(
+      t,
+      FIXED_IP,
+      { activeClose: true, lingerZero: this.p.kernel.soLingerZero, dataExchanged: true },
+      count,
+    );
+    this.notePorts();
+  }
+
+  /**
+   * Ms for a burst of dials through the P gate: a syscall longer than a sysmon tick blocks an M from one
+   * tick after it starts until it ends; starts are spaced by each dial's P hold over GOMAXPROCS Ps. Dial
+   * times only grow along the burst (the range fills, then every failure scans all of it), so begins and
+   * ends of the blocked intervals are both sorted and one sweep finds the peak overlap. The new Ms count
+   * from the tick at which the peak is reached (they come after the burst's goroutines, not with them).
+   */
+  private noteBlockedSyscalls(tb: number, okSec: Float64Array, failed: number, failSec: number): void {
+    const tick = this.p.runtime.sysmonTickSec;
+    const procs = this.p.runtime.gomaxprocs;
+    const count = okSec.length + failed;
+    const dur = (i: number) => (i < okSec.length ? okSec[i]! : failSec);
+    // The Ps move in lockstep with sysmon: GOMAXPROCS dials enter together, and the next group enters when
+    // their Ps come back (after one tick, or sooner for a short syscall).
+    const starts = new Float64Array(count);
+    let start = 0;
+    for (let i = 0; i < count; i++) {
+      starts[i] = start;
+      if (i % procs === procs - 1) start += Math.min(dur(i), tick);
+    }
+    let peak = 0;
+    let peakAt = 0;
+    let j = 0;
+    for (let i = 0; i < count; i++) {
+      if (dur(i) <= tick) continue;
+      const begin = starts[i]! + tick;
+      while (j < i && (dur(j) <= tick || starts[j]! + dur(j) <= begin)) j++;
+      if (i - j + 1 > peak) {
+        peak = i - j + 1;
+        peakAt = begin;
+      }
+    }
+    if (peak > 0) this.pendingThreads.push({ atSec: tb + peakAt, blocked: peak });
+  }
+
+  // ---- runtime, memory, process -----------------------------------------------------------------------
+
+  private tick(t1: number): void {
+    if (this.lifecycle.state === PROCESS_STATE.down) {
+      this.metrics.sampleDown(this.allPorts());
+      return;
+    }
+    if (this.pendingThreads.length > 0) {
+      let fatal = false;
+      this.pendingThreads = this.pendingThreads.filter((x) => {
+        if (x.atSec > t1) return true;
+        fatal = this.runtime.noteBlockedPeak(x.blocked) || fatal;
+        return false;
+      });
+      this.metrics.noteThreads(this.runtime);
+      if (fatal) return this.kill(KILL_REASON.threadExhaustion, t1);
+    }
+    let burstOps = 0;
+    let burstConns = 0;
+    for (const b of this.bursts) {
+      const now = burstAt(b, t1);
+      burstOps += now.goroutines;
+      burstConns += now.conns;
+    }
+    if (this.bursts.length > 0 && burstOps === 0) this.bursts = [];
+    if (this.runtime.setLogWriterBlocked(this.log.queued > 0 && this.runtime.isSlow(this.log.writeSec))) {
+      return this.kill(KILL_REASON.threadExhaustion, t1);
+    }
+    const rt = this.p.runtime;
+    const goroutines =
+      burstOps + this.log.queued + Math.ceil(this.meanInFlight) + this.requestsInFlight;
+    this.runtime.goroutines = goroutines;
+    const live =
+      rt.baseLiveHeapBytes +
+      goroutines * rt.goroutineHeapBytes +
+      (this.idle + burstConns) * this.p.memcached.connBufferBytes +
+      this.log.queued * this.p.logging.lineBytes;
+    const mem = {
+      liveHeapBytes: live,
+      stackBytes: goroutines * rt.goroutineStackBytes,
+      otherBytes: this.runtime.threads * rt.threadBytes + rt.nonHeapBytes,
+    };
+    const step = this.gc.step(this.dt, this.allocatedBytes, mem, this.runtime.threads);
+    this.allocatedBytes = 0;
+    const heap = this.gc.heapBytes(mem);
+    const rss = heap + mem.stackBytes + mem.otherBytes;
+    this.metrics.sample(
+      this.allPorts(),
+      this.poolView(),
+      this.runtime,
+      this.log,
+      this.gc,
+      heap,
+      rss,
+      step.pauseSec,
+    );
+    if (rss > this.p.process.memoryLimitBytes) this.kill(KILL_REASON.oom, t1);
+  }
+
+  private kill(reason: KillReason, nowSec: number): void {
+    this.restartAtSec = this.lifecycle.kill(nowSec, reason);
+    this.readyAtSec = Number.POSITIVE_INFINITY;
+    this.metrics.event(reason === KILL_REASON.oom ? 'oom-kill' : 'thread-exhaustion');
+    // Every socket of the dead process is closed by the kernel: the pool's idle connections and those of
+    // a burst still running enter TIME_WAIT.
+    const table = this.p.kernel.localIpMode === 'random' ? this.randomPorts : this.ports;
+    const open = table.establishedCount;
+    if (open > 0) this.closeSockets(table, open, nowSec);
+    this.idle = 0;
+    this.bursts = [];
+    this.pendingThreads = [];
+    this.runtime = this.newRuntime();
+    this.gc.reset();
+    this.log.reset(nowSec);
+    this.allocatedBytes = 0;
+    if (this.restartAtSec <= nowSec) this.lifecycleEvents(nowSec);
+  }
+
+  private newRuntime(): GoRuntime {
+    const rt = this.p.runtime;
+    return new GoRuntime({
+      gomaxprocs: rt.gomaxprocs,
+      baseThreads: rt.baseThreads,
+      maxThreads: rt.maxThreads,
+      sysmonTickSec: rt.sysmonTickSec,
+    });
+  }
+
+  private notePorts(): void {
+    this.metrics.notePorts(this.allPorts());
+  }
+
+  /** Both tables seen as one (for gauges): the fixed-IP range and the random-IP sockets. */
+  private allPorts(): PortTable {
+    if (this.p.kernel.localIpMode !== 'random') return this.ports;
+    return this.randomPorts;
+  }
+
+  private poolView(): PoolGauges {
+    return { openCount: this.idle, idleConns: this.idle };
+  }
+
+  private latencies(): LatencyHistogram {
+    const h = new LatencyHistogram();
+    this.clients.forEach((c, i) => {
+      if (c.userFacing) h.addScaled(this.templates[i]!, this.okByClient[i]!);
+    });
+    h.addScaled(this.failLatencies, this.failLatencies.total);
+    return h;
+  }
+}
