@@ -7,9 +7,9 @@
  * standard error of the difference (run-to-run noise that more seeds would shrink).
  */
 import { mean, standardDeviation } from '../metrics/stats.js';
+import type { Overrides } from '../model/resolve-params.js';
 import type { RunSummary } from '../run/run-scenario.js';
 import { runScenario } from '../run/run-scenario.js';
-import type { Overrides } from '../model/resolve-params.js';
 import { findScenario } from '../scenario/scenarios.js';
 
 export interface ValidationPoint {
@@ -82,25 +82,52 @@ function value(s: RunSummary, metric: ValidatedMetric): number {
   return v;
 }
 
-export function agreement(des: readonly RunSummary[], fast: readonly RunSummary[], metric: ValidatedMetric): MetricAgreement {
+export function agreement(
+  des: readonly RunSummary[],
+  fast: readonly RunSummary[],
+  metric: ValidatedMetric,
+): MetricAgreement {
   const a = des.map((s) => value(s, metric));
   const b = fast.map((s) => value(s, metric));
   const ma = mean(a);
   const mb = mean(b);
-  const se = Math.sqrt((a.length > 1 ? standardDeviation(a) ** 2 / a.length : 0) + (b.length > 1 ? standardDeviation(b) ** 2 / b.length : 0));
+  const se = Math.sqrt(
+    (a.length > 1 ? standardDeviation(a) ** 2 / a.length : 0) +
+      (b.length > 1 ? standardDeviation(b) ** 2 / b.length : 0),
+  );
   const diff = Math.abs(mb - ma);
   const within = diff <= Math.max(TOLERANCE.relative * Math.abs(ma), TOLERANCE.absolute[metric], 2 * se);
-  return { metric, des: ma, fast: mb, relDiff: ma !== 0 ? (mb - ma) / Math.abs(ma) : null, stdErr: se, within };
+  return {
+    metric,
+    des: ma,
+    fast: mb,
+    relDiff: ma !== 0 ? (mb - ma) / Math.abs(ma) : null,
+    stdErr: se,
+    within,
+  };
 }
 
-export function runPoint(point: ValidationPoint, engine: 'des' | 'fast', seed: number, durationSec: number): RunSummary {
+export function runPoint(
+  point: ValidationPoint,
+  engine: 'des' | 'fast',
+  seed: number,
+  durationSec: number,
+): RunSummary {
   const scenario = findScenario(point.scenario);
   if (!scenario) throw new Error(`validation point ${point.id}: unknown scenario ${point.scenario}`);
   return runScenario({ scenario, engine, seed, durationSec, overrides: point.overrides }).summary;
 }
 
-export function comparePoint(point: ValidationPoint, seeds: readonly number[], durationSec: number): PointAgreement {
+export function comparePoint(
+  point: ValidationPoint,
+  seeds: readonly number[],
+  durationSec: number,
+): PointAgreement {
   const des = seeds.map((s) => runPoint(point, 'des', s, durationSec));
   const fast = seeds.map((s) => runPoint(point, 'fast', s, durationSec));
-  return { point: point.id, seeds: seeds.length, metrics: VALIDATED_METRICS.map((m) => agreement(des, fast, m)) };
+  return {
+    point: point.id,
+    seeds: seeds.length,
+    metrics: VALIDATED_METRICS.map((m) => agreement(des, fast, m)),
+  };
 }

@@ -21,7 +21,7 @@ import { GcState } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
 import { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
-import { type BulkAllocation, DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
+import { DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
 import {
   CACHE_TYPES,
@@ -60,26 +60,34 @@ export function runHostFast(options: FastRunOptions): FastRunStats {
 const FIXED_IP = 0;
 
 interface ActiveBurst {
-  /** When the first op reaches the server. */
-  readonly startSec: number;
-  /** Ops that run (URIs that got a connection). */
-  readonly ops: number;
-  /** Of those, connections taken from the pool at once; the others arrive as dials finish. */
-  readonly fromPool: number;
-  /** Dials completed per second through the P gate. */
-  readonly dialRate: number;
-  /** Ops completed per second. */
+  readonly client: number;
+  /** When the request arrived (its goroutines started). */
+  readonly tb: number;
+  readonly n: number;
+  readonly limit: number;
+  /** Connections are reused across URIs (under SetLimit, or one multi-get). */
+  readonly reuse: boolean;
+  /** URIs served per second once connected. */
   readonly opRate: number;
-  /** Most goroutines alive at once (the errgroup limit). */
-  readonly alive: number;
+  readonly fromPool: number;
+  /** Dials not yet through the gate. */
+  pending: number;
+  /** The gate has processed this burst's dials up to this time. */
+  gateSec: number;
+  connected: number;
+  failed: number;
+  /** Failed dials in a row (for the blocked-syscall count). */
+  failStreak: number;
+  opsDone: number;
+  released: number;
+  sawExhaustion: boolean;
+  done?: boolean;
 }
 
-/** Goroutines still running ops, and connections they hold, `t` seconds into a burst. */
-function burstAt(b: ActiveBurst, t: number): { goroutines: number; conns: number } {
-  const el = Math.max(0, t - b.startSec);
-  const connected = Math.min(b.ops, b.fromPool + b.dialRate * el);
-  const done = Math.min(connected, b.opRate * el);
-  return { goroutines: Math.min(b.alive, b.ops - done), conns: Math.min(b.alive, connected - done) };
+/** Goroutines still alive in a burst (failed ones wait on the log and are counted there), and conns held. */
+function burstLoad(b: ActiveBurst): { goroutines: number; conns: number } {
+  const alive = b.n - b.opsDone - b.failed;
+  return { goroutines: Math.min(b.reuse ? b.limit : b.n, alive), conns: b.connected - b.released };
 }
 
 class FastHost {
@@ -134,7 +142,9 @@ class FastHost {
     this.rngTrigger = createRng(hashSeed(options.seed, 'arrivals', trigger.id));
     this.rngTriggerBatch = createRng(hashSeed(options.seed, 'batch', trigger.id));
     this.nextTriggerSec =
-      trigger.ratePerSec > 0 ? trigger.activeFromSec + exponential(this.rngTrigger, trigger.ratePerSec) : Number.POSITIVE_INFINITY;
+      trigger.ratePerSec > 0
+        ? trigger.activeFromSec + exponential(this.rngTrigger, trigger.ratePerSec)
+        : Number.POSITIVE_INFINITY;
     if (this.nextTriggerSec >= trigger.activeUntilSec || this.nextTriggerSec > options.durationSec) {
       this.nextTriggerSec = Number.POSITIVE_INFINITY;
     }
@@ -349,75 +359,125 @@ class FastHost {
     this.burst(client, inj.atSec, inj.uris);
   }
 
-  /** A request of `n` URIs at `tb`, resolved as one burst. */
+  /**
+   * A request of `n` URIs at `tb`: its goroutines start at once and take idle connections; the rest of
+   * the connections it needs are dialed through the P gate tick by tick (`advanceBurst`), so that a kill
+   * in the middle of a burst stops its remaining dials, as in the reference engine.
+   */
   private burst(client: number, tb: number, n: number): void {
     const p = this.p;
-    const cache = CACHE_TYPES.indexOf(this.clients[client]!.cache);
-    const limit = p.concurrencyLimit === 'unbounded' ? n : Math.min(n, p.concurrencyLimit);
-    const sets = binomial(this.rng, n, 1 - p.memcached.hitRatio);
-    this.metrics.ops[cache]! += (p.memcached.getMulti ? n : n) + sets;
-    this.allocatedBytes += (n + 2 * sets) * p.runtime.allocBytesPerOp;
-    // Connections needed at once: the errgroup limit (or 1 for a multi-get).
-    const needed = p.memcached.getMulti ? 1 : limit;
-    const fromPool = Math.min(this.idle, needed);
-    const toDial = needed - fromPool;
-    const table = p.kernel.localIpMode === 'random' ? this.randomPorts : this.ports;
-    let ok = 0;
-    let failed = 0;
-    let r0: BulkAllocation | null = null;
-    if (toDial > 0) {
-      this.metrics.dials += toDial;
-      const r = table.allocateMany(tb, FIXED_IP, this.dialMode, toDial);
-      r0 = r;
-      ok = r.ok;
-      failed = r.failed;
-      this.notePorts();
-      if (failed > 0) {
-        this.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), failed);
-        this.metrics.notePortExhaustion(tb);
-      }
-      this.noteBlockedSyscalls(tb, r.okSyscallSec, failed, r.failSyscallSec);
-    }
-    // Ops of the batch run on fromPool + ok connections through memcached's threads: they complete at the
-    // server's rate (or, under SetLimit, at most `limit` per op time), each releasing its goroutine and conn.
-    const conns = fromPool + ok;
     const m = p.memcached;
+    const limit = p.concurrencyLimit === 'unbounded' ? n : Math.min(n, p.concurrencyLimit);
+    const needed = m.getMulti ? 1 : limit;
+    const fromPool = Math.min(this.idle, needed);
+    this.idle -= fromPool;
     const opSec = m.rttMedianSec + m.serviceSec;
     const serverRate = m.threads / m.serviceSec;
-    const ops = m.getMulti ? 1 : n - failed;
-    const opRate = m.getMulti ? 1 / (opSec + n / m.getMultiKeysPerSec) : Math.min(serverRate, limit / opSec);
-    const hold = r0 && ok > 0 ? Math.min(r0.okSyscallSec[Math.floor(ok / 2)]!, p.runtime.sysmonTickSec) : 1;
-    const burst: ActiveBurst = {
-      startSec: tb + m.rttMedianSec / 2,
-      ops,
-      fromPool: m.getMulti ? ops : fromPool,
-      dialRate: p.runtime.gomaxprocs / hold,
-      opRate,
-      alive: Math.min(ops, limit),
-    };
-    if (ops > 0) this.bursts.push(burst);
-    const opsDoneSec = burst.startSec + ops / opRate + m.rttMedianSec / 2;
-    // Released connections: the pool keeps up to poolSize idle, the client closes the rest.
-    const idleAfter = Math.min(p.poolSize, this.idle - fromPool + conns);
-    const closes = this.idle - fromPool + conns - idleAfter;
-    this.idle = idleAfter;
-    if (closes > 0) this.closeSockets(table, closes, opsDoneSec);
-    // Normal ops that arrive while the burst holds the pool's idle connections (until the ops on them are
-    // served and the connections return) must dial, and fail if no port is left.
-    const holdSec = fromPool / serverRate;
-    if (fromPool > 0 && table.usableOn(FIXED_IP, this.dialMode) === 0 && holdSec > 0)
-      this.normalDuringBurst(holdSec, tb);
-    // Failed URIs log a line each and fail the request.
-    if (failed > 0) {
-      this.metrics.opErrors[cache]! += failed;
-      this.logErrors(failed, tb);
-    }
-    this.metrics.requestsDone(
+    const opRate = m.getMulti ? n / (opSec + n / m.getMultiKeysPerSec) : Math.min(serverRate, limit / opSec);
+    this.bursts.push({
       client,
-      failed > 0 ? 0 : 1,
-      failed > 0 ? 1 : 0,
-      this.clients[client]!.userFacing,
-    );
+      tb,
+      n,
+      limit,
+      reuse: m.getMulti || limit < n,
+      opRate,
+      fromPool,
+      pending: needed - fromPool,
+      gateSec: tb,
+      connected: fromPool,
+      failed: 0,
+      failStreak: 0,
+      opsDone: 0,
+      released: 0,
+      sawExhaustion: false,
+    });
+  }
+
+  /** Move a burst forward to `t1`: dials through the gate, ops through memcached, connections back. */
+  private advanceBurst(b: ActiveBurst, t1: number): void {
+    const p = this.p;
+    const k = p.kernel;
+    const tick = p.runtime.sysmonTickSec;
+    const procs = p.runtime.gomaxprocs;
+    const table = k.localIpMode === 'random' ? this.randomPorts : this.ports;
+    const cache = CACHE_TYPES.indexOf(this.clients[b.client]!.cache);
+    const range = table.portCount;
+    // 1. Dials, in gate order: successes while the range has ports, then failures that scan all of it.
+    for (let guard = 0; b.pending > 0 && b.gateSec < t1 && guard < 1000; guard++) {
+      const usable = table.usableOn(FIXED_IP, this.dialMode);
+      const at = Math.max(b.gateSec, this.lastCloseSec);
+      if (usable > 0) {
+        const holdSec = Math.min(k.dialSyscallSec + ((range + 1) / (usable + 1)) * k.portProbeSec, tick);
+        const count = Math.min(
+          b.pending,
+          usable,
+          Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)),
+        );
+        const r = table.allocateMany(at, FIXED_IP, this.dialMode, count);
+        this.metrics.dials += count;
+        b.connected += r.ok;
+        b.pending -= count;
+        b.gateSec += (count * holdSec) / procs;
+        b.failStreak = 0;
+        this.notePorts();
+        this.noteBlockedSyscalls(b.gateSec, r.okSyscallSec, 0, 0);
+      } else {
+        if (!b.sawExhaustion && b.fromPool > 0)
+          this.normalDuringBurst(b.fromPool / (p.memcached.threads / p.memcached.serviceSec), at);
+        b.sawExhaustion = true;
+        const failSec = k.dialSyscallSec + range * k.portProbeSec;
+        const holdSec = Math.min(failSec, tick);
+        const count = Math.min(b.pending, Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)));
+        this.metrics.dials += count;
+        this.metrics.noteDialError(
+          DIAL_ERRORS.indexOf(this.dialMode === DIAL_MODE.bind ? 'addr-in-use' : 'addr-not-avail'),
+          count,
+        );
+        this.metrics.notePortExhaustion(at);
+        this.metrics.opErrors[cache]! += count;
+        this.logErrors(count, t1);
+        b.failed += count;
+        b.failStreak += count;
+        b.pending -= count;
+        b.gateSec += (count * holdSec) / procs;
+        // Failures in a row keep GOMAXPROCS x ceil((d - tick) / tick) goroutines blocked (sysmon lockstep).
+        if (failSec > tick) {
+          const steady = procs * Math.ceil((failSec - tick) / tick);
+          this.pendingThreads.push({ atSec: at, blocked: Math.min(b.failStreak, steady) });
+        }
+      }
+    }
+    // 2. Ops: served at the burst's rate, on the connections it holds (reused under a limit).
+    const m = p.memcached;
+    const startSec = b.tb + m.rttMedianSec / 2;
+    const capacity = b.connected === 0 ? 0 : b.reuse ? b.n - b.failed - Math.max(b.pending, 0) : b.connected;
+    const target = Math.min(capacity, Math.floor(b.opRate * Math.max(0, t1 - startSec)));
+    const served = Math.max(0, target - b.opsDone);
+    if (served > 0) {
+      b.opsDone += served;
+      const sets = binomial(this.rng, served, 1 - m.hitRatio);
+      this.metrics.ops[cache]! += served + sets;
+      this.allocatedBytes += (served + 2 * sets) * p.runtime.allocBytesPerOp;
+    }
+    // 3. Connections come back: one per op without a limit, all at the end with one.
+    const resolved = b.opsDone + b.failed >= b.n && b.pending === 0;
+    const releasable = b.reuse ? (resolved ? b.connected : 0) : Math.min(b.connected, b.opsDone);
+    const back = releasable - b.released;
+    if (back > 0) {
+      b.released += back;
+      const keep = Math.min(back, Math.max(0, p.poolSize - this.idle));
+      this.idle += keep;
+      if (back > keep) this.closeSockets(table, back - keep, t1);
+    }
+    if (resolved && b.released === b.connected) {
+      b.done = true;
+      this.metrics.requestsDone(
+        b.client,
+        b.failed > 0 ? 0 : 1,
+        b.failed > 0 ? 1 : 0,
+        this.clients[b.client]!.userFacing,
+      );
+    }
   }
 
   /** Normal ops hitting an empty pool during a burst's hold time: each dials and fails. */
@@ -496,6 +556,15 @@ class FastHost {
       this.metrics.sampleDown(this.allPorts());
       return;
     }
+    let burstOps = 0;
+    let burstConns = 0;
+    for (const b of this.bursts) {
+      this.advanceBurst(b, t1);
+      const load = burstLoad(b);
+      burstOps += load.goroutines;
+      burstConns += load.conns;
+    }
+    if (this.bursts.some((b) => b.done)) this.bursts = this.bursts.filter((b) => !b.done);
     if (this.pendingThreads.length > 0) {
       let fatal = false;
       this.pendingThreads = this.pendingThreads.filter((x) => {
@@ -506,20 +575,11 @@ class FastHost {
       this.metrics.noteThreads(this.runtime);
       if (fatal) return this.kill(KILL_REASON.threadExhaustion, t1);
     }
-    let burstOps = 0;
-    let burstConns = 0;
-    for (const b of this.bursts) {
-      const now = burstAt(b, t1);
-      burstOps += now.goroutines;
-      burstConns += now.conns;
-    }
-    if (this.bursts.length > 0 && burstOps === 0) this.bursts = [];
     if (this.runtime.setLogWriterBlocked(this.log.queued > 0 && this.runtime.isSlow(this.log.writeSec))) {
       return this.kill(KILL_REASON.threadExhaustion, t1);
     }
     const rt = this.p.runtime;
-    const goroutines =
-      burstOps + this.log.queued + Math.ceil(this.meanInFlight) + this.requestsInFlight;
+    const goroutines = burstOps + this.log.queued + Math.ceil(this.meanInFlight) + this.requestsInFlight;
     this.runtime.goroutines = goroutines;
     const live =
       rt.baseLiveHeapBytes +
@@ -558,6 +618,9 @@ class FastHost {
     const open = table.establishedCount;
     if (open > 0) this.closeSockets(table, open, nowSec);
     this.idle = 0;
+    // Requests of bursts still running fail with the process; their remaining dials never happen.
+    for (const b of this.bursts)
+      this.metrics.requestsDone(b.client, 0, 1, this.clients[b.client]!.userFacing);
     this.bursts = [];
     this.pendingThreads = [];
     this.runtime = this.newRuntime();
