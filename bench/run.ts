@@ -4,6 +4,7 @@
  */
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { benchDes } from './des.js';
+import { benchEngines } from './engines.js';
 import { benchMmc } from './mmc.js';
 import { benchValidate } from './validate.js';
 
@@ -11,6 +12,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<string> | string> = {
   mmc: benchMmc,
   des: benchDes,
   validate: benchValidate,
+  engines: benchEngines,
 };
 
 async function main(): Promise<number> {

@@ -22,16 +22,27 @@ export async function benchValidate(args: string[]): Promise<string> {
     await Promise.all(
       Array.from({ length: parts }, (_, part) => {
         return new Promise<PointAgreement[]>((resolve, reject) => {
-          const child = fork(SELF, ['--part', `${part}/${parts}`, String(durationSec), seeds.join(',')], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+          const child = fork(SELF, ['--part', `${part}/${parts}`, String(durationSec), seeds.join(',')], {
+            stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+          });
           child.on('message', (m) => resolve(m as PointAgreement[]));
-          child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`part ${part} exited ${code}`))));
+          child.on('exit', (code) =>
+            code === 0 ? undefined : reject(new Error(`part ${part} exited ${code}`)),
+          );
         });
       }),
     )
   )
     .flat()
-    .sort((a, b) => VALIDATION_POINTS.findIndex((p) => p.id === a.point) - VALIDATION_POINTS.findIndex((p) => p.id === b.point));
-  const lines = ['| point | metric | des (mean) | fast (mean) | rel. diff | 2 SE | agrees |', '|---|---|---:|---:|---:|---:|---|'];
+    .sort(
+      (a, b) =>
+        VALIDATION_POINTS.findIndex((p) => p.id === a.point) -
+        VALIDATION_POINTS.findIndex((p) => p.id === b.point),
+    );
+  const lines = [
+    '| point | metric | des (mean) | fast (mean) | rel. diff | 2 SE | agrees |',
+    '|---|---|---:|---:|---:|---:|---|',
+  ];
   let agree = 0;
   let total = 0;
   for (const r of results) {

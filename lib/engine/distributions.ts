@@ -80,7 +80,7 @@ export function poisson(rng: Rng, mean: number): number {
 }
 
 /**
- * Binomial(n, p) variate. Exact for n*min(p,1-p) < 30 (geometric waiting times); above that, a Poisson-free
+ * Binomial(n, p) variate. Exact for n*min(p,1-p) < 30 (inversion); above that, a
  * normal approximation with continuity correction, clamped to [0, n], whose error in distribution is
  * O(1/sqrt(n p (1-p))) (below 2% at the switch-over point).
  */
@@ -89,15 +89,20 @@ export function binomial(rng: Rng, n: number, p: number): number {
   if (p >= 1) return n;
   if (p > 0.5) return n - binomial(rng, n, 1 - p);
   if (n * p < 30) {
-    // Count successes as the number of geometric gaps that fit in n trials.
-    const logQ = Math.log(1 - p);
+    // Inversion by sequential search (BINV, Kachitvichyanukul and Schmeiser 1988): one uniform, and the
+    // probabilities built by their recurrence f(x+1) = f(x) (a/(x+1) - s).
+    const q = 1 - p;
+    const s = p / q;
+    const a = (n + 1) * s;
+    let r = q ** n;
+    let u = rng.next();
     let x = 0;
-    let sum = 0;
-    for (;;) {
-      sum += Math.floor(Math.log(1 - rng.next()) / logQ) + 1;
-      if (sum > n) return x;
+    while (u > r && x < n) {
+      u -= r;
       x++;
+      r *= a / x - s;
     }
+    return x;
   }
   const mean = n * p;
   const sd = Math.sqrt(mean * (1 - p));
@@ -113,4 +118,45 @@ export function logFactorial(k: number): number {
   if (k < 256) return LOG_FACT_TABLE[k]!;
   const x = k + 1;
   return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x);
+}
+
+/**
+ * Poisson variates for one fixed mean, by inversion on a precomputed cumulative table (built in log
+ * space, so any mean works): one uniform and a binary search per draw, exact up to a 1e-15 tail, for
+ * which it falls back to `poisson`. For the aggregate engine, which draws the same mean every step.
+ */
+export class PoissonTable {
+  private readonly cdf: Float64Array;
+  /** guide[j] = the smallest k with cdf[k] > j / guide.length: the search starts there (Chen and Asau). */
+  private readonly guide: Int32Array;
+
+  constructor(readonly mean: number) {
+    const values: number[] = [];
+    let cum = 0;
+    const logMean = Math.log(Math.max(mean, Number.MIN_VALUE));
+    for (let k = 0; k < 100_000; k++) {
+      const term = mean > 0 ? Math.exp(-mean + k * logMean - logFactorial(k)) : k === 0 ? 1 : 0;
+      cum += term;
+      values.push(Math.min(cum, 1));
+      // Past the mode, stop once the terms no longer change the sum (floating-point sums may never reach 1).
+      if (k > mean && term < 1e-16) break;
+    }
+    this.cdf = Float64Array.from(values);
+    const g = this.cdf.length;
+    this.guide = new Int32Array(g);
+    let k = 0;
+    for (let j = 0; j < g; j++) {
+      while (k < g - 1 && this.cdf[k]! <= j / g) k++;
+      this.guide[j] = k;
+    }
+  }
+
+  sample(rng: Rng): number {
+    const u = rng.next();
+    const cdf = this.cdf;
+    if (u >= cdf[cdf.length - 1]!) return poisson(rng, this.mean);
+    let k = this.guide[Math.floor(u * cdf.length)]!;
+    while (cdf[k]! <= u) k++;
+    return k;
+  }
 }

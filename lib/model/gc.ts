@@ -45,6 +45,8 @@ export interface GcStep {
   readonly pauseSec: number;
 }
 
+const NO_PAUSE: GcStep = Object.freeze({ pauseSec: 0 });
+
 export class GcState {
   /** Garbage in the heap: allocated and not yet collected. */
   garbageBytes = 0;
@@ -66,7 +68,7 @@ export class GcState {
     if (this.marking) {
       this.floatingBytes += allocatedBytes;
       this.markRemainingSec -= dtSec;
-      if (this.markRemainingSec > 0) return { pauseSec: 0 };
+      if (this.markRemainingSec > 0) return NO_PAUSE;
       // Mark termination: what was garbage at the start is swept; floating garbage stays.
       this.marking = false;
       this.cpuShare = 0;
@@ -76,7 +78,7 @@ export class GcState {
     }
     this.garbageBytes += allocatedBytes;
     const goal = heapGoalBytes(this.config, mem);
-    if (mem.liveHeapBytes + this.garbageBytes < goal) return { pauseSec: 0 };
+    if (mem.liveHeapBytes + this.garbageBytes < goal) return NO_PAUSE;
     // Sweep termination + mark start. Squeezed by the limit, assists join in up to the CPU limiter.
     const gogcGoal =
       mem.liveHeapBytes + ((mem.liveHeapBytes + mem.stackBytes) * this.config.gogcPercent) / 100;

@@ -69,8 +69,8 @@ export interface BulkAllocation {
   readonly failed: number;
   /** Error of the failed dials (when failed > 0). */
   readonly error: DialError;
-  /** Kernel time of each successful dial, in order (the search gets longer as the range fills). */
-  readonly okSyscallSec: Float64Array;
+  /** Usable ports before the first dial: dial i (from 0) of the `ok` took `dialSecAt(usableBefore - i)`. */
+  readonly usableBefore: number;
   /** Kernel time of a failed dial: a scan of the whole range. */
   readonly failSyscallSec: number;
   readonly reusedTimeWait: number;
@@ -200,9 +200,6 @@ export class PortTable {
     const reusable = mode === DIAL_MODE.bind || this.config.twReuse === 0 || s === undefined ? 0 : s.reusable;
     const usable = free + reusable;
     const ok = Math.max(0, Math.min(count, usable));
-    const okSyscallSec = new Float64Array(ok);
-    for (let i = 0; i < ok; i++)
-      okSyscallSec[i] = dialSyscallSec + ((n + 1) / (usable - i + 1)) * portProbeSec;
     const reused = usable > 0 ? Math.round((ok * reusable) / usable) : 0;
     if (reused > 0) this.recycleOldest(s!, reused);
     if (ok > 0) {
@@ -214,10 +211,16 @@ export class PortTable {
       ok,
       failed: count - ok,
       error: mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail,
-      okSyscallSec,
+      usableBefore: usable,
       failSyscallSec: dialSyscallSec + n * portProbeSec,
       reusedTimeWait: reused,
     };
+  }
+
+  /** Kernel time of a dial that finds `usable` usable ports (0: a failed scan of the whole range). */
+  dialSecAt(usable: number): number {
+    const { portCount: n, portProbeSec, dialSyscallSec } = this.config;
+    return dialSyscallSec + (usable > 0 ? ((n + 1) / (usable + 1)) * portProbeSec : n * portProbeSec);
   }
 
   /** Close an established socket on `ip`. Returns true if it entered TIME_WAIT. */

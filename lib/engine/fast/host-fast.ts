@@ -11,7 +11,7 @@
  * closes into TIME_WAIT cohorts (`PortTable.closeMany`). GC (`GcState`), OOM and restarts (`Lifecycle`)
  * are stepped exactly as in the reference engine.
  */
-import { binomial, exponential, poisson, uniformInt } from '../../engine/distributions.js';
+import { binomial, exponential, PoissonTable, poisson } from '../../engine/distributions.js';
 import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import type { RunFigures } from '../../metrics/run-figures.js';
@@ -119,6 +119,15 @@ class FastHost {
   private readonly rngTriggerBatch: Rng;
   private nextTriggerSec: number;
   private allocatedBytes = 0;
+  /** Reused every tick (no allocation per step). */
+  private readonly gauges = { openCount: 0, idleConns: 0 };
+  /** Cache index of each client, and the fractional sets carried per cache. */
+  private readonly cacheOf: Int32Array;
+  private readonly setCarry = new Float64Array(CACHE_TYPES.length);
+  private uriCarry = 0;
+  /** Requests per full step of each client. */
+  private readonly arrivalTables: PoissonTable[];
+  private readonly mem = { liveHeapBytes: 0, stackBytes: 0, otherBytes: 0 };
   private lastCloseSec = 0;
   /** Goroutines of bursts that are still running ops (not those blocked on logging), and when they end. */
   /** Bursts whose successful URIs are still running memcached ops (each holds a goroutine and a conn). */
@@ -186,6 +195,8 @@ class FastHost {
     const templateRng = createRng(hashSeed(options.seed, 'latency-template'));
     this.templates = this.clients.map((c) => latencyTemplate(p, c, templateRng));
     this.okByClient = new Float64Array(this.clients.length);
+    this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
+    this.arrivalTables = this.clients.map((c) => new PoissonTable(c.ratePerSec * this.dt));
     const ws = workingSetConns(p);
     this.workingSet = ws.conns;
     this.meanInFlight = ws.meanInFlight;
@@ -221,13 +232,13 @@ class FastHost {
 
   private step(t0: number, t1: number): void {
     this.ports.expire(t1);
-    this.randomPorts.expire(t1);
+    if (this.p.kernel.localIpMode === 'random') this.randomPorts.expire(t1);
     this.lifecycleEvents(t1);
     this.log.settle(t1);
     for (let c = 0; c < this.clients.length; c++) if (c !== this.triggerClient) this.arrivals(c, t0, t1);
     this.triggerArrivals(t1);
-    for (const inj of this.options.injections ?? []) {
-      if (inj.atSec > t0 && inj.atSec <= t1) this.injected(inj);
+    if (this.options.injections) {
+      for (const inj of this.options.injections) if (inj.atSec > t0 && inj.atSec <= t1) this.injected(inj);
     }
     this.tick(t1);
   }
@@ -250,7 +261,9 @@ class FastHost {
     const from = Math.max(t0, c.activeFromSec);
     const to = Math.min(t1, c.activeUntilSec);
     if (to <= from || c.ratePerSec <= 0) return;
-    const n = poisson(this.rng, c.ratePerSec * (to - from));
+    const table = this.arrivalTables[client]!;
+    const full = Math.abs(to - from - this.dt) < 1e-9;
+    const n = full ? table.sample(this.rng) : poisson(this.rng, c.ratePerSec * (to - from));
     if (n === 0) return;
     if (!this.lifecycle.serving) {
       this.metrics.requestsDone(client, 0, n, c.userFacing);
@@ -281,14 +294,19 @@ class FastHost {
   private normal(client: number, n: number, t1: number): void {
     const c = this.clients[client]!;
     const p = this.p;
+    // URIs: the batch sizes' expected total, carried between steps (their spread matters only through
+    // failures, which are counted per request).
     let ops = n;
     if (c.endpoint === ENDPOINT.getPostRecord) {
-      ops = 0;
-      for (let i = 0; i < n; i++)
-        ops += uniformInt(this.rng, p.workload.normalBatchMin, p.workload.normalBatchMax);
+      this.uriCarry += (n * (p.workload.normalBatchMin + p.workload.normalBatchMax)) / 2;
+      ops = Math.floor(this.uriCarry);
+      this.uriCarry -= ops;
     }
-    const sets = binomial(this.rng, ops, 1 - p.memcached.hitRatio);
-    const cache = CACHE_TYPES.indexOf(c.cache);
+    // Misses (each followed by a Scylla read and a set) at their expected rate, carried between steps.
+    const cache = this.cacheOf[client]!;
+    this.setCarry[cache]! += ops * (1 - p.memcached.hitRatio);
+    const sets = Math.floor(this.setCarry[cache]!);
+    this.setCarry[cache]! -= sets;
     this.metrics.ops[cache]! += ops + sets;
     this.allocatedBytes += (ops + 2 * sets) * p.runtime.allocBytesPerOp;
     // Connections: a pool below its working set dials for the shortfall (at most one dial per op). When
@@ -420,7 +438,7 @@ class FastHost {
         b.gateSec += (count * holdSec) / procs;
         b.failStreak = 0;
         this.notePorts();
-        this.noteBlockedSyscalls(b.gateSec, r.okSyscallSec, 0, 0);
+        this.noteBlockedSyscalls(b.gateSec, table, r.ok, r.usableBefore);
       } else {
         if (!b.sawExhaustion && b.fromPool > 0)
           this.normalDuringBurst(b.fromPool / (p.memcached.threads / p.memcached.serviceSec), at);
@@ -521,23 +539,24 @@ class FastHost {
    * ends of the blocked intervals are both sorted and one sweep finds the peak overlap. The new Ms count
    * from the tick at which the peak is reached (they come after the burst's goroutines, not with them).
    */
-  private noteBlockedSyscalls(tb: number, okSec: Float64Array, failed: number, failSec: number): void {
+  private noteBlockedSyscalls(tb: number, table: PortTable, ok: number, usableBefore: number): void {
     const tick = this.p.runtime.sysmonTickSec;
+    // Dial times only grow along the chunk; if even the last is shorter than a tick, no P is handed off.
+    if (ok === 0 || table.dialSecAt(usableBefore - ok + 1) <= tick) return;
     const procs = this.p.runtime.gomaxprocs;
-    const count = okSec.length + failed;
-    const dur = (i: number) => (i < okSec.length ? okSec[i]! : failSec);
+    const dur = (i: number) => table.dialSecAt(usableBefore - i);
     // The Ps move in lockstep with sysmon: GOMAXPROCS dials enter together, and the next group enters when
     // their Ps come back (after one tick, or sooner for a short syscall).
-    const starts = new Float64Array(count);
+    const starts = new Float64Array(ok);
     let start = 0;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < ok; i++) {
       starts[i] = start;
       if (i % procs === procs - 1) start += Math.min(dur(i), tick);
     }
     let peak = 0;
     let peakAt = 0;
     let j = 0;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < ok; i++) {
       if (dur(i) <= tick) continue;
       const begin = starts[i]! + tick;
       while (j < i && (dur(j) <= tick || starts[j]! + dur(j) <= begin)) j++;
@@ -586,11 +605,10 @@ class FastHost {
       goroutines * rt.goroutineHeapBytes +
       (this.idle + burstConns) * this.p.memcached.connBufferBytes +
       this.log.queued * this.p.logging.lineBytes;
-    const mem = {
-      liveHeapBytes: live,
-      stackBytes: goroutines * rt.goroutineStackBytes,
-      otherBytes: this.runtime.threads * rt.threadBytes + rt.nonHeapBytes,
-    };
+    const mem = this.mem;
+    mem.liveHeapBytes = live;
+    mem.stackBytes = goroutines * rt.goroutineStackBytes;
+    mem.otherBytes = this.runtime.threads * rt.threadBytes + rt.nonHeapBytes;
     const step = this.gc.step(this.dt, this.allocatedBytes, mem, this.runtime.threads);
     this.allocatedBytes = 0;
     const heap = this.gc.heapBytes(mem);
@@ -651,7 +669,9 @@ class FastHost {
   }
 
   private poolView(): PoolGauges {
-    return { openCount: this.idle, idleConns: this.idle };
+    this.gauges.openCount = this.idle;
+    this.gauges.idleConns = this.idle;
+    return this.gauges;
   }
 
   private latencies(): LatencyHistogram {

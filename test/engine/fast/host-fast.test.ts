@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { type Injection, runHostDes } from '../../../lib/engine/des/host-sim.js';
+import { runHostFast } from '../../../lib/engine/fast/host-fast.js';
+import type { TimelineRow } from '../../../lib/metrics/timeline.js';
+import { timelineCsv } from '../../../lib/metrics/timeline-csv.js';
+import { defaultParams } from '../../../lib/model/params.js';
+import { applyOverrides } from '../../../lib/model/resolve-params.js';
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+
+describe('runHostFast against runHostDes on scripted bursts', () => {
+  // Normal traffic at production rates, and three big batches at fixed instants: the second exhausts the
+  // range part-way, the third fails entirely.
+  const params = applyOverrides(defaultParams(), {
+    'workload.newClientRatePerSec': 0,
+    'process.memoryLimitBytes': 8 * 1024 ** 3,
+  });
+  const injections: Injection[] = [10.005, 25.005, 40.005].map((atSec) => ({
+    atSec,
+    client: 'new-internal',
+    uris: 17_500,
+  }));
+  const des = runHostDes({ params, seed: 1, durationSec: 45, injections });
+  const fast = runHostFast({ params, seed: 1, durationSec: 45, injections });
+
+  it('agrees within 1% on dial errors, TIME_WAIT, threads and log lines', () => {
+    expect(rel(fast.dialErrors, des.dialErrors)).toBeLessThan(0.01);
+    expect(fast.peakTimeWait).toBe(des.peakTimeWait);
+    expect(fast.peakThreads).toBe(des.peakThreads);
+    expect(rel(fast.logLinesAttempted, des.logLinesAttempted)).toBeLessThan(0.01);
+  });
+
+  it('agrees within 1% on peak RSS (the figure OOM kills hinge on)', () => {
+    expect(rel(fast.peakRssBytes, des.peakRssBytes)).toBeLessThan(0.01);
+  });
+
+  it('agrees within 5% on p99 latency', () => {
+    expect(rel(fast.p99LatencyMs!, des.p99LatencyMs!)).toBeLessThan(0.05);
+  });
+});
+
+describe('runHostFast', () => {
+  it('is deterministic: same inputs, same summary and timeline bytes', () => {
+    const params = defaultParams();
+    const once = () => {
+      const rows: TimelineRow[] = [];
+      const s = runHostFast({ params, seed: 5, durationSec: 120, onRow: (r) => rows.push(r) });
+      return JSON.stringify(s) + timelineCsv(rows);
+    };
+    expect(once()).toBe(once());
+  });
+
+  it('sees the same bursts as the reference engine for a seed (common random numbers)', () => {
+    const params = applyOverrides(defaultParams(), { 'workload.triggerStartSec': 30 });
+    const des = runHostDes({ params, seed: 3, durationSec: 150 });
+    const fast = runHostFast({ params, seed: 3, durationSec: 150 });
+    expect(fast.firstPortExhaustionSec).toBeCloseTo(des.firstPortExhaustionSec!, 1);
+    expect(rel(fast.dialErrors, des.dialErrors)).toBeLessThan(0.05);
+  });
+
+  it('a restart into a full port range fails at once (O8), as in the reference engine', () => {
+    const params = applyOverrides(defaultParams(), { 'workload.triggerStartSec': 30 });
+    const rows: TimelineRow[] = [];
+    runHostFast({ params, seed: 7, durationSec: 70, onRow: (r) => rows.push(r) });
+    const ready = rows.findIndex((r) => String(r.events).includes('ready'));
+    expect(ready).toBeGreaterThan(0);
+    expect(rows[ready]!.timeWait).toBe(28_232);
+    const errors = rows.slice(ready, ready + 3).reduce((a, r) => a + (r['dialErr:addr-in-use'] as number), 0);
+    expect(errors).toBeGreaterThan(10_000);
+  });
+});
