@@ -40,12 +40,18 @@ export async function benchEngines(args: string[]): Promise<string> {
   const desRate = windowSec / des.wallSec;
   const fastRate = windowSec / fast.wallSec;
   process.stderr.write(`build: ${build}\n`);
-  process.stderr.write(`des  ${windowSec} s in ${des.wallSec.toFixed(2)} s: ${desRate.toFixed(0)} sim s per wall s\n`);
-  process.stderr.write(`fast ${windowSec} s in ${fast.wallSec.toFixed(3)} s: ${fastRate.toFixed(0)} sim s per wall s\n`);
+  process.stderr.write(
+    `des  ${windowSec} s in ${des.wallSec.toFixed(2)} s: ${desRate.toFixed(0)} sim s per wall s\n`,
+  );
+  process.stderr.write(
+    `fast ${windowSec} s in ${fast.wallSec.toFixed(3)} s: ${fastRate.toFixed(0)} sim s per wall s\n`,
+  );
   const eight: number[] = [];
   for (let i = 0; i < 3; i++) eight.push(time('fast', 8 * 3600).wallSec);
   eight.sort((a, b) => a - b);
   const rssMiB = process.memoryUsage().rss / 2 ** 20;
-  process.stderr.write(`fast 8 h: ${eight.map((s) => s.toFixed(2)).join(', ')} s (median ${eight[1]!.toFixed(2)} s)\n`);
+  process.stderr.write(
+    `fast 8 h: ${eight.map((s) => s.toFixed(2)).join(', ')} s (median ${eight[1]!.toFixed(2)} s)\n`,
+  );
   return `engines scenario=${scenario.id} build=${build.split(' ')[0]} windowSec=${windowSec} desSimSecPerWallSec=${desRate.toFixed(0)} fastSimSecPerWallSec=${fastRate.toFixed(0)} ratio=${(fastRate / desRate).toFixed(0)} fast8hWallSec=${eight[1]!.toFixed(2)} target8h=2 met=${eight[1]! <= 2} rssMiB=${rssMiB.toFixed(0)}`;
 }

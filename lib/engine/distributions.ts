@@ -152,7 +152,8 @@ export class PoissonTable {
   }
 
   sample(rng: Rng): number {
-    const u = rng.next();
+    // 32 random bits are plenty here: the table ends where the tail is below 1e-16 anyway.
+    const u = rng.nextUint32() / 4294967296;
     const cdf = this.cdf;
     if (u >= cdf[cdf.length - 1]!) return poisson(rng, this.mean);
     let k = this.guide[Math.floor(u * cdf.length)]!;

@@ -34,7 +34,7 @@ import {
 } from '../../model/workload.js';
 import { HostMetrics, type PoolGauges } from '../des/host-metrics.js';
 import type { Injection } from '../des/host-sim.js';
-import { latencyTemplate, workingSetConns } from './normal-traffic.js';
+import { latencyTemplate, simulateNormalPool } from './normal-traffic.js';
 
 export interface FastRunOptions {
   readonly params: Params;
@@ -105,12 +105,16 @@ class FastHost {
   private readonly lifecycle: Lifecycle;
   private readonly metrics: HostMetrics;
   private readonly failLatencies = new LatencyHistogram();
+  /** Healthy requests slowed by a burst's ops ahead of them at memcached. */
+  private readonly delayedLatencies = new LatencyHistogram();
   private readonly templates: LatencyHistogram[];
   private readonly okByClient: Float64Array;
   /** Idle connections in the pool (normal traffic's concurrency is small and transient). */
   private idle = 0;
   /** Connections a warm pool settles at for normal traffic. */
   private readonly workingSet: number;
+  /** Dials per step that concurrency peaks above poolSize cost a warm pool (closed again on release). */
+  private readonly churn: PoissonTable;
   /** Mean concurrent memcached ops of normal traffic. */
   private readonly meanInFlight: number;
   private readonly dialMode: DialMode;
@@ -197,9 +201,10 @@ class FastHost {
     this.okByClient = new Float64Array(this.clients.length);
     this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
     this.arrivalTables = this.clients.map((c) => new PoissonTable(c.ratePerSec * this.dt));
-    const ws = workingSetConns(p);
-    this.workingSet = ws.conns;
-    this.meanInFlight = ws.meanInFlight;
+    const pool = simulateNormalPool(p, this.clients, createRng(hashSeed(options.seed, 'pool-churn')));
+    this.workingSet = Math.min(p.poolSize, pool.peakConns);
+    this.meanInFlight = pool.meanInFlight;
+    this.churn = new PoissonTable(pool.churnDialsPerSec * this.dt);
     this.requestsInFlight = Math.ceil(
       this.clients.reduce(
         (a, c, i) => a + (c.userFacing ? c.ratePerSec * this.templates[i]!.meanSec() : 0),
@@ -213,16 +218,21 @@ class FastHost {
     const steps = Math.round(durationSec / this.dt);
     const binEvery = Math.max(1, Math.round(this.metrics.resolutionSec / this.dt));
     const secondEvery = Math.max(1, Math.round(1 / this.dt));
+    // Steps are counted, not accumulated, so that times stay exact multiples of the step.
+    let nextSecond = secondEvery;
+    let nextBin = binEvery;
     for (let i = 1; i <= steps; i++) {
-      const t0 = (i - 1) * this.dt;
       const t1 = i * this.dt;
-      this.step(t0, t1);
-      if (i % secondEvery === 0) {
+      this.step((i - 1) * this.dt, t1);
+      if (i === nextSecond) {
+        nextSecond += secondEvery;
         this.metrics.closeSecond(t1, this.lifecycle);
         this.options.onProgress?.(t1);
       }
-      if (i % binEvery === 0)
+      if (i === nextBin) {
+        nextBin += binEvery;
         this.metrics.closeBin(t1, this.lifecycle, this.poolView(), this.allPorts(), this.runtime);
+      }
     }
     const figures = this.metrics.finish(this.lifecycle, this.log, this.latencies());
     return { durationSec, ...figures, events: steps };
@@ -237,6 +247,7 @@ class FastHost {
     this.log.settle(t1);
     for (let c = 0; c < this.clients.length; c++) if (c !== this.triggerClient) this.arrivals(c, t0, t1);
     this.triggerArrivals(t1);
+    if (this.lifecycle.serving && this.churn.mean > 0 && this.idle >= this.workingSet) this.poolChurn(t1);
     if (this.options.injections) {
       for (const inj of this.options.injections) if (inj.atSec > t0 && inj.atSec <= t1) this.injected(inj);
     }
@@ -337,6 +348,47 @@ class FastHost {
     this.okByClient[client]! += n - failedRequests;
     this.metrics.requestsDone(client, n - failedRequests, failedRequests, c.userFacing);
     if (c.userFacing) this.failLatencies.record(waitSec, failedRequests);
+  }
+
+  /**
+   * Peaks of normal concurrency above a pool smaller than the working set: each extra connection is
+   * dialed, used once and closed into TIME_WAIT (the pool is full); when the range has no port, the op
+   * fails, logs, and fails its request (a post batch: the peaks come from batches).
+   */
+  private poolChurn(t1: number): void {
+    const k = this.churn.sample(this.rng);
+    if (k === 0) return;
+    const table = this.p.kernel.localIpMode === 'random' ? this.randomPorts : this.ports;
+    this.metrics.dials += k;
+    const r = table.allocateMany(Math.max(t1, this.lastCloseSec), FIXED_IP, this.dialMode, k);
+    if (r.ok > 0) this.closeSockets(table, r.ok, t1);
+    if (r.failed === 0) return;
+    this.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), r.failed);
+    this.metrics.notePortExhaustion(t1);
+    const posts = this.clients.findIndex((c) => c.id === CLIENT.posts);
+    this.metrics.opErrors[this.cacheOf[posts]!]! += r.failed;
+    const wait = this.logErrors(r.failed, t1);
+    this.okByClient[posts]! -= r.failed;
+    this.metrics.requestsDone(posts, -r.failed, r.failed, true);
+    this.failLatencies.record(wait, r.failed);
+  }
+
+  /**
+   * A burst's ops held memcached's threads for `busySec`: normal requests arriving meanwhile queued behind
+   * them (FIFO), waiting on average half the remaining busy time. Their latencies move from the healthy
+   * templates to the delayed histogram, in eight slices of the busy window.
+   */
+  private queuedBehindBurst(busySec: number): void {
+    if (busySec <= 0) return;
+    for (let c = 0; c < this.clients.length; c++) {
+      const client = this.clients[c]!;
+      if (!client.userFacing || client.ratePerSec <= 0) continue;
+      const delayed = Math.min(this.okByClient[c]!, client.ratePerSec * busySec);
+      if (delayed <= 0) continue;
+      this.okByClient[c]! -= delayed;
+      const base = this.templates[c]!.quantileSec(0.5) ?? 0;
+      for (let j = 0; j < 8; j++) this.delayedLatencies.record(base + (busySec * (j + 0.5)) / 8, delayed / 8);
+    }
   }
 
   /** Try `count` dials at `nowSec`; returns how many got a port (the rest are counted as failures). */
@@ -489,6 +541,7 @@ class FastHost {
     }
     if (resolved && b.released === b.connected) {
       b.done = true;
+      if (!b.reuse) this.queuedBehindBurst(b.opsDone / (m.threads / m.serviceSec));
       this.metrics.requestsDone(
         b.client,
         b.failed > 0 ? 0 : 1,
@@ -680,6 +733,7 @@ class FastHost {
       if (c.userFacing) h.addScaled(this.templates[i]!, this.okByClient[i]!);
     });
     h.addScaled(this.failLatencies, this.failLatencies.total);
+    h.addScaled(this.delayedLatencies, this.delayedLatencies.total);
     return h;
   }
 }

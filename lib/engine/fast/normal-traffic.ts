@@ -13,8 +13,8 @@ import type { Params } from '../../model/params.js';
 import { type ClientSpec, ENDPOINT } from '../../model/workload.js';
 
 /** Requests drawn per template: enough for ~2% precision at p99; batches cost one draw set per URI. */
-const TEMPLATE_SAMPLES = 20_000;
-const TEMPLATE_URIS = 200_000;
+const TEMPLATE_SAMPLES = 12_000;
+const TEMPLATE_URIS = 120_000;
 
 function opSec(p: Params, rng: Rng): number {
   const m = p.memcached;
@@ -57,26 +57,106 @@ export function latencyTemplate(p: Params, client: ClientSpec, rng: Rng): Latenc
   return h;
 }
 
-export interface WorkingSet {
-  /** Mean memcached ops in flight (Little's law). */
+export interface PoolChurn {
+  /** Mean memcached ops in flight. */
   readonly meanInFlight: number;
-  /** Connections a warm pool holds for normal traffic (capped by poolSize). */
-  readonly conns: number;
+  /** Most connections normal traffic had open at once (the pool's working set, before the cap). */
+  readonly peakConns: number;
+  /** Dials per second a warm pool of `poolSize` still makes at concurrency peaks above it: each such
+   * connection is closed on release (the pool is full), into TIME_WAIT. */
+  readonly churnDialsPerSec: number;
 }
 
 /**
- * Little's law gives the mean ops in flight; the pool grows to the peak, which a batch of up to
- * normalBatchMax URIs on top of the background sets: mean + the largest batch + 4 standard deviations.
+ * Normal traffic against a warm pool, op by op, for a short window: the same arrivals, batch sizes,
+ * round trips, server queue and miss path as the reference engine. It measures what the aggregate
+ * engine cannot see in counts: how many connections the traffic needs at its peaks and, when the pool
+ * keeps fewer idle, how many dials (and closes into TIME_WAIT) that churn costs per second.
  */
-export function workingSetConns(p: Params): WorkingSet {
-  const w = p.workload;
-  const opSecMean = p.memcached.rttMedianSec + p.memcached.serviceSec;
-  const postOps = w.postRatePerSec * ((w.normalBatchMin + w.normalBatchMax) / 2);
-  const opsPerSec = (postOps + w.userRatePerSec + w.countsRatePerSec) * (1 + (1 - p.memcached.hitRatio));
-  const meanInFlight = opsPerSec * opSecMean;
-  const conns = Math.min(
-    p.poolSize,
-    Math.ceil(meanInFlight + w.normalBatchMax + 4 * Math.sqrt(meanInFlight + 1)),
-  );
-  return { meanInFlight, conns };
+export function simulateNormalPool(
+  p: Params,
+  clients: readonly ClientSpec[],
+  rng: Rng,
+  windowSec = 3,
+): PoolChurn {
+  const m = p.memcached;
+  const server = new FifoServers(m.threads);
+  // Each client's arrivals are already in time order; merge them so the server admits ops in order.
+  const streams = clients
+    .filter((c) => c.userFacing && c.ratePerSec > 0)
+    .map((c) => {
+      const times: number[] = [];
+      const uris: number[] = [];
+      for (let t = exponential(rng, c.ratePerSec); t < windowSec; t += exponential(rng, c.ratePerSec)) {
+        times.push(t);
+        uris.push(
+          c.endpoint === ENDPOINT.getPostRecord
+            ? uniformInt(rng, p.workload.normalBatchMin, p.workload.normalBatchMax)
+            : 1,
+        );
+      }
+      return { times, uris, next: 0 };
+    });
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (;;) {
+    let pick = -1;
+    for (let k = 0; k < streams.length; k++) {
+      const s = streams[k]!;
+      if (
+        s.next < s.times.length &&
+        (pick < 0 || s.times[s.next]! < streams[pick]!.times[streams[pick]!.next]!)
+      )
+        pick = k;
+    }
+    if (pick < 0) break;
+    const s = streams[pick]!;
+    const t = s.times[s.next]!;
+    const uris = s.uris[s.next++]!;
+    for (let u = 0; u < uris; u++) {
+      const rtt = logNormalByMedian(rng, m.rttMedianSec, m.rttP99OverMedian);
+      const end = server.admit(t + rtt / 2, exponential(rng, 1 / m.serviceSec)) + rtt / 2;
+      starts.push(t);
+      ends.push(end);
+      if (rng.next() >= m.hitRatio) {
+        const setStart =
+          end + logNormalByMedian(rng, p.scylla.latencyMedianSec, p.scylla.latencyP99OverMedian);
+        starts.push(setStart);
+        ends.push(setStart + opSec(p, rng));
+      }
+    }
+  }
+  // Sweep the op intervals in time order with a gomemcache pool: take idle or dial; give back or close.
+  // Which op starts or ends does not matter to the pool, only the order: merge sorted starts and ends.
+  const st = Float64Array.from(starts).sort();
+  const en = Float64Array.from(ends).sort();
+  const warmup = Math.min(1, windowSec / 5);
+  let inFlight = 0;
+  let peak = 0;
+  let idle = 0;
+  let closes = 0;
+  let area = 0;
+  let last = 0;
+  let i = 0;
+  let j = 0;
+  while (i < st.length || j < en.length) {
+    const isStart = i < st.length && (j >= en.length || st[i]! <= en[j]!);
+    const t = isStart ? st[i++]! : en[j++]!;
+    area += inFlight * (t - last);
+    last = t;
+    if (isStart) {
+      inFlight++;
+      if (inFlight > peak) peak = inFlight;
+      if (idle > 0) idle--;
+    } else {
+      inFlight--;
+      if (idle < p.poolSize) idle++;
+      else if (t >= warmup) closes++;
+    }
+  }
+  return {
+    meanInFlight: last > 0 ? area / last : 0,
+    peakConns: peak,
+    churnDialsPerSec: closes / Math.max(1e-9, windowSec - warmup),
+  };
 }
