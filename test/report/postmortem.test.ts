@@ -2,28 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CSP, esc } from '../../lib/report/html.js';
 import { buildPostmortem } from '../../lib/report/postmortem.js';
 import type { RunSummary } from '../../lib/run/run-scenario.js';
+import { summaryWith } from '../helpers/summary.js';
 
-const summary = (over: Partial<RunSummary>): RunSummary => ({
-  scenario: 'x',
-  engine: 'des',
-  seed: 1,
-  durationSec: 600,
-  availability: 1,
-  downtimeSec: 0,
-  dialErrors: 0,
-  peakTimeWait: 0,
-  firstPortExhaustionSec: null,
-  peakThreads: 150,
-  oomKills: 0,
-  restarts: 0,
-  peakRssBytes: 3 * 2 ** 30,
-  maxGcPauseMs: 0.7,
-  logLinesAttempted: 0,
-  logLinesWritten: 0,
-  p99LatencyMs: 2.7,
-  recoverySec: null,
-  ...over,
-});
+const summary = (over: Partial<RunSummary>): RunSummary =>
+  summaryWith({ durationSec: 600, peakRssBytes: 3 * 2 ** 30, maxGcPauseMs: 0.7, p99LatencyMs: 2.7, ...over });
 
 describe('buildPostmortem', () => {
   const html = buildPostmortem({

@@ -3,30 +3,10 @@
  * (bench/validate prints the full table). Seeds are fixed, so this fails only if an engine drifts.
  */
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../lib/run/run-scenario.js';
 import { agreement, comparePoint, TOLERANCE, VALIDATION_POINTS } from '../../lib/validate/engines.js';
+import { summaryWith } from '../helpers/summary.js';
 
-const summary = (over: Partial<RunSummary>): RunSummary => ({
-  scenario: 'x',
-  engine: 'des',
-  seed: 1,
-  durationSec: 100,
-  availability: 1,
-  downtimeSec: 0,
-  dialErrors: 0,
-  peakTimeWait: 0,
-  firstPortExhaustionSec: null,
-  peakThreads: 150,
-  oomKills: 0,
-  restarts: 0,
-  peakRssBytes: 0,
-  maxGcPauseMs: 0,
-  logLinesAttempted: 0,
-  logLinesWritten: 0,
-  p99LatencyMs: 2,
-  recoverySec: null,
-  ...over,
-});
+const summary = summaryWith;
 
 describe('agreement()', () => {
   it('accepts 5% relative differences and rejects larger ones', () => {

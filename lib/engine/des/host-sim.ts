@@ -23,6 +23,7 @@ import { DIAL_ERROR, DIAL_ERRORS, type DialError, OP_ERROR } from '../../model/e
 import { FifoServers } from '../../model/fifo-servers.js';
 import { GcState, type MemoryView } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
+import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
 import { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
 import { PortTable } from '../../model/port-table.js';
@@ -159,34 +160,11 @@ class HostSim implements EventHandler {
     this.rngCache = createRng(hashSeed(seed, 'cache'));
     this.rngPorts = createRng(hashSeed(seed, 'ports'));
     this.rngLog = createRng(hashSeed(seed, 'log'));
-    const k = p.kernel;
-    this.ports = new PortTable({
-      portCount: k.portRangeHigh - k.portRangeLow + 1,
-      timeWaitSec: k.timeWaitSec,
-      twReuse: k.twReuse,
-      twReuseDelaySec: k.twReuseDelaySec,
-      timeWaitTimerGranularitySec: k.timeWaitTimerGranularitySec,
-      maxTwBuckets: k.maxTwBuckets,
-      portProbeSec: k.portProbeSec,
-      dialSyscallSec: k.dialSyscallSec,
-    });
+    this.ports = new PortTable(portTableConfig(p));
     this.pool = new ConnPool(p.poolSize);
     this.runtime = this.newRuntime();
-    this.gc = new GcState({
-      gogcPercent: p.runtime.gogcPercent,
-      memLimitBytes: p.runtime.memLimitBytes,
-      gcCpuLimitFraction: p.runtime.gcCpuLimitFraction,
-      markBytesPerSecPerCore: p.runtime.markBytesPerSecPerCore,
-      gomaxprocs: p.runtime.gomaxprocs,
-      stwBaseSec: p.runtime.stwBaseSec,
-      stwPerThreadSec: p.runtime.stwPerThreadSec,
-    });
-    this.log = new ErrorLog({
-      logRate: p.logRate,
-      sampleFraction: p.logging.sampleFraction,
-      lineBytes: p.logging.lineBytes,
-      pipeBytesPerSec: p.logging.pipeBytesPerSec,
-    });
+    this.gc = new GcState(gcConfig(p));
+    this.log = new ErrorLog(errorLogConfig(p));
     this.memcachedThreads = new FifoServers(p.memcached.threads);
     this.scylla = new FifoServers(p.scylla.maxInFlight);
     this.lifecycle = new Lifecycle(p.process);
@@ -675,13 +653,7 @@ class HostSim implements EventHandler {
   }
 
   private newRuntime(): GoRuntime {
-    const rt = this.p.runtime;
-    return new GoRuntime({
-      gomaxprocs: rt.gomaxprocs,
-      baseThreads: rt.baseThreads,
-      maxThreads: rt.maxThreads,
-      sysmonTickSec: rt.sysmonTickSec,
-    });
+    return new GoRuntime(goRuntimeConfig(this.p));
   }
 
   private onSecond(): void {

@@ -19,6 +19,7 @@ import type { TimelineRow } from '../../metrics/timeline.js';
 import { DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
+import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
 import { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
 import { DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
@@ -162,16 +163,7 @@ class FastHost {
       this.nextTriggerSec = Number.POSITIVE_INFINITY;
     }
     const k = p.kernel;
-    const tableConfig = {
-      portCount: k.portRangeHigh - k.portRangeLow + 1,
-      timeWaitSec: k.timeWaitSec,
-      twReuse: k.twReuse,
-      twReuseDelaySec: k.twReuseDelaySec,
-      timeWaitTimerGranularitySec: k.timeWaitTimerGranularitySec,
-      maxTwBuckets: k.maxTwBuckets,
-      portProbeSec: k.portProbeSec,
-      dialSyscallSec: k.dialSyscallSec,
-    };
+    const tableConfig = portTableConfig(p);
     this.ports = new PortTable(tableConfig);
     this.randomPorts = new PortTable({
       ...tableConfig,
@@ -179,21 +171,8 @@ class FastHost {
     });
     this.dialMode = k.dialMode;
     this.runtime = this.newRuntime();
-    this.gc = new GcState({
-      gogcPercent: p.runtime.gogcPercent,
-      memLimitBytes: p.runtime.memLimitBytes,
-      gcCpuLimitFraction: p.runtime.gcCpuLimitFraction,
-      markBytesPerSecPerCore: p.runtime.markBytesPerSecPerCore,
-      gomaxprocs: p.runtime.gomaxprocs,
-      stwBaseSec: p.runtime.stwBaseSec,
-      stwPerThreadSec: p.runtime.stwPerThreadSec,
-    });
-    this.log = new ErrorLog({
-      logRate: p.logRate,
-      sampleFraction: p.logging.sampleFraction,
-      lineBytes: p.logging.lineBytes,
-      pipeBytesPerSec: p.logging.pipeBytesPerSec,
-    });
+    this.gc = new GcState(gcConfig(p));
+    this.log = new ErrorLog(errorLogConfig(p));
     this.lifecycle = new Lifecycle(p.process);
     this.metrics = new HostMetrics(p, options.resolutionSec ?? 1, options.onRow);
     const templateRng = createRng(hashSeed(options.seed, 'latency-template'));
@@ -702,13 +681,7 @@ class FastHost {
   }
 
   private newRuntime(): GoRuntime {
-    const rt = this.p.runtime;
-    return new GoRuntime({
-      gomaxprocs: rt.gomaxprocs,
-      baseThreads: rt.baseThreads,
-      maxThreads: rt.maxThreads,
-      sysmonTickSec: rt.sysmonTickSec,
-    });
+    return new GoRuntime(goRuntimeConfig(this.p));
   }
 
   private notePorts(): void {
