@@ -142,12 +142,20 @@ export class PortTable {
     return this.ips.get(ip)?.timeWait ?? 0;
   }
 
-  /** Ports a connect-mode (or bind-mode) dial on `ip` could get now (free, plus recyclable TIME_WAIT). */
+  /** Ports a dial on `ip` could get now: free ones, plus recyclable TIME_WAIT in connect modes. */
   usableOn(ip: number, mode: DialMode): number {
+    return this.portsOn(ip, mode).usable;
+  }
+
+  /** Free, recyclable and usable ports on `ip` for a dial in `mode`, and the IP's state. */
+  private portsOn(
+    ip: number,
+    mode: DialMode,
+  ): { s: IpPorts | undefined; free: number; reusable: number; usable: number } {
     const s = this.ips.get(ip);
-    if (!s) return this.config.portCount;
-    const free = this.config.portCount - s.established - s.timeWait;
-    return free + (mode === DIAL_MODE.bind || this.config.twReuse === 0 ? 0 : s.reusable);
+    const free = this.config.portCount - (s ? s.established + s.timeWait : 0);
+    const reusable = mode === DIAL_MODE.bind || this.config.twReuse === 0 || s === undefined ? 0 : s.reusable;
+    return { s, free, reusable, usable: free + reusable };
   }
 
   /** When the oldest TIME_WAIT cohort expires, or +Infinity. */
@@ -164,17 +172,12 @@ export class PortTable {
    */
   allocate(nowSec: number, ip: number, mode: DialMode, rng: Rng): AllocateResult {
     this.expire(nowSec);
-    const { portCount: n, portProbeSec, dialSyscallSec } = this.config;
-    const s = this.ips.get(ip);
-    const held = s ? s.established + s.timeWait : 0;
-    const free = n - held;
-    const reusable = mode === DIAL_MODE.bind || this.config.twReuse === 0 || s === undefined ? 0 : s.reusable;
-    const usable = free + reusable;
+    const { s, free, reusable, usable } = this.portsOn(ip, mode);
     if (usable <= 0) {
       const error = mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail;
-      return { ok: false, syscallSec: dialSyscallSec + n * portProbeSec, error };
+      return { ok: false, syscallSec: this.dialSecAt(0), error };
     }
-    const syscallSec = dialSyscallSec + ((n + 1) / (usable + 1)) * portProbeSec;
+    const syscallSec = this.dialSecAt(usable);
     let reusedTimeWait = false;
     if (reusable > 0 && rng.next() * usable >= free) {
       this.recycleOldest(s!, 1);
@@ -193,12 +196,7 @@ export class PortTable {
    */
   allocateMany(nowSec: number, ip: number, mode: DialMode, count: number): BulkAllocation {
     this.expire(nowSec);
-    const { portCount: n, portProbeSec, dialSyscallSec } = this.config;
-    const s = this.ips.get(ip);
-    const held = s ? s.established + s.timeWait : 0;
-    const free = n - held;
-    const reusable = mode === DIAL_MODE.bind || this.config.twReuse === 0 || s === undefined ? 0 : s.reusable;
-    const usable = free + reusable;
+    const { s, reusable, usable } = this.portsOn(ip, mode);
     const ok = Math.max(0, Math.min(count, usable));
     const reused = usable > 0 ? Math.round((ok * reusable) / usable) : 0;
     if (reused > 0) this.recycleOldest(s!, reused);
@@ -212,7 +210,7 @@ export class PortTable {
       failed: count - ok,
       error: mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail,
       usableBefore: usable,
-      failSyscallSec: dialSyscallSec + n * portProbeSec,
+      failSyscallSec: this.dialSecAt(0),
       reusedTimeWait: reused,
     };
   }
