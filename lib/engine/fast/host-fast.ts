@@ -14,8 +14,6 @@
 import { binomial, exponential, PoissonTable, poisson } from '../../engine/distributions.js';
 import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
-import type { RunFigures } from '../../metrics/run-figures.js';
-import type { TimelineRow } from '../../metrics/timeline.js';
 import { DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
@@ -34,25 +32,14 @@ import {
   ENDPOINT,
 } from '../../model/workload.js';
 import { HostMetrics, type PoolGauges } from '../des/host-metrics.js';
-import type { Injection } from '../des/host-sim.js';
+import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js';
 import { latencyTemplate, simulateNormalPool } from './normal-traffic.js';
 
-export interface FastRunOptions {
-  readonly params: Params;
-  readonly seed: number;
-  readonly durationSec: number;
-  readonly resolutionSec?: number;
-  readonly onRow?: (row: TimelineRow) => void;
-  readonly onProgress?: (simSec: number) => void;
-  /** Scripted requests, resolved as bursts at their instant (as the reference engine takes them). */
-  readonly injections?: readonly Injection[];
-}
+/** The reference engine's options (scripted injections are resolved as bursts at their instant). */
+export type FastRunOptions = Omit<HostRunOptions, 'onCheck'>;
 
-export interface FastRunStats extends RunFigures {
-  readonly durationSec: number;
-  /** Engine figure: steps taken. */
-  readonly events: number;
-}
+/** The reference engine's figures; `events` counts steps taken. */
+export type FastRunStats = HostRunStats;
 
 export function runHostFast(options: FastRunOptions): FastRunStats {
   return new FastHost(options).run();
