@@ -3,8 +3,50 @@
  * A slot is reused after it is freed; the engine guarantees no event still refers to a freed slot.
  */
 
+type Column = Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+
+/** A copy of `a` with room for `n` entries. */
+function widen<T extends Column>(a: T, n: number): T {
+  const b = new (a.constructor as new (length: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
+/** Slot bookkeeping shared by the stores: a free list, a high-water mark, doubling capacity. */
+abstract class SlotStore {
+  private free: number[] = [];
+  private next = 0;
+  inUse = 0;
+
+  /** Highest slot ever used + 1 (for scanning live entries when the process dies). */
+  get highWater(): number {
+    return this.next;
+  }
+
+  alloc(): number {
+    const id = this.free.pop() ?? this.next++;
+    if (id >= this.capacity()) this.grow(this.capacity() * 2);
+    this.inUse++;
+    this.onAlloc(id);
+    return id;
+  }
+
+  release(id: number): void {
+    this.onRelease(id);
+    this.inUse--;
+    this.free.push(id);
+  }
+
+  protected abstract capacity(): number;
+  protected abstract grow(n: number): void;
+  protected onAlloc(_id: number): void {}
+  protected onRelease(_id: number): void {}
+
+  protected static widen = widen;
+}
+
 /** Per-URI goroutines ("tasks") and the event bookkeeping they need. */
-export class TaskStore {
+export class TaskStore extends SlotStore {
   request = new Int32Array(1024);
   phase = new Uint8Array(1024);
   conn = new Int32Array(1024);
@@ -18,46 +60,32 @@ export class TaskStore {
   keys = new Int32Array(1024);
   syscallSec = new Float64Array(1024);
   startSec = new Float64Array(1024);
-  private free: number[] = [];
-  private next = 0;
-  inUse = 0;
 
-  /** Highest slot ever used + 1 (for scanning live tasks when the process dies). */
-  get highWater(): number {
-    return this.next;
+  protected capacity(): number {
+    return this.request.length;
   }
 
-  alloc(): number {
-    const id = this.free.pop() ?? this.next++;
-    if (id >= this.request.length) this.grow();
-    this.inUse++;
-    return id;
-  }
-
-  /** Free a slot; its epoch becomes -1 so that sweeps of live tasks never see it. */
-  release(id: number): void {
+  /** A freed slot's epoch becomes -1, so that sweeps of live tasks never see it. */
+  protected override onRelease(id: number): void {
     this.epoch[id] = -1;
-    this.inUse--;
-    this.free.push(id);
   }
 
-  private grow(): void {
-    const n = this.request.length * 2;
-    this.request = growInt32(this.request, n);
-    this.phase = growUint8(this.phase, n);
-    this.conn = growInt32(this.conn, n);
-    this.cache = growUint8(this.cache, n);
-    this.epoch = growInt32(this.epoch, n);
-    this.pending = growUint8(this.pending, n);
-    this.op = growUint8(this.op, n);
-    this.keys = growInt32(this.keys, n);
-    this.syscallSec = growFloat64(this.syscallSec, n);
-    this.startSec = growFloat64(this.startSec, n);
+  protected grow(n: number): void {
+    this.request = widen(this.request, n);
+    this.phase = widen(this.phase, n);
+    this.conn = widen(this.conn, n);
+    this.cache = widen(this.cache, n);
+    this.epoch = widen(this.epoch, n);
+    this.pending = widen(this.pending, n);
+    this.op = widen(this.op, n);
+    this.keys = widen(this.keys, n);
+    this.syscallSec = widen(this.syscallSec, n);
+    this.startSec = widen(this.startSec, n);
   }
 }
 
 /** In-flight requests (one handler goroutine each). */
-export class RequestStore {
+export class RequestStore extends SlotStore {
   client = new Uint8Array(256);
   arrivalSec = new Float64Array(256);
   /** Tasks started and not finished. */
@@ -66,51 +94,25 @@ export class RequestStore {
   unstarted = new Int32Array(256);
   failed = new Uint8Array(256);
   live = new Uint8Array(256);
-  private free: number[] = [];
-  private next = 0;
-  inUse = 0;
 
-  get highWater(): number {
-    return this.next;
+  protected capacity(): number {
+    return this.client.length;
   }
 
-  alloc(): number {
-    const id = this.free.pop() ?? this.next++;
-    if (id >= this.client.length) this.grow();
-    this.inUse++;
+  protected override onAlloc(id: number): void {
     this.live[id] = 1;
-    return id;
   }
 
-  release(id: number): void {
+  protected override onRelease(id: number): void {
     this.live[id] = 0;
-    this.inUse--;
-    this.free.push(id);
   }
 
-  private grow(): void {
-    const n = this.client.length * 2;
-    this.client = growUint8(this.client, n);
-    this.arrivalSec = growFloat64(this.arrivalSec, n);
-    this.running = growInt32(this.running, n);
-    this.unstarted = growInt32(this.unstarted, n);
-    this.failed = growUint8(this.failed, n);
-    this.live = growUint8(this.live, n);
+  protected grow(n: number): void {
+    this.client = widen(this.client, n);
+    this.arrivalSec = widen(this.arrivalSec, n);
+    this.running = widen(this.running, n);
+    this.unstarted = widen(this.unstarted, n);
+    this.failed = widen(this.failed, n);
+    this.live = widen(this.live, n);
   }
-}
-
-function growInt32(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
-}
-function growUint8(a: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(n);
-  b.set(a);
-  return b;
-}
-function growFloat64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
 }
