@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../model/resolve-params.js';
 import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
 import { labCommand, labDriverCommand } from './lab-command.js';
+import { mergeCommand, PartialFailure, sweepCommand } from './sweep-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('outage-lab')
@@ -55,6 +56,28 @@ export function buildProgram(): Command {
     .action((opts) => runCommand(opts));
 
   program
+    .command('sweep')
+    .description('run a parameter sweep (spec: data/sweeps/*.json) in parallel; shardable, resumable')
+    .requiredOption('--config <file.json>', 'sweep spec, e.g. data/sweeps/ci-small.json')
+    .option('--workers <n>', 'worker threads (default: all cores; 0 runs in the main thread)')
+    .option(
+      '--shard <i/n>',
+      'run only shard i of n (0-based); default from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID/COUNT or AWS_BATCH_JOB_ARRAY_INDEX/SIZE',
+    )
+    .option('--shard-count <n>', 'number of shards when only an index variable is set (Kubernetes)')
+    .option('--out <dir>', 'output directory (default: data/runs/<name>)')
+    .option('--resume', 'continue an interrupted sweep in --out, skipping finished runs')
+    .option('--quiet', 'no progress output')
+    .action((opts) => sweepCommand(opts));
+
+  program
+    .command('merge')
+    .description('merge the shards of one sweep into one results.csv (the same bytes as an unsharded run)')
+    .argument('<dirs...>', 'shard output directories')
+    .requiredOption('--out <dir>', 'output directory')
+    .action((dirs, opts) => mergeCommand(dirs, opts));
+
+  program
     .command('lab')
     .description('check the port model against real Linux sockets and a real memcached (Linux, root)')
     .option('--json', 'print JSON')
@@ -77,7 +100,18 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** `outage-lab ... | head`: a closed pipe ends the output quietly, as for any Unix tool. */
+function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
@@ -86,6 +120,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // Help and version exit 0; usage errors (already printed by commander) exit 2.
       return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof PartialFailure) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 1;
     }
     if (e instanceof InputError) {
       process.stderr.write(`error: ${e.message}\n`);

@@ -2,7 +2,7 @@
  * Timeline rows to CSV (RFC 4180 via csv-stringify), streamed into a temporary file that is renamed into
  * place only when the run succeeds: a failed run leaves no half-written file.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { TIMELINE_COLUMNS, type TimelineRow } from './timeline.js';
 
@@ -17,9 +17,13 @@ export class TimelineCsvWriter {
   private wroteHeader = false;
 
   constructor(readonly path: string) {
-    this.tmpPath = `${path}.tmp-${process.pid}`;
+    // A device or pipe (/dev/stdout, a FIFO) is written directly: there is no file to replace atomically.
+    this.direct = isSpecialFile(path);
+    this.tmpPath = this.direct ? path : `${path}.tmp-${process.pid}`;
     this.fd = openSync(this.tmpPath, 'w');
   }
+
+  private readonly direct: boolean;
 
   write(row: TimelineRow): void {
     this.buffered.push(row);
@@ -31,14 +35,14 @@ export class TimelineCsvWriter {
     this.flush();
     closeSync(this.fd);
     this.fd = -1;
-    renameSync(this.tmpPath, this.path);
+    if (!this.direct) renameSync(this.tmpPath, this.path);
   }
 
   /** Close and delete the temporary file. */
   abort(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    rmSync(this.tmpPath, { force: true });
+    if (!this.direct) rmSync(this.tmpPath, { force: true });
   }
 
   private flush(): void {
@@ -47,5 +51,13 @@ export class TimelineCsvWriter {
     writeSync(this.fd, text);
     this.wroteHeader = true;
     this.buffered = [];
+  }
+}
+
+function isSpecialFile(path: string): boolean {
+  try {
+    return !statSync(path).isFile();
+  } catch {
+    return false;
   }
 }

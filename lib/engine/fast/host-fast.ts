@@ -33,7 +33,7 @@ import {
 } from '../../model/workload.js';
 import { HostMetrics, type PoolGauges } from '../des/host-metrics.js';
 import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js';
-import { latencyTemplate, simulateNormalPool } from './normal-traffic.js';
+import { normalTrafficProfile } from './normal-traffic.js';
 
 /** The reference engine's options (scripted injections are resolved as bursts at their instant). */
 export type FastRunOptions = Omit<HostRunOptions, 'onCheck'>;
@@ -95,8 +95,13 @@ class FastHost {
   private readonly failLatencies = new LatencyHistogram();
   /** Healthy requests slowed by a burst's ops ahead of them at memcached. */
   private readonly delayedLatencies = new LatencyHistogram();
-  private readonly templates: LatencyHistogram[];
+  private readonly templates: readonly LatencyHistogram[];
   private readonly okByClient: Float64Array;
+  /**
+   * Requests counted ok in the current second, per client: the most that a later finding of the same
+   * second (pool churn, an empty pool during a burst) can move to failed. Keeps requests conserved.
+   */
+  private readonly okThisSecond: Float64Array;
   /** Idle connections in the pool (normal traffic's concurrency is small and transient). */
   private idle = 0;
   /** Connections a warm pool settles at for normal traffic. */
@@ -162,12 +167,13 @@ class FastHost {
     this.log = new ErrorLog(errorLogConfig(p));
     this.lifecycle = new Lifecycle(p.process);
     this.metrics = new HostMetrics(p, options.resolutionSec ?? 1, options.onRow);
-    const templateRng = createRng(hashSeed(options.seed, 'latency-template'));
-    this.templates = this.clients.map((c) => latencyTemplate(p, c, templateRng));
+    const profile = normalTrafficProfile(p, this.clients);
+    this.templates = profile.templates;
     this.okByClient = new Float64Array(this.clients.length);
+    this.okThisSecond = new Float64Array(this.clients.length);
     this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
     this.arrivalTables = this.clients.map((c) => new PoissonTable(c.ratePerSec * this.dt));
-    const pool = simulateNormalPool(p, this.clients, createRng(hashSeed(options.seed, 'pool-churn')));
+    const pool = profile.pool;
     this.workingSet = Math.min(p.poolSize, pool.peakConns);
     this.meanInFlight = pool.meanInFlight;
     this.churn = new PoissonTable(pool.churnDialsPerSec * this.dt);
@@ -193,6 +199,7 @@ class FastHost {
       if (i === nextSecond) {
         nextSecond += secondEvery;
         this.metrics.closeSecond(t1, this.lifecycle);
+        this.okThisSecond.fill(0);
         this.options.onProgress?.(t1);
       }
       if (i === nextBin) {
@@ -302,6 +309,7 @@ class FastHost {
     }
     if (failedOps === 0) {
       this.okByClient[client]! += n;
+      this.okThisSecond[client]! += n;
       this.metrics.requestsDone(client, n, 0, c.userFacing);
       return;
     }
@@ -312,6 +320,7 @@ class FastHost {
         ? Math.min(n, Math.ceil((failedOps * n) / Math.max(1, ops)))
         : Math.min(n, failedOps);
     this.okByClient[client]! += n - failedRequests;
+    this.okThisSecond[client]! += n - failedRequests;
     this.metrics.requestsDone(client, n - failedRequests, failedRequests, c.userFacing);
     if (c.userFacing) this.failLatencies.record(waitSec, failedRequests);
   }
@@ -334,9 +343,22 @@ class FastHost {
     const posts = this.clients.findIndex((c) => c.id === CLIENT.posts);
     this.metrics.opErrors[this.cacheOf[posts]!]! += r.failed;
     const wait = this.logErrors(r.failed, t1);
-    this.okByClient[posts]! -= r.failed;
-    this.metrics.requestsDone(posts, -r.failed, r.failed, true);
-    this.failLatencies.record(wait, r.failed);
+    // Each failed op fails its request (a batch of normal size), among the requests already counted ok.
+    this.failOkRequests(posts, Math.ceil(r.failed / this.meanNormalBatch()), wait);
+  }
+
+  private meanNormalBatch(): number {
+    return (this.p.workload.normalBatchMin + this.p.workload.normalBatchMax) / 2;
+  }
+
+  /** Move up to `requests` of this second's ok requests of a client to failed (they waited `waitSec`). */
+  private failOkRequests(client: number, requests: number, waitSec: number): void {
+    const moved = Math.min(requests, this.okThisSecond[client]!);
+    if (moved <= 0) return;
+    this.okThisSecond[client]! -= moved;
+    this.okByClient[client]! -= moved;
+    this.metrics.requestsDone(client, -moved, moved, true);
+    this.failLatencies.record(waitSec, moved);
   }
 
   /**
@@ -522,10 +544,7 @@ class FastHost {
     for (let c = 0; c < this.clients.length; c++) {
       const client = this.clients[c]!;
       if (!client.userFacing || client.ratePerSec <= 0) continue;
-      const perRequest =
-        client.endpoint === ENDPOINT.getPostRecord
-          ? (this.p.workload.normalBatchMin + this.p.workload.normalBatchMax) / 2
-          : 1;
+      const perRequest = client.endpoint === ENDPOINT.getPostRecord ? this.meanNormalBatch() : 1;
       const requests = poisson(this.rng, client.ratePerSec * holdSec);
       if (requests === 0) continue;
       const ops = Math.round(requests * perRequest);
@@ -533,9 +552,7 @@ class FastHost {
       this.metrics.opErrors[CACHE_TYPES.indexOf(client.cache)]! += ops;
       const wait = this.logErrors(ops, tb);
       // These requests were counted as ok by `normal`; move them to failed.
-      this.okByClient[c]! -= requests;
-      this.metrics.requestsDone(c, -requests, requests, true);
-      this.failLatencies.record(wait, requests);
+      this.failOkRequests(c, requests, wait);
     }
   }
 

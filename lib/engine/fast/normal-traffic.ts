@@ -6,7 +6,7 @@
  * - the pool's working set: how many connections normal traffic keeps open.
  */
 import { exponential, logNormalByMedian, uniformInt } from '../../engine/distributions.js';
-import type { Rng } from '../../engine/rng.js';
+import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { FifoServers } from '../../model/fifo-servers.js';
 import type { Params } from '../../model/params.js';
@@ -159,4 +159,34 @@ export function simulateNormalPool(
     peakConns: peak,
     churnDialsPerSec: closes / Math.max(1e-9, windowSec - warmup),
   };
+}
+
+export interface NormalTrafficProfile {
+  /** Healthy latency per client (in the clients' order). Shared: read, never modify. */
+  readonly templates: readonly LatencyHistogram[];
+  readonly pool: PoolChurn;
+}
+
+const profiles = new Map<string, NormalTrafficProfile>();
+const MAX_PROFILES = 32;
+
+/**
+ * The latency templates and the pool's working set for these parameters. Both are numerical integrals
+ * (Monte Carlo over the model's draws), not random events of a run: they use fixed seeds, so their small
+ * sampling error is the same in every run (it does not pose as variance between replicates), and runs
+ * that share the parameters they depend on (memcached, Scylla, normal workload, pool size: most points
+ * of a sweep) share the work. A pure function of its inputs; the cache only saves time.
+ */
+export function normalTrafficProfile(p: Params, clients: readonly ClientSpec[]): NormalTrafficProfile {
+  const key = JSON.stringify([p.memcached, p.scylla, p.workload, p.poolSize, clients]);
+  const cached = profiles.get(key);
+  if (cached) return cached;
+  const templateRng = createRng(hashSeed('latency-template'));
+  const profile: NormalTrafficProfile = {
+    templates: clients.map((c) => latencyTemplate(p, c, templateRng)),
+    pool: simulateNormalPool(p, clients, createRng(hashSeed('pool-churn'))),
+  };
+  if (profiles.size >= MAX_PROFILES) profiles.delete(profiles.keys().next().value!);
+  profiles.set(key, profile);
+  return profile;
 }

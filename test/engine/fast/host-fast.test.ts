@@ -69,3 +69,37 @@ describe('runHostFast', () => {
     expect(errors).toBeGreaterThan(10_000);
   });
 });
+
+describe('runHostFast conserves requests when the range is tiny', () => {
+  // 200 ports, a pool far below the working set: pool churn and empty-pool failures move requests from
+  // ok to failed, never more than were counted ok (availability stays a fraction, per second too).
+  it('keeps availability in [0, 1] and per-second counts non-negative', async () => {
+    const fc = await import('fast-check');
+    const { findScenario } = await import('../../../lib/scenario/scenarios.js');
+    const { resolveRunParams } = await import('../../../lib/run/run-scenario.js');
+    const tiny = findScenario('tiny-exhaustion')!;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 20, max: 400 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (poolSize, batchSize, seed) => {
+          const params = resolveRunParams(tiny, { poolSize, batchSize });
+          const rows: TimelineRow[] = [];
+          const r = runHostFast({ params, seed, durationSec: 30, onRow: (row) => rows.push(row) });
+          expect(r.availability).toBeGreaterThanOrEqual(0);
+          expect(r.availability).toBeLessThanOrEqual(1);
+          for (const row of rows) {
+            const a = Number(row.userAvailability);
+            expect(a).toBeGreaterThanOrEqual(0);
+            expect(a).toBeLessThanOrEqual(1);
+            for (const [column, value] of Object.entries(row)) {
+              if (column.startsWith('req')) expect(Number(value)).toBeGreaterThanOrEqual(0);
+            }
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * A pool of worker threads running sweep runs, one message per run. Results come back in completion
+ * order; the caller persists them (the results never depend on that order: each run's seed is its own).
+ * With 0 workers the runs execute in the calling thread (tests, notebooks, debugging).
+ */
+import { Worker } from 'node:worker_threads';
+import { runAt } from './grid.js';
+import { type RunOutcome, runSweepRun } from './run-one.js';
+import type { SweepSpec } from './spec.js';
+
+export interface PoolOptions {
+  readonly spec: SweepSpec;
+  /** Where the spec came from, for error messages in workers. */
+  readonly where: string;
+  readonly runs: readonly number[];
+  readonly workers: number;
+  readonly onOutcome: (outcome: RunOutcome) => void;
+}
+
+/** Start a worker on the compiled `worker.js`, or on `worker.ts` through tsx when running from source. */
+function spawnWorker(workerData: unknown): Worker {
+  const jsUrl = new URL('./worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(jsUrl, { workerData });
+  const tsUrl = jsUrl.href.replace(/\.js$/, '.ts');
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(tsUrl)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+export async function runPool(options: PoolOptions): Promise<void> {
+  const { spec, runs, onOutcome } = options;
+  if (options.workers <= 0) {
+    for (const index of runs) {
+      onOutcome(runSweepRun(spec, index));
+      // Let timers and signals through between runs.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return;
+  }
+  let next = 0;
+  const count = Math.min(options.workers, runs.length);
+  const workerData = { source: spec.source, where: options.where };
+  await new Promise<void>((resolve, reject) => {
+    let running = count;
+    let failed = false;
+    const start = (): void => {
+      const worker = spawnWorker(workerData);
+      let current: number | undefined;
+      const feed = (): void => {
+        if (failed || next >= runs.length) {
+          current = undefined;
+          worker.postMessage(null);
+          return;
+        }
+        current = runs[next++]!;
+        worker.postMessage({ index: current });
+      };
+      worker.on('message', (outcome: RunOutcome) => {
+        try {
+          onOutcome(outcome);
+        } catch (e) {
+          failed = true;
+          reject(e);
+        }
+        feed();
+      });
+      worker.on('error', (e) => {
+        // A worker that dies (out of memory, a bug outside the run's try) takes only its run with it.
+        const message = e instanceof Error ? e.message : String(e);
+        if (failed) return;
+        if (current === undefined) {
+          failed = true;
+          reject(new Error(`sweep worker failed to start: ${message}`));
+          return;
+        }
+        onOutcome(crashedOutcome(spec, current, `worker crashed: ${message}`));
+        current = undefined;
+        running++;
+        start();
+      });
+      worker.on('exit', () => {
+        running--;
+        if (running === 0 && !failed) resolve();
+      });
+      feed();
+    };
+    for (let i = 0; i < count; i++) start();
+  });
+}
+
+function crashedOutcome(spec: SweepSpec, index: number, message: string): RunOutcome {
+  const run = runAt(spec, index);
+  const { point, replicate, seed, values } = run;
+  return { index, point, replicate, seed, values, summary: null, error: message, wallMs: 0 };
+}
