@@ -6,6 +6,7 @@ import { arch, cpus, platform, totalmem } from 'node:os';
 import { benchDes } from './des.js';
 import { benchEngines } from './engines.js';
 import { benchMmc } from './mmc.js';
+import { benchSweep } from './sweep.js';
 import { benchValidate } from './validate.js';
 
 const BENCHES: Record<string, (args: string[]) => Promise<string> | string> = {
@@ -13,6 +14,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<string> | string> = {
   des: benchDes,
   validate: benchValidate,
   engines: benchEngines,
+  sweep: benchSweep,
 };
 
 async function main(): Promise<number> {

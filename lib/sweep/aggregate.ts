@@ -3,6 +3,8 @@
  * sample standard deviation, a 95% Student-t confidence interval for the mean, and quantiles
  * (simple-statistics), as a tidy table (one row per point x metric; arquero for the readers).
  *
+ * The interval is clipped to the metric's range (>= 0; availability <= 1).
+ *
  * Metrics that can be null (`firstPortExhaustionSec` when ports never ran out, `recoverySec` when the run
  * never recovers) are summarised over the replicates where they have a value; `missing` counts the others.
  * Failed runs are left out of every statistic and counted in `failed`.
@@ -89,12 +91,14 @@ export function summarizeValues(
   const m = mean(xs);
   const sd = n >= 2 ? sampleStandardDeviation(xs) : null;
   const half = sd === null ? null : (tQuantile975(n - 1) * sd) / Math.sqrt(n);
+  // Every metric is >= 0 and availability <= 1: the interval is clipped to what the metric can be.
+  const upper = metric === 'availability' ? 1 : Number.POSITIVE_INFINITY;
   return {
     ...base,
     mean: m,
     sd,
-    ciLow: half === null ? null : m - half,
-    ciHigh: half === null ? null : m + half,
+    ciLow: half === null ? null : Math.max(0, m - half),
+    ciHigh: half === null ? null : Math.min(upper, m + half),
     min: min(xs),
     p10: quantileSorted(xs, 0.1),
     median: quantileSorted(xs, 0.5),

@@ -14,12 +14,19 @@ describe('tQuantile975', () => {
 });
 
 describe('summarizeValues', () => {
-  it('computes mean, sd, the t-interval and quantiles (by hand: 1, 2, 3)', () => {
-    const s = summarizeValues('dialErrors', [3, 1, 2]);
-    expect(s).toMatchObject({ n: 3, missing: 0, failed: 0, mean: 2, sd: 1, min: 1, median: 2, max: 3 });
+  it('computes mean, sd, the t-interval and quantiles (by hand: 11, 12, 13)', () => {
+    const s = summarizeValues('dialErrors', [13, 11, 12]);
+    expect(s).toMatchObject({ n: 3, missing: 0, failed: 0, mean: 12, sd: 1, min: 11, median: 12, max: 13 });
     const half = 4.3027 / Math.sqrt(3);
-    expect(s.ciLow).toBeCloseTo(2 - half, 12);
-    expect(s.ciHigh).toBeCloseTo(2 + half, 12);
+    expect(s.ciLow).toBeCloseTo(12 - half, 12);
+    expect(s.ciHigh).toBeCloseTo(12 + half, 12);
+  });
+
+  it('clips the interval to the metric range', () => {
+    expect(summarizeValues('dialErrors', [3, 1, 2]).ciLow).toBe(0);
+    const a = summarizeValues('availability', [1, 0.5, 1]);
+    expect(a.ciHigh).toBe(1);
+    expect(a.ciLow).toBeCloseTo(5 / 6 - (4.3027 * Math.sqrt(1 / 12)) / Math.sqrt(3), 12);
   });
 
   it('counts nulls as missing and leaves the interval out below two values', () => {
