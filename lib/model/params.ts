@@ -374,6 +374,17 @@ export const PARAM_SPECS = {
       doc: 'Big batch sizes are uniform in batchSize x [1 - jitter, 1 + jitter].',
       source: `${PM}: 15,000-20,000 = 17,500 +- 1/7`,
     },
+    maxUrisPerRequest: {
+      kind: 'number',
+      default: 'unbounded',
+      word: 'unbounded',
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      unit: 'URIs',
+      doc: 'API-side cap on URIs per GetPostRecord request (fix-batch-cap): a request above it is rejected at once (HTTP 400), before any goroutine or cache work.',
+      source: `assumption (a fix the post-mortem lists among the options); at least workload.normalBatchMax so normal traffic is never rejected; sweep 50-20,000`,
+    },
     triggerStartSec: {
       kind: 'number',
       default: 0,

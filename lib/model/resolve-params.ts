@@ -80,6 +80,12 @@ function checkCrossFields(p: Params): void {
       `workload.normalBatchMax: expected >= workload.normalBatchMin (${p.workload.normalBatchMin}), got ${p.workload.normalBatchMax}`,
     );
   }
+  const cap = p.workload.maxUrisPerRequest;
+  if (cap !== 'unbounded' && cap < p.workload.normalBatchMax) {
+    throw new InputError(
+      `workload.maxUrisPerRequest: expected 'unbounded' or >= workload.normalBatchMax (${p.workload.normalBatchMax}), got ${cap}`,
+    );
+  }
   const stop = p.workload.triggerStopSec;
   if (stop !== 'never' && stop < p.workload.triggerStartSec) {
     throw new InputError(

@@ -96,3 +96,9 @@ export function drawBatchSize(rng: Rng, p: Params, client: ClientSpec): number {
   }
   return uniformInt(rng, w.normalBatchMin, w.normalBatchMax);
 }
+
+/** Whether the API rejects a request of `uris` URIs outright (the batch-cap fix). */
+export function rejectedByCap(p: Params, uris: number): boolean {
+  const cap = p.workload.maxUrisPerRequest;
+  return cap !== 'unbounded' && uris > cap;
+}

@@ -20,6 +20,90 @@ export interface Scenario {
   readonly overrides: Overrides;
 }
 
+/** The outage's trigger: the new client from 30 s on (shared by the outage and every fix). */
+const OUTAGE_OVERRIDES: Overrides = { 'workload.triggerStartSec': 30 };
+
+interface FixDef {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly overrides: Overrides;
+}
+
+/**
+ * Each fix of the post-mortem's list, alone, on the outage scenario (same trigger, same duration): the
+ * comparison the report makes. Values are the fix as one would deploy it; sweeps explore the rest.
+ */
+export const FIXES: readonly FixDef[] = [
+  {
+    id: 'fix-bounded-concurrency',
+    title: 'Fix: bounded concurrency (errgroup SetLimit 50)',
+    description: 'The root-cause fix: GetPostRecord runs at most 50 URI goroutines per request.',
+    overrides: { concurrencyLimit: 50 },
+  },
+  {
+    id: 'fix-random-local-ip',
+    title: 'Fix: a random local IP per dial (the band-aid)',
+    description:
+      'Each memcached dial binds a random address of 127.0.0.0/8-sized space, so (local IP, port) tuples no longer run out.',
+    overrides: { 'kernel.localIpMode': 'random' },
+  },
+  {
+    id: 'fix-bind-no-port',
+    title: 'Fix: IP_BIND_ADDRESS_NO_PORT',
+    description:
+      'bind() defers the port choice to connect(), which may share a port across destinations and reuse TIME_WAIT.',
+    overrides: { 'kernel.dialMode': 'bind-no-port' },
+  },
+  {
+    id: 'fix-pool-size',
+    title: 'Fix: a larger idle pool (MaxIdleConns 20,000)',
+    description:
+      'The pool keeps enough idle connections for a whole big batch, so none is closed into TIME_WAIT.',
+    overrides: { poolSize: 20_000 },
+  },
+  {
+    id: 'fix-log-rate-limit',
+    title: 'Fix: rate-limited error logs (100 lines/s)',
+    description:
+      'Cache errors are logged at most 100 lines/s per process; the rest are dropped before formatting.',
+    overrides: { logRate: 100 },
+  },
+  {
+    id: 'fix-batch-cap',
+    title: 'Fix: a batch-size cap at the API (1,000 URIs)',
+    description: 'GetPostRecord rejects requests of more than 1,000 URIs before doing any work.',
+    overrides: { 'workload.maxUrisPerRequest': 1000 },
+  },
+  {
+    id: 'fix-getmulti',
+    title: 'Fix: GetMulti batching',
+    description:
+      'A request fetches its URIs with one multi-get on one connection instead of one get per URI.',
+    overrides: { 'memcached.getMulti': true },
+  },
+  {
+    id: 'fix-memory-limits',
+    title: 'Fix: saner GOGC / GOMEMLIMIT',
+    description:
+      'GOGC 100 and GOMEMLIMIT at 80% of the 4 GiB container limit (3.2 GiB), leaving room for spikes.',
+    overrides: { 'runtime.gogcPercent': 100, 'runtime.memLimitBytes': 3.2 * 1024 ** 3 },
+  },
+  {
+    id: 'fix-tw-reuse',
+    title: 'Fix: connect() without a fixed local address, tcp_tw_reuse=1',
+    description:
+      'Dials let connect() pick the port, and the kernel reuses TIME_WAIT tuples for outgoing connections.',
+    overrides: { 'kernel.dialMode': 'connect', 'kernel.twReuse': 1 },
+  },
+  {
+    id: 'fix-so-linger',
+    title: 'Fix: SO_LINGER 0 on close',
+    description: 'Closing a connection sends RST and skips TIME_WAIT altogether.',
+    overrides: { 'kernel.soLingerZero': true },
+  },
+];
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: SCENARIO_ID.baseline,
@@ -35,7 +119,7 @@ export const SCENARIOS: readonly Scenario[] = [
     description:
       'One host of the affected data center: normal traffic plus the new client (big batches of ~17,500 URIs, no concurrency limit), from 30 s on.',
     durationSec: 900,
-    overrides: { 'workload.triggerStartSec': 30 },
+    overrides: OUTAGE_OVERRIDES,
   },
   {
     id: SCENARIO_ID.tiny,
@@ -60,6 +144,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'process.memoryLimitBytes': 512 * 1024 ** 2,
     },
   },
+  ...FIXES.map((f) => ({ ...f, durationSec: 900, overrides: { ...OUTAGE_OVERRIDES, ...f.overrides } })),
 ];
 
 export function findScenario(id: string): Scenario | undefined {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveRunParams } from '../../lib/run/run-scenario.js';
+import { resolveRunParams, runScenario } from '../../lib/run/run-scenario.js';
 import { scenarioFromJson } from '../../lib/scenario/scenario-file.js';
-import { SCENARIOS } from '../../lib/scenario/scenarios.js';
+import { findScenario, SCENARIOS } from '../../lib/scenario/scenarios.js';
 
 describe('scenarios', () => {
   it('every named scenario resolves to valid parameters', () => {
@@ -35,5 +35,42 @@ describe('scenarios', () => {
     [{ params: [1] }, 'params: expected an object of parameters'],
   ])('scenarioFromJson(%j) fails with a message naming the field', (json, message) => {
     expect(() => scenarioFromJson(json, 'x.json')).toThrow(message);
+  });
+});
+
+describe('fix scenarios', () => {
+  it('has every fix id of the contract, each on the outage trigger and resolving cleanly', () => {
+    const ids = [
+      'fix-bounded-concurrency',
+      'fix-random-local-ip',
+      'fix-bind-no-port',
+      'fix-pool-size',
+      'fix-log-rate-limit',
+      'fix-batch-cap',
+      'fix-getmulti',
+      'fix-memory-limits',
+      'fix-tw-reuse',
+      'fix-so-linger',
+    ];
+    for (const id of ids) {
+      const s = findScenario(id)!;
+      expect(s, id).toBeDefined();
+      expect(s.overrides['workload.triggerStartSec']).toBe(30);
+      expect(() => resolveRunParams(s)).not.toThrow();
+    }
+    expect(new Set(SCENARIOS.map((s) => s.id)).size).toBe(SCENARIOS.length);
+  });
+
+  it('batch cap: a request above the cap is rejected before any work; the cap may not reject normal batches', () => {
+    const capped = findScenario('fix-batch-cap')!;
+    for (const engine of ['des', 'fast'] as const) {
+      const s = runScenario({ scenario: capped, engine, durationSec: 120, seed: 3 }).summary;
+      expect(s.dialErrors, engine).toBe(0);
+      expect(s.peakTimeWait, engine).toBe(0);
+      expect(s.peakThreads, engine).toBe(150);
+    }
+    expect(() => resolveRunParams(capped, { 'workload.maxUrisPerRequest': 49 })).toThrow(
+      "workload.maxUrisPerRequest: expected 'unbounded' or >= workload.normalBatchMax (50), got 49",
+    );
   });
 });

@@ -36,6 +36,7 @@ import {
   clientsFrom,
   drawBatchSize,
   ENDPOINT,
+  rejectedByCap,
 } from '../../model/workload.js';
 import { HostMetrics } from './host-metrics.js';
 import { RequestStore, TaskStore } from './stores.js';
@@ -233,9 +234,9 @@ class HostSim implements EventHandler {
   private acceptRequest(client: number, uris: number): void {
     const c = this.clients[client]!;
     this.requestsArrived++;
-    if (!this.lifecycle.serving) {
+    if (!this.lifecycle.serving || rejectedByCap(this.p, uris)) {
       this.requestsFinished++;
-      // Connection refused: nobody is listening.
+      // Connection refused (nobody is listening), or rejected by the API's batch cap.
       this.metrics.requestDone(client, false, c.userFacing, null, this.latencies);
       return;
     }

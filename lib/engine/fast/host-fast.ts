@@ -30,6 +30,7 @@ import {
   clientsFrom,
   drawBatchSize,
   ENDPOINT,
+  rejectedByCap,
 } from '../../model/workload.js';
 import { HostMetrics, type PoolGauges } from '../des/host-metrics.js';
 import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js';
@@ -269,8 +270,9 @@ class FastHost {
       const next = at + exponential(this.rngTrigger, c.ratePerSec);
       this.nextTriggerSec = next < c.activeUntilSec ? next : Number.POSITIVE_INFINITY;
       const uris = drawBatchSize(this.rngTriggerBatch, this.p, c);
-      if (!this.lifecycle.serving) this.metrics.requestsDone(client, 0, 1, c.userFacing);
-      else this.burst(client, at, uris);
+      if (!this.lifecycle.serving || rejectedByCap(this.p, uris)) {
+        this.metrics.requestsDone(client, 0, 1, c.userFacing);
+      } else this.burst(client, at, uris);
     }
   }
 
@@ -413,7 +415,9 @@ class FastHost {
   private injected(inj: Injection): void {
     const client = CLIENT_IDS.indexOf(inj.client);
     const c = this.clients[client]!;
-    if (!this.lifecycle.serving) return this.metrics.requestsDone(client, 0, 1, c.userFacing);
+    if (!this.lifecycle.serving || rejectedByCap(this.p, inj.uris)) {
+      return this.metrics.requestsDone(client, 0, 1, c.userFacing);
+    }
     this.burst(client, inj.atSec, inj.uris);
   }
 
