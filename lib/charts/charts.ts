@@ -1,0 +1,234 @@
+/**
+ * Chart builders: pure functions from rows to vega-lite specs (`(rows, options) => TopLevelSpec`). They
+ * never import vega at run time (only its types), so the library loads anywhere, including notebooks that
+ * `require()` the compiled dist; rendering lives in render.ts.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
+
+const CONFIG = {
+  font: FONT,
+  view: { stroke: null },
+  axis: { labelFontSize: 10, titleFontSize: 11, grid: true, gridOpacity: 0.4 },
+  legend: { labelFontSize: 10, titleFontSize: 11, orient: 'top' },
+  title: { fontSize: 13, anchor: 'start' },
+} as const;
+
+export interface TimelinePanel {
+  /** Column of the rows to plot. */
+  readonly field: string;
+  /** Axis title, with its unit. */
+  readonly title: string;
+}
+
+export interface TimelineChartOptions {
+  readonly title: string;
+  readonly panels: readonly TimelinePanel[];
+  /** Field naming the series (one line per value), e.g. the run's label. Default 'run'. */
+  readonly seriesField?: string;
+  /** Order of the series in the legend and colors. */
+  readonly series?: readonly string[];
+  /** Field of the x axis and its title. Default tSec in seconds, shown as minutes. */
+  readonly width?: number;
+  readonly panelHeight?: number;
+}
+
+/**
+ * Stacked small multiples over time (shared x): one panel per field, one line per series. Rows carry
+ * `tSec`, the series field and the panels' fields.
+ */
+export function timelineChart(rows: readonly object[], options: TimelineChartOptions): TopLevelSpec {
+  const series = options.seriesField ?? 'run';
+  const color = {
+    field: series,
+    type: 'nominal' as const,
+    title: null,
+    ...(options.series && { scale: { domain: [...options.series] } }),
+  };
+  return {
+    $schema: SCHEMA,
+    title: options.title,
+    data: { values: rows as Record<string, unknown>[] },
+    transform: [{ calculate: 'datum.tSec / 60', as: 'tMin' }],
+    vconcat: options.panels.map((panel, i) => ({
+      width: options.width ?? 640,
+      height: options.panelHeight ?? 80,
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2, clip: true },
+      encoding: {
+        x: {
+          field: 'tMin',
+          type: 'quantitative',
+          title: i === options.panels.length - 1 ? 'minutes from start' : null,
+        },
+        y: { field: panel.field, type: 'quantitative', title: panel.title },
+        color,
+      },
+    })),
+    resolve: { scale: { x: 'shared' } },
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+export interface IntervalRow {
+  /** Category label (e.g. the fix). */
+  readonly label: string;
+  readonly mean: number | null;
+  readonly ciLow: number | null;
+  readonly ciHigh: number | null;
+}
+
+export interface IntervalChartOptions {
+  readonly title: string;
+  /** Title of the value axis, with its unit. */
+  readonly valueTitle: string;
+  /** Category order (top to bottom). */
+  readonly order?: readonly string[];
+  readonly width?: number;
+  /** Log scale for the value axis (values must be > 0). */
+  readonly log?: boolean;
+}
+
+/** Means with 95% intervals, one row per category: the fix comparison. */
+export function intervalChart(rows: readonly IntervalRow[], options: IntervalChartOptions): TopLevelSpec {
+  const y = {
+    field: 'label',
+    type: 'nominal' as const,
+    title: null,
+    sort: options.order ? [...options.order] : null,
+  };
+  const scale = options.log ? { type: 'symlog' as const } : { zero: true };
+  return {
+    $schema: SCHEMA,
+    title: options.title,
+    width: options.width ?? 420,
+    data: { values: rows as unknown as Record<string, unknown>[] },
+    layer: [
+      {
+        mark: { type: 'rule', strokeWidth: 2 },
+        encoding: {
+          y,
+          x: { field: 'ciLow', type: 'quantitative', title: options.valueTitle, scale },
+          x2: { field: 'ciHigh' },
+        },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 50 },
+        encoding: {
+          y,
+          x: { field: 'mean', type: 'quantitative', title: options.valueTitle, scale },
+          tooltip: [
+            { field: 'label', type: 'nominal' },
+            { field: 'mean', type: 'quantitative', format: ',.4~g' },
+            { field: 'ciLow', type: 'quantitative', format: ',.4~g' },
+            { field: 'ciHigh', type: 'quantitative', format: ',.4~g' },
+          ],
+        },
+      },
+    ],
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
+export interface HeatmapOptions {
+  readonly title: string;
+  /** Axis fields: x, y inside each cell grid; row and column facets for the other two axes. */
+  readonly x: string;
+  readonly y: string;
+  readonly row?: string;
+  readonly column?: string;
+  /** Display order of each axis's values (as text). */
+  readonly order: Readonly<Record<string, readonly string[]>>;
+  /** The value field and its legend title. */
+  readonly value: string;
+  readonly valueTitle: string;
+  /** Color domain; default from the data. */
+  readonly domain?: readonly [number, number];
+  /** A vega color scheme; default 'redyellowgreen' (high = good). */
+  readonly scheme?: string;
+  readonly cellSize?: number;
+}
+
+/**
+ * A heatmap over two axes, faceted by up to two more: the four knobs of the outage on one page. Axis
+ * values are shown as text (they mix numbers and words such as 'unbounded').
+ */
+export function heatmapChart(rows: readonly object[], options: HeatmapOptions): TopLevelSpec {
+  const cell = options.cellSize ?? 26;
+  const fields = [options.x, options.y, options.row, options.column].filter((f): f is string => !!f);
+  const values = (rows as readonly Record<string, unknown>[]).map((r) => {
+    const out: Record<string, unknown> = { ...r };
+    for (const f of fields) out[f] = String(r[f]);
+    return out;
+  });
+  const axis = (field: string) => ({
+    field,
+    type: 'ordinal' as const,
+    sort: options.order[field] ? [...options.order[field]!] : null,
+  });
+  const inner = {
+    width: { step: cell },
+    height: { step: cell },
+    mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
+    encoding: {
+      x: { ...axis(options.x), title: options.x },
+      y: { ...axis(options.y), title: options.y },
+      color: {
+        field: options.value,
+        type: 'quantitative',
+        title: options.valueTitle,
+        scale: {
+          scheme: options.scheme ?? 'redyellowgreen',
+          ...(options.domain && { domain: [...options.domain] }),
+        },
+      },
+      tooltip: [
+        ...fields.map((f) => ({ field: f, type: 'ordinal' })),
+        { field: options.value, type: 'quantitative', format: ',.4~g' },
+      ],
+    },
+  };
+  const facet: Record<string, unknown> = {};
+  if (options.row) facet['row'] = { ...axis(options.row), title: options.row, header: { labelAngle: 0 } };
+  if (options.column) facet['column'] = { ...axis(options.column), title: options.column };
+  const base = { $schema: SCHEMA, title: options.title, data: { values }, config: CONFIG };
+  return (
+    Object.keys(facet).length > 0 ? { ...base, facet, spec: inner } : { ...base, ...inner }
+  ) as TopLevelSpec;
+}
+
+export interface BarChartOptions {
+  readonly title: string;
+  readonly x: string;
+  readonly xTitle: string;
+  readonly y: string;
+  readonly yTitle: string;
+  readonly color?: string;
+  readonly order?: readonly string[];
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** Grouped bars over time or categories (per-client detection panels). */
+export function barChart(rows: readonly object[], options: BarChartOptions): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    title: options.title,
+    width: options.width ?? 640,
+    height: options.height ?? 160,
+    data: { values: rows as Record<string, unknown>[] },
+    mark: { type: 'bar' },
+    encoding: {
+      x: {
+        field: options.x,
+        type: 'ordinal',
+        title: options.xTitle,
+        sort: options.order ? [...options.order] : null,
+      },
+      y: { field: options.y, type: 'quantitative', title: options.yTitle },
+      ...(options.color && { color: { field: options.color, type: 'nominal', title: null } }),
+    },
+    config: CONFIG,
+  } as TopLevelSpec;
+}

@@ -1,0 +1,20 @@
+/**
+ * outage-lab's public library: what notebooks and other programs import (`dist/index.js` once built).
+ */
+export * from './analysis/runs.js';
+export * from './charts/charts.js';
+export * from './charts/render.js';
+export type { TimelineColumn, TimelineRow } from './metrics/timeline.js';
+export { TIMELINE_COLUMNS } from './metrics/timeline.js';
+export { defaultParams, listParamSpecs, type Params } from './model/params.js';
+export { applyOverrides, InputError, type Overrides } from './model/resolve-params.js';
+export * from './run/run-scenario.js';
+export { formatDuration, parseDuration } from './scenario/duration.js';
+export { FIXES, findScenario, SCENARIOS, type Scenario } from './scenario/scenarios.js';
+export * from './sweep/aggregate.js';
+export { pointAt, pointCount, runAt, runCount } from './sweep/grid.js';
+export { mergeSweeps } from './sweep/merge.js';
+export { runSweep, type SweepOptions, type SweepReport } from './sweep/runner.js';
+export { parseShard, type Shard } from './sweep/shard.js';
+export { loadSweepSpec, parseSweepSpec, SWEEP_AXES, type SweepSpec } from './sweep/spec.js';
+export { PACKAGE_VERSION } from './version.js';

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Install the Debian packages the tests need when they are missing (as root, with apt-get); otherwise say
+# what to install. Called by `npm test` and by .ci/run.
+#   notebooks: jupyter-nbconvert python3-nbclient python3-ipykernel (executed with /usr/bin/python3)
+#   kernel lab: iproute2 memcached
+set -eu
+missing=""
+/usr/bin/python3 -c 'import nbclient, nbconvert, ipykernel' >/dev/null 2>&1 ||
+  missing="$missing jupyter-nbconvert python3-nbclient python3-ipykernel"
+command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
+command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ] || missing="$missing memcached"
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing Debian packages:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+  echo "error: missing Debian packages:$missing" >&2
+  echo "install them with: sudo apt-get install -y --no-install-recommends$missing" >&2
+  exit 1
+fi
