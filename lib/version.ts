@@ -1,8 +1,12 @@
 /**
- * The package's version, read from package.json (one directory above both `lib/` and `dist/`). Sweep
- * manifests and result caches carry it: results from another version of the model are not mixed.
+ * The package's version and a fingerprint of the model's source. Sweep specs hash both, so cached sweep
+ * results are reused only by the same model: any change to the engines, mechanisms, scenarios, metrics or
+ * sweep code gives new hashes.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 function readVersion(): string {
   const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
@@ -11,3 +15,32 @@ function readVersion(): string {
 }
 
 export const PACKAGE_VERSION: string = readVersion();
+
+/** The directories whose code determines a run's results. */
+const MODEL_DIRS = ['engine', 'model', 'run', 'metrics', 'scenario', 'sweep'];
+
+function files(dir: string, ext: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name), ext) : e.name.endsWith(ext) ? [join(dir, e.name)] : [],
+  );
+}
+
+/**
+ * sha256 (16 hex digits) over the model's TypeScript sources (lib/), or over the compiled files when
+ * only dist/ is present (an installed package).
+ */
+function modelFingerprint(): string {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const lib = join(root, 'lib');
+  const [base, ext] = existsSync(lib) ? [lib, '.ts'] : [join(root, 'dist'), '.js'];
+  const hash = createHash('sha256');
+  for (const dir of MODEL_DIRS) {
+    for (const file of files(join(base, dir), ext).sort()) {
+      hash.update(file.slice(base.length)).update('\0').update(readFileSync(file)).update('\0');
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+export const MODEL_FINGERPRINT: string = modelFingerprint();

@@ -141,6 +141,7 @@ export function summarizeResults(
     const group = byPoint.get(point)!;
     const ok = group.filter((r) => r[errorCol] === '');
     const head: Record<string, number | string | null> = { point: Number(point) };
+    head['scenario'] = group[0]![col('scenario')]!;
     for (const axis of axisColumns) head[axis] = parseCell(group[0]![col(axis)]!);
     for (const metric of SWEEP_METRICS) {
       const at = col(metric);
@@ -149,7 +150,7 @@ export function summarizeResults(
       out.push({ ...head, ...summarizeValues(metric, values, group.length - ok.length) });
     }
   }
-  return { columns: ['point', ...axisColumns, ...SUMMARY_STAT_COLUMNS], rows: out };
+  return { columns: ['point', 'scenario', ...axisColumns, ...SUMMARY_STAT_COLUMNS], rows: out };
 }
 
 export function summaryCsv(summary: SummaryTableRows): string {

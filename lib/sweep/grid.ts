@@ -64,5 +64,6 @@ export function runSeed(
   values: Readonly<Record<string, AxisValue>>,
   replicate: number,
 ): number {
+  if (spec.commonRandomNumbers) return hashSeed(spec.seed, 'common', replicate);
   return hashSeed(spec.seed, spec.scenario.id, canonicalJson(values), replicate);
 }

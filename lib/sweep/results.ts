@@ -10,13 +10,17 @@ import { stringify } from 'csv-stringify/sync';
 import { getPath, type Params } from '../model/params.js';
 import { InputError } from '../model/resolve-params.js';
 import { resolveRunParams, SUMMARY_FIELDS } from '../run/run-scenario.js';
+import { findScenario } from '../scenario/scenarios.js';
 import type { RunOutcome } from './run-one.js';
-import { SWEEP_AXES, type SweepSpec } from './spec.js';
+import { SCENARIO_AXIS, SWEEP_AXES, type SweepSpec } from './spec.js';
 
 export type CsvRow = readonly string[];
 
 export function resultColumns(spec: SweepSpec): string[] {
-  const extra = spec.axes.map((a) => a.path).filter((p) => !(SWEEP_AXES as readonly string[]).includes(p));
+  // A scenario axis needs no column of its own: the `scenario` field of the summary names it.
+  const extra = spec.axes
+    .map((a) => a.path)
+    .filter((p) => !(SWEEP_AXES as readonly string[]).includes(p) && p !== SCENARIO_AXIS);
   return ['point', 'replicate', ...SWEEP_AXES, ...extra, ...SUMMARY_FIELDS, 'error'];
 }
 
@@ -25,20 +29,29 @@ function cell(value: unknown): string {
   return String(value);
 }
 
-const paramsBySpec = new WeakMap<SweepSpec, Params>();
-function baseParams(spec: SweepSpec): Params {
-  const cached = paramsBySpec.get(spec);
+const paramsBySpec = new WeakMap<SweepSpec, Map<string, Params>>();
+/** The parameters a point starts from: its scenario (the spec's, or the scenario axis's) + fixed params. */
+function baseParams(spec: SweepSpec, scenarioId: string | undefined): Params {
+  let bySpec = paramsBySpec.get(spec);
+  if (!bySpec) {
+    bySpec = new Map();
+    paramsBySpec.set(spec, bySpec);
+  }
+  const key = scenarioId ?? spec.scenario.id;
+  const cached = bySpec.get(key);
   if (cached) return cached;
-  const params = resolveRunParams(spec.scenario, spec.params);
-  paramsBySpec.set(spec, params);
+  const scenario = scenarioId === undefined ? spec.scenario : findScenario(scenarioId)!;
+  const params = resolveRunParams(scenario, spec.params);
+  bySpec.set(key, params);
   return params;
 }
 
 /** The row of one outcome, in `resultColumns` order. */
 export function resultRow(spec: SweepSpec, outcome: RunOutcome): CsvRow {
-  const params = baseParams(spec);
+  const scenarioId = outcome.values[SCENARIO_AXIS];
+  const params = baseParams(spec, scenarioId === undefined ? undefined : String(scenarioId));
   const identity: Record<string, unknown> = {
-    scenario: spec.scenario.id,
+    scenario: scenarioId ?? spec.scenario.id,
     engine: spec.engine,
     seed: outcome.seed,
     durationSec: spec.durationSec,

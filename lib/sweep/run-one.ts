@@ -3,8 +3,9 @@
  * seed. A run that throws is an outcome too (its error recorded), so a sweep goes on past it.
  */
 import { type RunSummary, runScenario } from '../run/run-scenario.js';
+import { findScenario } from '../scenario/scenarios.js';
 import { type AxisValue, runAt } from './grid.js';
-import type { SweepSpec } from './spec.js';
+import { SCENARIO_AXIS, type SweepSpec } from './spec.js';
 
 export interface RunOutcome {
   readonly index: number;
@@ -25,12 +26,13 @@ export function runSweepRun(spec: SweepSpec, index: number): RunOutcome {
   let summary: RunSummary | null = null;
   let error: string | null = null;
   try {
+    const { [SCENARIO_AXIS]: scenarioId, ...values } = run.values;
     summary = runScenario({
-      scenario: spec.scenario,
+      scenario: scenarioId === undefined ? spec.scenario : findScenario(String(scenarioId))!,
       engine: spec.engine,
       seed: run.seed,
       durationSec: spec.durationSec,
-      overrides: { ...spec.params, ...run.values },
+      overrides: { ...spec.params, ...values },
     }).summary;
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);

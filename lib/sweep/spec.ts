@@ -27,11 +27,14 @@ import { ENGINE, ENGINES, type EngineId, resolveRunParams } from '../run/run-sce
 import { parseDuration } from '../scenario/duration.js';
 import { scenarioFromJson } from '../scenario/scenario-file.js';
 import { findScenario, SCENARIOS, type Scenario } from '../scenario/scenarios.js';
-import { PACKAGE_VERSION } from '../version.js';
+import { MODEL_FINGERPRINT, PACKAGE_VERSION } from '../version.js';
 
 /** The four axes of the mission, in the order they appear in every table. */
 export const SWEEP_AXES = ['batchSize', 'concurrencyLimit', 'poolSize', 'logRate'] as const;
 export type SweepAxisName = (typeof SWEEP_AXES)[number];
+
+/** An axis over named scenarios (e.g. the outage and each fix), with the other axes crossed inside. */
+export const SCENARIO_AXIS = 'scenario';
 
 /** At most this many runs (points x replicates) in one spec. */
 export const MAX_SWEEP_RUNS = 1_000_000;
@@ -54,7 +57,7 @@ const specSchema = z
       .regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 letters, digits, ".", "_" or "-"')
       .default('sweep'),
     description: z.string().optional(),
-    scenario: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+    scenario: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
     engine: z.enum(ENGINES as [EngineId, ...EngineId[]]).default(ENGINE.fast),
     duration: z.union([z.string(), z.number().positive()]).optional(),
     replicates: z.int().min(1).max(1000).default(1),
@@ -63,6 +66,7 @@ const specSchema = z
       .min(0)
       .max(2 ** 32 - 1)
       .default(1),
+    commonRandomNumbers: z.boolean().default(false),
     axes: z.record(z.string(), axisSchema),
     params: z.record(z.string(), z.unknown()).default({}),
   })
@@ -85,7 +89,13 @@ export interface SweepSpec {
   readonly durationSec: number;
   readonly replicates: number;
   readonly seed: number;
-  /** The named axes first (in SWEEP_AXES order), then extra axes in the order given. */
+  /**
+   * Common random numbers: replicate r of every point runs on the same seed (hash of spec seed and r), so
+   * points differ only by their parameters; for comparing scenarios (fixes) with the outage. Otherwise a
+   * run's seed also hashes the point's values.
+   */
+  readonly commonRandomNumbers: boolean;
+  /** `scenario` (if an axis) first, then the named axes (in SWEEP_AXES order), then extra axes in the order given. */
   readonly axes: readonly SweepAxis[];
   /** Fixed overrides applied to every point, before the point's own values. */
   readonly params: Overrides;
@@ -119,7 +129,15 @@ export function parseSweepSpec(json: unknown, where = 'spec'): SweepSpec {
   const parsed = specSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new InputError(`${where}: ${describeIssue(parsed.error.issues[0]!)}`);
   const raw = parsed.data;
-  const scenario = resolveSpecScenario(raw.scenario, where);
+  const scenarioAxis = raw.axes['scenario'];
+  const firstScenario = Array.isArray(scenarioAxis) ? scenarioAxis[0] : undefined;
+  const baseScenario = raw.scenario ?? (typeof firstScenario === 'string' ? firstScenario : undefined);
+  if (baseScenario === undefined) {
+    throw new InputError(
+      `${where}: scenario: missing; expected a string or an object (or a "scenario" axis)`,
+    );
+  }
+  const scenario = resolveSpecScenario(baseScenario, where);
   const durationSec =
     raw.duration === undefined
       ? scenario.durationSec
@@ -141,7 +159,13 @@ export function parseSweepSpec(json: unknown, where = 'spec'): SweepSpec {
     throw new InputError(`${where}: axes: expected at least one axis (e.g. "batchSize": [1000, 17500])`);
   }
   const axes = entries
-    .map(([path, axis]) => ({ path, values: axisValues(path, axis, `${where}: axes.${path}`) }))
+    .map(([path, axis]) => ({
+      path,
+      values:
+        path === SCENARIO_AXIS
+          ? scenarioAxisValues(axis, params, `${where}: axes.scenario`)
+          : axisValues(path, axis, `${where}: axes.${path}`),
+    }))
     .sort((a, b) => axisRank(a.path) - axisRank(b.path));
   for (const axis of axes) {
     if (axis.path in params) {
@@ -156,9 +180,13 @@ export function parseSweepSpec(json: unknown, where = 'spec'): SweepSpec {
       `${where}: axes: expected at most ${MAX_SWEEP_RUNS} runs (points x replicates), got ${points} x ${raw.replicates}`,
     );
   }
+  const scenarios = axes.find((a) => a.path === SCENARIO_AXIS)?.values.map((id) => findScenario(String(id))!);
   const content = {
     version: PACKAGE_VERSION,
+    model: MODEL_FINGERPRINT,
     scenario: { id: scenario.id, overrides: scenario.overrides },
+    scenarios: scenarios?.map((s) => ({ id: s.id, overrides: s.overrides })) ?? null,
+    commonRandomNumbers: raw.commonRandomNumbers,
     engine: raw.engine,
     durationSec,
     replicates: raw.replicates,
@@ -174,6 +202,7 @@ export function parseSweepSpec(json: unknown, where = 'spec'): SweepSpec {
     durationSec,
     replicates: raw.replicates,
     seed: raw.seed,
+    commonRandomNumbers: raw.commonRandomNumbers,
     axes,
     params,
     hash: createHash('sha256').update(canonicalJson(content)).digest('hex').slice(0, 16),
@@ -248,7 +277,30 @@ function rangeValues(spec: ParamSpec, r: z.infer<typeof rangeSchema>, where: str
   return out;
 }
 
+/** A scenario axis: each value a scenario id whose parameters resolve with the spec's fixed params. */
+function scenarioAxisValues(axis: z.infer<typeof axisSchema>, params: Overrides, where: string): string[] {
+  if (!Array.isArray(axis)) throw new InputError(`${where}: expected a list of scenario ids`);
+  const ids = axis.map((value, i) => {
+    const found = typeof value === 'string' ? findScenario(value) : undefined;
+    if (!found) {
+      throw new InputError(
+        `${where}[${i}]: expected a scenario id (${SCENARIOS.map((s) => s.id).join(', ')}), got ${JSON.stringify(value)}`,
+      );
+    }
+    try {
+      resolveRunParams(found, params);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`${where}[${i}]: ${e.message}`);
+      throw e;
+    }
+    return found.id;
+  });
+  if (new Set(ids).size !== ids.length) throw new InputError(`${where}: each scenario once`);
+  return ids;
+}
+
 function axisRank(path: string): number {
+  if (path === SCENARIO_AXIS) return -1;
   const i = (SWEEP_AXES as readonly string[]).indexOf(path);
   return i >= 0 ? i : SWEEP_AXES.length;
 }

@@ -77,7 +77,7 @@ describe('summarizeResults', () => {
       row(1, 0, '', 'boom'),
       row(1, 1, '0.25'),
     ]);
-    expect(summary.columns.slice(0, 3)).toEqual(['point', 'batchSize', 'metric']);
+    expect(summary.columns.slice(0, 4)).toEqual(['point', 'scenario', 'batchSize', 'metric']);
     const avail = summary.rows.filter((r) => r['metric'] === 'availability');
     expect(avail).toHaveLength(2);
     expect(avail[0]).toMatchObject({ point: 0, batchSize: 1000, n: 2, mean: 0.75, failed: 0 });

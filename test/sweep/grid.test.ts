@@ -79,3 +79,30 @@ describe('shards', () => {
     );
   });
 });
+
+describe('a scenario axis with common random numbers', () => {
+  const fixes = parseSweepSpec({
+    axes: { scenario: ['outage', 'fix-pool-size'], batchSize: [5000, 17500] },
+    replicates: 2,
+    commonRandomNumbers: true,
+  });
+
+  it('puts the scenario axis first and takes the first scenario as the base', () => {
+    expect(fixes.axes.map((a) => a.path)).toEqual(['scenario', 'batchSize']);
+    expect(fixes.scenario.id).toBe('outage');
+    expect(pointAt(fixes, 3).values).toEqual({ scenario: 'fix-pool-size', batchSize: 17500 });
+  });
+
+  it('gives replicate r the same seed at every point', () => {
+    const seeds = (r: number) => new Set(Array.from({ length: 4 }, (_, p) => runAt(fixes, p * 2 + r).seed));
+    expect(seeds(0).size).toBe(1);
+    expect(seeds(1).size).toBe(1);
+    expect(runAt(fixes, 0).seed).not.toBe(runAt(fixes, 1).seed);
+  });
+
+  it('rejects unknown scenario ids, naming the value', () => {
+    expect(() => parseSweepSpec({ axes: { scenario: ['outage', 'fix-everything'] } })).toThrow(
+      'axes.scenario[1]: expected a scenario id',
+    );
+  });
+});

@@ -166,3 +166,24 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+describe('a sweep over scenarios', () => {
+  it("fills each row's axes from its scenario and runs it", async () => {
+    const fixes = parseSweepSpec({
+      name: 'fixes-small',
+      axes: { scenario: ['tiny-exhaustion', 'baseline'] },
+      duration: '5s',
+      commonRandomNumbers: true,
+    });
+    const dir = tmp();
+    await runSweep({ spec: fixes, outDir: dir, workers: 0 });
+    const [header, ...rows] = results(dir).trim().split('\n');
+    const cols = header!.split(',');
+    const at = (row: string, c: string) => row.split(',')[cols.indexOf(c)];
+    expect(rows.map((r) => at(r, 'scenario'))).toEqual(['tiny-exhaustion', 'baseline']);
+    // poolSize is 20 in the tiny scenario, 1000 by default.
+    expect(rows.map((r) => at(r, 'poolSize'))).toEqual(['20', '1000']);
+    expect(cols).not.toContain('scenario.1');
+    expect(cols.filter((c) => c === 'scenario')).toHaveLength(1);
+  });
+});
