@@ -3,11 +3,13 @@
 # what to install. Called by `npm test` and by .ci/run.
 #   notebooks: jupyter-nbconvert python3-nbclient python3-ipykernel (executed with /usr/bin/python3)
 #   kernel lab: iproute2 memcached
+#   report browser test: chromium (driven by playwright-core)
 set -eu
 missing=""
 /usr/bin/python3 -c 'import nbclient, nbconvert, ipykernel' >/dev/null 2>&1 ||
   missing="$missing jupyter-nbconvert python3-nbclient python3-ipykernel"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ] || missing="$missing memcached"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -6,14 +6,32 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 
-export async function toSvg(spec: TopLevelSpec): Promise<string> {
+/**
+ * Render to SVG. vega numbers its clip paths and gradients from a process-wide counter, so the same spec
+ * would give different ids depending on what was rendered before: ids are renamed in order of appearance
+ * to `<idPrefix>-<n>`, which makes the output a function of the spec alone (and, with distinct prefixes,
+ * keeps ids unique when several charts share a page).
+ */
+export async function toSvg(spec: TopLevelSpec, idPrefix = 'vg'): Promise<string> {
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    return renameIds(await view.toSVG(), idPrefix);
   } finally {
     view.finalize();
   }
+}
+
+export function renameIds(svg: string, prefix: string): string {
+  const ids = new Map<string, string>();
+  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) {
+    if (!ids.has(m[1]!)) ids.set(m[1]!, `${prefix}-${ids.size + 1}`);
+  }
+  if (ids.size === 0) return svg;
+  return svg
+    .replace(/\sid="([^"]+)"/g, (_all, id: string) => ` id="${ids.get(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (all, id: string) => (ids.has(id) ? `url(#${ids.get(id)})` : all))
+    .replace(/href="#([^"]+)"/g, (all, id: string) => (ids.has(id) ? `href="#${ids.get(id)}"` : all));
 }
 
 /** The vega spec a vega-lite spec compiles to (throws on an invalid spec). */

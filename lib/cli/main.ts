@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../model/resolve-params.js';
 import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
 import { labCommand, labDriverCommand } from './lab-command.js';
+import { reportCommand } from './report-command.js';
 import { mergeCommand, PartialFailure, sweepCommand } from './sweep-command.js';
 
 export function buildProgram(): Command {
@@ -76,6 +77,16 @@ export function buildProgram(): Command {
     .argument('<dirs...>', 'shard output directories')
     .requiredOption('--out <dir>', 'output directory')
     .action((dirs, opts) => mergeCommand(dirs, opts));
+
+  program
+    .command('report')
+    .description('write the HTML post-mortem (runs or reuses the sweeps it needs)')
+    .option('--sweep <dir>', 'results of data/sweeps/default.json to use (e.g. merged shards)')
+    .option('--out <file>', 'output file', 'reports/postmortem.html')
+    .option('--workers <n>', 'worker threads for sweeps that must run (default: all cores)')
+    .option('--update-cache', 'copy the sweeps used into data/cache/ (the committed results)')
+    .option('--quiet', 'no progress output')
+    .action((opts) => reportCommand(opts));
 
   program
     .command('lab')

@@ -39,11 +39,12 @@ ${body}
 `;
 }
 
-export function tableHtml(
-  header: readonly string[],
-  rows: ReadonlyArray<readonly (string | number)[]>,
-): string {
+/** A table cell: text (escaped) or trusted HTML built from escaped parts. */
+export type Cell = string | number | { readonly html: string };
+
+export function tableHtml(header: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
   const th = header.map((h) => `<th>${esc(h)}</th>`).join('');
-  const trs = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
+  const td = (c: Cell) => (typeof c === 'object' ? `<td class="text">${c.html}</td>` : `<td>${esc(c)}</td>`);
+  const trs = rows.map((r) => `<tr>${r.map(td).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${trs}\n</tbody></table>`;
 }

@@ -1,73 +1,400 @@
 /**
- * The written post-mortem, composed from run results. Every number in the prose is computed from the
- * runs passed in; nothing here knows how the simulation works inside.
+ * The written post-mortem: one self-contained HTML page composed from the report's data and rendered
+ * charts. Every number in the prose goes through `f(path, format)` (facts.ts), so it is the data's value;
+ * every interpolated string goes through `esc`. Pure: the same data gives the same bytes.
  */
-import type { RunSummary } from '../run/run-scenario.js';
-import { esc, page, tableHtml } from './html.js';
+import { createHash } from 'node:crypto';
+import { getPath, listParamSpecs } from '../model/params.js';
+import type { SweepMetric } from '../sweep/aggregate.js';
+import type { Bundle } from './assets.js';
+import type { ReportData, Stats } from './data.js';
+import { type Fmt, factWriter, formatValue } from './facts.js';
+import type { FigureSpec } from './figures.js';
+import { esc, tableHtml } from './html.js';
 
-export interface ReportRun {
-  /** Label shown in tables, e.g. "outage" or "outage + SetLimit(50)". */
-  readonly label: string;
-  readonly summary: RunSummary;
+export interface RenderedFigure extends FigureSpec {
+  readonly svg: string;
 }
 
-export interface ReportData {
-  readonly generatedBy: string;
-  readonly runs: readonly ReportRun[];
-  /** Index in `runs` of the outage run and of the baseline run. */
-  readonly outage: number;
-  readonly baseline: number;
+/** JSON for a `<script type="application/json">`: no `<` that could close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-const SOURCE_TITLE = 'April 2026 Outage Post-Mortem';
-const SOURCE_URL = 'https://pckt.blog/b/jcalabro/april-2026-outage-post-mortem-219ebg2';
-
-export function pct(x: number): string {
-  return `${(100 * x).toFixed(2)}%`;
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('base64');
 }
 
-export function num(x: number | null, digits = 0): string {
-  if (x === null) return '-';
-  return x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
+const STYLE = `
+body { font: 15px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
+h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.3rem; margin-top: 2.4rem; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1.05rem; margin-top: 1.4rem; }
+table { border-collapse: collapse; margin: 1rem 0; font-size: .88rem; } td, th { padding: .25rem .55rem; border-bottom: 1px solid #eee; text-align: right; vertical-align: top; }
+th:first-child, td:first-child { text-align: left; } td.text, th.text { text-align: left; }
+.note, figcaption { color: #555; font-size: .88rem; } figure { margin: 1.5rem 0; overflow-x: auto; }
+.chart svg { max-width: 100%; height: auto; } nav ol { columns: 2; font-size: .9rem; }
+code { font-size: .88em; background: #f4f4f6; padding: 0 .2em; border-radius: 3px; }
+.chain { display: block; margin: 1rem auto; max-width: 100%; height: auto; }
+.regime-stable { color: #1a7f37; } .regime-degraded { color: #9a6700; } .regime-spiral { color: #cf222e; }
+`;
 
-export function buildPostmortem(data: ReportData): string {
-  const outage = data.runs[data.outage]!.summary;
-  const baseline = data.runs[data.baseline]!.summary;
-  const threadRatio = outage.peakThreads / baseline.peakThreads;
-  const summary = `<p>This report replays the data-plane incident described in
-<a href="${esc(SOURCE_URL)}">${esc(SOURCE_TITLE)}</a> on a mechanistic model of one data-plane host of the
-affected data center. Over ${num(outage.durationSec / 60)} simulated minutes with the new client sending big
-batches to an unbounded <code>GetPostRecord</code>, the host served ${esc(pct(outage.availability))} of user
-requests (baseline: ${esc(pct(baseline.availability))}), recorded ${esc(num(outage.dialErrors))} failed dials,
-held up to ${esc(num(outage.peakTimeWait))} sockets in TIME_WAIT, grew from ${esc(num(baseline.peakThreads))} to
-${esc(num(outage.peakThreads))} OS threads (${esc(threadRatio.toFixed(1))}x) and was OOM-killed
-${esc(num(outage.oomKills))} times.</p>`;
-  const fields = [
-    ['availability', (s: RunSummary) => pct(s.availability)],
-    ['downtime (s)', (s: RunSummary) => num(s.downtimeSec)],
-    ['dial errors', (s: RunSummary) => num(s.dialErrors)],
-    ['peak TIME_WAIT', (s: RunSummary) => num(s.peakTimeWait)],
-    ['first port exhaustion (s)', (s: RunSummary) => num(s.firstPortExhaustionSec, 1)],
-    ['peak OS threads', (s: RunSummary) => num(s.peakThreads)],
-    ['OOM kills', (s: RunSummary) => num(s.oomKills)],
-    ['peak RSS (MiB)', (s: RunSummary) => num(s.peakRssBytes / 2 ** 20)],
-    ['max GC pause (ms)', (s: RunSummary) => num(s.maxGcPauseMs, 2)],
-    ['error log lines attempted', (s: RunSummary) => num(s.logLinesAttempted)],
-    ['p99 latency (ms)', (s: RunSummary) => num(s.p99LatencyMs, 2)],
-  ] as const;
-  const header = ['', ...data.runs.map((r) => r.label)];
-  const rows = fields.map(([name, f]) => [name, ...data.runs.map((r) => f(r.summary))]);
+const INIT = `(function () {
+  var figures = document.querySelectorAll('figure[data-chart]');
+  var pending = [];
+  figures.forEach(function (fig) {
+    var spec = JSON.parse(document.getElementById(fig.id + '-spec').textContent);
+    var target = fig.querySelector('.chart');
+    pending.push(vegaEmbed(target, spec, { actions: false, renderer: 'svg' }));
+  });
+  Promise.all(pending).then(function () { document.body.dataset.ready = '1'; }, function (e) {
+    console.error('chart failed: ' + e);
+    document.body.dataset.ready = 'error';
+  });
+})();`;
+
+export function buildPostmortem(
+  data: ReportData,
+  figures: readonly RenderedFigure[],
+  bundles: readonly Bundle[],
+): string {
+  const f = factWriter(data);
+  const fig = (id: string): string => {
+    const x = figures.find((g) => g.id === id);
+    if (!x) throw new Error(`report: no figure ${id}`);
+    return `<figure id="fig-${esc(x.id)}" data-chart="${esc(x.id)}">
+<div class="chart">${x.svg}</div>
+<figcaption><strong>${esc(x.title)}.</strong> ${esc(x.caption)}</figcaption>
+</figure>
+<script type="application/json" id="fig-${esc(x.id)}-spec">${scriptJson(x.spec)}</script>`;
+  };
+  const S = (id: string, metric: string, fmt: Fmt = 'int') => f(`scenarios.${id}.${metric}.mean`, fmt);
+  const src = data.incident.source;
+  const cite = `<a href="${esc(src.url)}">${esc(src.title)}</a>`;
+  const sections: Array<[id: string, title: string, html: string]> = [];
+
+  sections.push([
+    'summary',
+    'Summary',
+    `<p>This post-mortem replays the data-plane outage described in ${cite} on outage-lab's mechanistic model
+of one data-plane host of the affected data center, and compares it with every fix the original discussion
+weighs. Each figure below comes from simulation runs: ${f('meta.sweeps.fixes.replicates')} replicates of
+${f('derived.windowHours', 'd1')} simulated hours per scenario on common random numbers, and a sweep of
+${f('sweep.findings.points')} combinations of the four knobs.</p>
+<p>With the new internal client sending batches of ${f('params.batchLow')} to ${f('params.batchHigh')} URIs to an
+unbounded <code>GetPostRecord</code>, the host served ${S('outage', 'availability', 'pct2')} of user requests
+(baseline ${S('baseline', 'availability', 'pct2')}), failed ${S('outage', 'dialErrors')} memcached dials,
+held up to ${S('outage', 'peakTimeWait')} sockets in <code>TIME_WAIT</code> (the whole range of
+${f('params.portsPerIp')} ports for its one local address), grew from ${S('baseline', 'peakThreads')} to
+${S('outage', 'peakThreads')} OS threads (${f('derived.threadRatio', 'x1')}; observed:
+${f('derived.observedThreadRatio', 'x1')}) and was OOM-killed ${S('outage', 'oomKills', 'd1')} times, about
+once every ${f('derived.minutesBetweenKills', 'd1')} minutes (the source describes service up for about
+${f('incident.observed.upMinutesBetweenKills')} minutes between kills under Monday's load).</p>
+<p>The band-aid that was deployed, a random local IP per dial, removed the dial errors
+(${S('fix-random-local-ip', 'dialErrors')} on average) but not the big batches; bounded concurrency removed
+the cause: ${S('fix-bounded-concurrency', 'availability', 'pct2')} availability, ${S('fix-bounded-concurrency', 'dialErrors')}
+dial errors, ${S('fix-bounded-concurrency', 'oomKills', 'd1')} OOM kills.</p>`,
+  ]);
+
+  const impactMetrics: Array<[SweepMetric, string, Fmt]> = [
+    ['availability', 'availability', 'pct2'],
+    ['downtimeSec', 'downtime (s)', 'int'],
+    ['dialErrors', 'dial errors', 'int'],
+    ['peakTimeWait', 'peak TIME_WAIT', 'int'],
+    ['firstPortExhaustionSec', 'first port exhaustion (s)', 'd1'],
+    ['peakThreads', 'peak OS threads', 'int'],
+    ['oomKills', 'OOM kills', 'd1'],
+    ['restarts', 'restarts', 'd1'],
+    ['peakRssBytes', 'peak RSS', 'mib'],
+    ['maxGcPauseMs', 'max GC pause (ms)', 'd2'],
+    ['logLinesAttempted', 'error log lines attempted', 'int'],
+    ['p99LatencyMs', 'p99 latency (ms)', 'd2'],
+  ];
+  const withCi = (s: Stats | undefined, fmt: Fmt): string => {
+    if (!s || s.mean === null) return 'n/a';
+    const m = formatValue(s.mean, fmt);
+    return s.ciLow === null || s.ciHigh === null || s.ciLow === s.ciHigh
+      ? m
+      : `${m} [${formatValue(s.ciLow, fmt)}, ${formatValue(s.ciHigh, fmt)}]`;
+  };
+  sections.push([
+    'impact',
+    'Impact',
+    `<p>Per host of the affected data center, over ${f('derived.windowHours', 'd1')} hours, mean over
+${f('meta.sweeps.fixes.replicates')} replicates with ${f('derived.confidence', 'pct0')} intervals in brackets. The source reports that
+about half of the users (those served by the affected data center) lost service intermittently for about
+${f('incident.observed.outageHours')} hours on the worst day; this edition models one host, so user impact
+is the fraction of that host's requests served.</p>
+${tableHtml(
+  ['metric', 'baseline', 'outage'],
+  impactMetrics.map(([m, name, fmt]) => [
+    name,
+    withCi(data.scenarios['baseline']?.[m], fmt),
+    withCi(data.scenarios['outage']?.[m], fmt),
+  ]),
+)}`,
+  ]);
+
+  const firstEvents = data.timelineEvents.filter((e) => e.run === 'outage').slice(0, 8);
+  sections.push([
+    'timeline',
+    'Timeline',
+    `<p>The real incident, as the source tells it, and the model's first events mapped onto the same clock
+(the model's trigger, ${f('derived.triggerSec')} s into the run, is placed at the first logged dial error,
+${f('incident.triggerAt', 'text')}).</p>
+${tableHtml(
+  ['when (UTC)', 'what', 'source'],
+  data.incident.events.map((e) => [e.at, e.what, e.source]),
+)}
+<h3>The model, on that clock</h3>
+${tableHtml(
+  ['when (UTC)', 'run time (s)', 'event'],
+  firstEvents.map((e) => [e.at, formatValue(e.tSec, 'int'), e.event]),
+)}
+<p class="note">The model covers the first ${f('derived.windowHours', 'd1')} hours after the trigger on
+one host; the weekend's dips, Monday's heavier load and the two data centers are outside this edition.</p>`,
+  ]);
+
+  sections.push([
+    'causes',
+    'Trigger, root cause and contributing factors',
+    `<p><strong>Trigger.</strong> A new internal client started calling <code>GetPostRecord</code> with
+batches of ${f('params.batchLow')} to ${f('params.batchHigh')} URIs, where normal callers send at most
+${f('params.workload.normalBatchMax')}. In the model the first port exhaustion comes
+${f('derived.firstExhaustionAfterTriggerSec', 'd1')} s after the client starts (mean over replicates).</p>
+<p><strong>Root cause.</strong> The handler started one goroutine per URI with no limit, and each goroutine
+took its own memcached connection. The pool keeps ${f('params.poolSize')} idle connections and closes the
+rest, each close leaving a socket in <code>TIME_WAIT</code> for ${f('params.kernel.timeWaitSec')} s; with
+bind-before-connect on one local address, ${f('params.portsPerIp')} ports run out within a batch or two.</p>
+<p><strong>Contributing factors.</strong> Every failed dial was logged: ${S('outage', 'logLinesAttempted')}
+error lines attempted per host, about ${f('derived.logPerDialError', 'd1')} per failed dial. Failing
+<code>bind()</code> calls scan the whole port range while holding a thread, so the Go runtime started new
+OS threads to keep its ${f('params.runtime.gomaxprocs')} Ps busy and never released them. A GOMEMLIMIT
+of ${f('params.runtime.memLimitBytes', 'gib')} under a container limit of
+${f('params.process.memoryLimitBytes', 'gib')} left little room for the memory spike of a burst, so the
+host was OOM-killed, and restarted into a port table still full of <code>TIME_WAIT</code>.</p>
+${causalChain(f)}`,
+  ]);
+
+  sections.push([
+    'detection',
+    'Detection',
+    `<p>Errors did not point at their cause. In the model, failed requests land on every cache client of
+the host: the posts, users and counts caches all fail while their own traffic is normal, because the new
+client's bursts empty the shared port range. Per-endpoint error rates show a data-plane problem; only
+per-client request sizes (URIs per request) single out the new client.</p>
+${fig('per-client')}
+<p class="note">A quantitative comparison of monitoring setups (time from trigger to a rule naming the
+cause) is future work for this report.</p>`,
+  ]);
+
+  sections.push([
+    'resolution',
+    'Resolution and mitigation',
+    `<p><strong>Band-aid: a random local IP per dial.</strong> Spreading dials over many local addresses
+gives each (address, port) pair its own <code>TIME_WAIT</code>, so dials stop failing:
+${S('fix-random-local-ip', 'dialErrors')} dial errors against ${S('outage', 'dialErrors')} in the outage.
+The bursts still happen, with their goroutines and buffers: the model still sees
+${S('fix-random-local-ip', 'oomKills', 'd1')} OOM kills per window and an availability of
+${S('fix-random-local-ip', 'availability', 'pct2')}.${
+      (data.scenarios['fix-random-local-ip']?.availability.mean ?? 0) <
+      (data.scenarios['outage']?.availability.mean ?? 0)
+        ? ` <strong>Here the model disagrees with what was observed:</strong> in the source the band-aid
+stabilised service, while in the model the bursts it lets through (every URI now gets its connection)
+drive memory over the container limit more often than the failed dials did. The model's memory per burst
+and the OOM calibration are the first suspects.`
+        : ''
+    }</p>
+<p><strong>Root fix: bounded concurrency.</strong> With <code>errgroup.SetLimit</code> at
+${f('costs.limit')}, a big batch reuses a handful of connections: ${S('fix-bounded-concurrency', 'dialErrors')}
+dial errors, ${S('fix-bounded-concurrency', 'peakThreads')} threads, ${S('fix-bounded-concurrency', 'availability', 'pct2')}
+availability.</p>
+${fig('timeline')}`,
+  ]);
+
+  const costs: Record<string, string> = {
+    baseline: 'no new client',
+    outage: 'none: the incident',
+    'fix-bounded-concurrency': `a big batch runs in ${f('costs.limitWaves')} waves of ${f('costs.limit')} gets, about ${f('costs.limitBatchSec', 'ms')} against ${f('costs.unboundedBatchSec', 'ms')} at memcached's full rate`,
+    'fix-random-local-ip': `the bursts remain (peak ${S('fix-random-local-ip', 'peakTimeWait')} sockets in TIME_WAIT); needs many local addresses`,
+    'fix-bind-no-port': 'a dialer change; reuse of TIME_WAIT ports needs TCP timestamps',
+    'fix-pool-size': `${f('costs.poolIdleConns')} idle connections per process: ${f('costs.poolIdleBytes', 'mib')} of buffers and ${f('costs.poolSlotsShare', 'pct1')} of one memcached server's connection slots`,
+    'fix-log-rate-limit': `${f('costs.logLostFraction', 'pct1')} of error lines dropped, with the evidence they carried`,
+    'fix-batch-cap': `big requests (${f('costs.rejectedShare', 'pct1')} of the new client's) fail until it splits them below ${f('costs.batchCap')} URIs`,
+    'fix-getmulti': `one connection per request; a big batch takes about ${f('costs.getMultiBatchSec', 'ms')} of one memcached thread`,
+    'fix-memory-limits': `ports still run out (${S('fix-memory-limits', 'dialErrors')} dial errors); a lower heap goal costs GC CPU`,
+    'fix-tw-reuse': 'a dialer change (no fixed local address); relies on TCP timestamps',
+    'fix-so-linger': 'RST on close: unsent data is lost and stray segments are no longer absorbed',
+  };
+  sections.push([
+    'counterfactuals',
+    'Counterfactuals: each fix against the outage',
+    `<p>Each fix alone, on the outage's trigger and on the same seeds. Means over
+${f('meta.sweeps.fixes.replicates')} replicates of ${f('derived.windowHours', 'd1')} hours with
+${f('derived.confidence', 'pct0')} t-intervals.</p>
+${tableHtml(
+  ['scenario', 'availability', 'dial errors', 'OOM kills', 'peak threads', 'p99 (ms)', 'cost'],
+  data.scenarioOrder.map((id) => {
+    const s = data.scenarios[id]!;
+    return [
+      id,
+      withCi(s.availability, 'pct2'),
+      withCi(s.dialErrors, 'int'),
+      withCi(s.oomKills, 'd1'),
+      formatValue(s.peakThreads.mean, 'int'),
+      formatValue(s.p99LatencyMs.mean, 'd2'),
+      { html: costs[id] ?? '' },
+    ];
+  }),
+)}
+${fig('fix-availability')}
+${fig('fix-dial-errors')}
+${fig('fix-oom')}`,
+  ]);
+
+  sections.push([
+    'sweep',
+    'Sweep findings: where the system tips',
+    `<p>The default sweep crosses batch size, concurrency limit, pool size and log rate
+(${f('sweep.findings.points')} points, ${f('sweep.findings.replicates')} replicates of
+${f('sweep.findings.windowHours', 'd1')} hours each). A point is <span class="regime-stable">stable</span>
+when no replicate saw a dial error, in a <span class="regime-spiral">spiral</span> when the host was
+OOM-killed at least once per replicate on average and lost more than a hundredth of its requests, and
+<span class="regime-degraded">degraded</span> otherwise: ${f('sweep.regimes.stable')} stable,
+${f('sweep.regimes.degraded')} degraded, ${f('sweep.regimes.spiral')} in a spiral.</p>
+<p>With any concurrency limit, ${f('sweep.findings.boundedStable')} of ${f('sweep.findings.boundedPoints')}
+points are stable. Without one, ${f('sweep.findings.unboundedStable')} of ${f('sweep.findings.unboundedPoints')}
+are; the smallest batch size that leaves the stable regime is ${f('sweep.findings.smallestBadBatchUnbounded')}
+URIs, and ${f('sweep.findings.unboundedSpiral')} unbounded points spiral. Pool size and log rate move the
+boundary far less than the concurrency limit does.</p>
+${fig('sweep-availability')}
+${fig('sweep-oom')}
+<p class="note">Whether the spiral sustains itself after the trigger stops (a metastable failure) needs
+runs that remove the trigger; that analysis is future work for this report.</p>`,
+  ]);
+
+  sections.push([
+    'actions',
+    'Action items',
+    `<ol>
+<li>Bound concurrency in every fan-out handler (<code>errgroup.SetLimit</code>): it alone brings the host
+back to ${S('fix-bounded-concurrency', 'availability', 'pct2')} availability in the model.</li>
+<li>Cap request sizes at the API (here ${f('costs.batchCap')} URIs), so one client cannot fan out without limit:
+${S('fix-batch-cap', 'dialErrors')} dial errors.</li>
+<li>Dial without a fixed local address (or with <code>IP_BIND_ADDRESS_NO_PORT</code>), so the kernel can
+share ports across destinations and reuse <code>TIME_WAIT</code>.</li>
+<li>Rate-limit error logs and count errors in metrics instead.</li>
+<li>Leave memory headroom between GOMEMLIMIT and the container limit: with the saner settings the model saw
+${S('fix-memory-limits', 'oomKills', 'd1')} OOM kills against ${S('outage', 'oomKills', 'd1')}.</li>
+<li>Add per-client metrics, including the distribution of URIs per request.</li>
+</ol>`,
+  ]);
+
+  sections.push([
+    'lessons',
+    'Lessons',
+    `<ul>
+<li>A fan-out without a limit turns a client's request size into the server's resource use: goroutines,
+connections, ports, threads and memory all scale with it.</li>
+<li>Errors can be amplifiers: each failed dial cost a log line, and blocking writes and port scans cost
+OS threads that are never given back.</li>
+<li>Restarts do not reset the kernel: sockets in <code>TIME_WAIT</code> outlive the process that made them.</li>
+<li>The band-aid and the root fix act on different links of the chain: the first on ports, the second on
+the fan-out. Only the second removes the memory spike.</li>
+</ul>`,
+  ]);
+
+  const assumptions = listParamSpecs().filter(([, spec]) => spec.source.startsWith('assumption'));
+  sections.push([
+    'appendix',
+    'Appendix',
+    `<h3>How this report was made</h3>
+<p>Reproduce it with <code>${esc(data.meta.command)}</code>. outage-lab <code>${esc(data.meta.version)}</code>,
+model fingerprint <code>${esc(data.meta.model)}</code>, Node <code>${esc(data.meta.node)}</code>; charts by
+vega-lite <code>${esc(bundles.find((b) => b.name === 'vega-lite')?.version ?? '?')}</code>. Fix comparison:
+sweep <code>${esc(data.meta.sweeps.fixes.hash)}</code> (${esc(data.meta.sweeps.fixes.origin)}), seeds
+<code>${esc(data.meta.seeds.join(', '))}</code>; default sweep <code>${esc(data.meta.sweeps.default.hash)}</code>
+(${esc(data.meta.sweeps.default.origin)}). Timelines use seed <code>${esc(data.meta.timelineSeed)}</code>.</p>
+<h3>Assumptions</h3>
+${tableHtml(
+  ['parameter', 'value', 'unit', 'assumption'],
+  assumptions.map(([path, spec]) => [path, String(getPath(data.params, path)), spec.unit, spec.source]),
+)}
+<h3>All parameters of the outage scenario</h3>
+${tableHtml(
+  ['parameter', 'value', 'unit', 'source'],
+  listParamSpecs().map(([path, spec]) => [path, String(getPath(data.params, path)), spec.unit, spec.source]),
+)}`,
+  ]);
+
+  const nav = `<nav><ol>${sections.map(([id, title]) => `<li><a href="#${id}">${esc(title)}</a></li>`).join('')}</ol></nav>`;
   const body = `<h1>Post-mortem: port exhaustion and a death spiral in the data plane</h1>
-<p class="note">Generated by ${esc(data.generatedBy)}. Each column is one simulated run of one host (seed
-${esc(outage.seed)}, engine ${esc(outage.engine)}).</p>
-<h2>Summary</h2>
-${summary}
-<h2>Impact and comparison</h2>
-${tableHtml(header, rows)}
-<h2>Status of this report</h2>
-<p class="note">This edition covers a single host and two preview fixes. Fleet-wide impact, the real
-timeline, every fix with its costs, parameter sweeps and charts are added as the corresponding parts of
-the model land.</p>`;
-  return page('Post-mortem: data-plane port exhaustion (simulated)', body);
+<p class="note">A simulation study of the incident in ${cite}. Generated by outage-lab from model runs;
+every number in the text is computed from them.</p>
+${nav}
+${sections.map(([id, title, html]) => `<section id="${id}">\n<h2>${esc(title)}</h2>\n${html}\n</section>`).join('\n')}
+<script type="application/json" id="report-data">${scriptJson(data)}</script>`;
+  const scripts = [...bundles.map((b) => b.code), INIT];
+  const csp = [
+    "default-src 'none'",
+    `script-src ${scripts.map((s) => `'sha256-${sha256(s)}'`).join(' ')} 'unsafe-eval'`,
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Post-mortem: data-plane port exhaustion (simulated)</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+${scripts.map((s) => `<script>${s}</script>`).join('\n')}
+</body>
+</html>
+`;
+}
+
+/** The causal chain as an inline SVG: boxes and arrows, each box with its measured number. */
+function causalChain(f: (path: string, fmt?: Fmt) => string): string {
+  const plain = (html: string) => html.replace(/<[^>]+>/g, '');
+  const boxes: Array<[string, string]> = [
+    ['big batches, no limit', `${plain(f('params.batchLow'))}-${plain(f('params.batchHigh'))} URIs`],
+    ['one dial per URI', `pool keeps ${plain(f('params.poolSize'))}`],
+    ['TIME_WAIT fills the range', `${plain(f('scenarios.outage.peakTimeWait.mean'))} sockets`],
+    ['dials fail, errors logged', `${plain(f('scenarios.outage.dialErrors.mean'))} failures`],
+    [
+      'threads pile up',
+      `${plain(f('scenarios.baseline.peakThreads.mean'))} to ${plain(f('scenarios.outage.peakThreads.mean'))}`,
+    ],
+    ['memory spikes, OOM kill', `${plain(f('scenarios.outage.oomKills.mean', 'd1'))} kills`],
+    ['restart into TIME_WAIT', 'ports still held'],
+  ];
+  const w = 128;
+  const gap = 14;
+  const h = 64;
+  const parts = boxes.map(([title, figure], i) => {
+    const x = i * (w + gap) + 4;
+    const arrow =
+      i < boxes.length - 1
+        ? `<line x1="${x + w}" y1="${h / 2 + 4}" x2="${x + w + gap - 2}" y2="${h / 2 + 4}" stroke="#555" stroke-width="1.5" marker-end="url(#arrow)"/>`
+        : '';
+    return `<rect x="${x}" y="4" width="${w}" height="${h}" rx="6" fill="${i === boxes.length - 1 ? '#fde8e8' : '#eef3fb'}" stroke="#7a8fb5"/>
+<text x="${x + w / 2}" y="30" text-anchor="middle" font-size="11" font-weight="600">${esc(title)}</text>
+<text x="${x + w / 2}" y="50" text-anchor="middle" font-size="11">${esc(figure)}</text>${arrow}`;
+  });
+  const width = boxes.length * (w + gap);
+  const loopY = h + 24;
+  const lastX = (boxes.length - 1) * (w + gap) + 4 + w / 2;
+  const thirdX = 2 * (w + gap) + 4 + w / 2;
+  return `<svg class="chain" role="img" aria-label="causal chain" viewBox="0 0 ${width} ${loopY + 16}" width="${width}" xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, sans-serif">
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>
+${parts.join('\n')}
+<path d="M${lastX},${h + 4} L${lastX},${loopY} L${thirdX},${loopY} L${thirdX},${h + 6}" fill="none" stroke="#cf222e" stroke-width="1.5" stroke-dasharray="4 3" marker-end="url(#arrow)"/>
+<text x="${(lastX + thirdX) / 2}" y="${loopY + 12}" text-anchor="middle" font-size="10" fill="#cf222e">the spiral: a restart finds the range still full</text>
+</svg>`;
 }

@@ -22,6 +22,9 @@ export const SWEEP_METRICS = SUMMARY_FIELDS.filter(
 );
 export type SweepMetric = (typeof SWEEP_METRICS)[number];
 
+/** The confidence level of the intervals (`ciLow`, `ciHigh`). */
+export const CONFIDENCE_LEVEL = 0.95;
+
 export const SUMMARY_STAT_COLUMNS = [
   'metric',
   'n',

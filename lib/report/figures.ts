@@ -1,0 +1,149 @@
+/**
+ * The report's charts: vega-lite specs built from the report's data and timeline runs by the pure
+ * builders of lib/charts.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { CollectedRun } from '../analysis/runs.js';
+import { heatmapChart, intervalChart, timelineChart } from '../charts/charts.js';
+import type { SweepMetric } from '../sweep/aggregate.js';
+import type { ReportData } from './data.js';
+
+export interface FigureSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly spec: TopLevelSpec;
+}
+
+const CLIENT_LABELS: Readonly<Record<string, string>> = {
+  'appview-posts': 'posts (GetPostRecord, 1-50 URIs)',
+  'appview-users': 'users cache',
+  'appview-counts': 'counts cache',
+  'new-internal': 'new internal client',
+};
+
+function timelineRows(runs: readonly CollectedRun[]): Record<string, unknown>[] {
+  return runs.flatMap((run) =>
+    run.rows.map((r) => ({
+      run: run.label,
+      tSec: r.tSec,
+      timeWait: r.timeWait,
+      dialErrors: Number(r['dialErr:addr-in-use']) + Number(r['dialErr:addr-not-avail']),
+      threads: r.threads,
+      rssGiB: Number(r.rssBytesMax) / 2 ** 30,
+      gcPauseMaxMs: r.gcPauseMaxMs,
+      availability: r.userAvailability === '' ? null : r.userAvailability,
+      oomKills: r.oomKills,
+    })),
+  );
+}
+
+export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): FigureSpec[] {
+  const order = data.scenarioOrder;
+  const label = (id: string) => id;
+  const interval = (metric: SweepMetric) =>
+    order.map((id) => {
+      const s = data.scenarios[id]![metric];
+      return { label: label(id), mean: s.mean, ciLow: s.ciLow ?? s.mean, ciHigh: s.ciHigh ?? s.mean };
+    });
+  const windowH = data.derived['windowHours'];
+  const pct = `${Math.round(100 * (data.derived['confidence'] ?? 0))}%`;
+  const outage = runs.find((r) => r.label === 'outage')!;
+  const perClient = outage.rows.flatMap((r) =>
+    Object.entries(CLIENT_LABELS).map(([client, name]) => ({
+      run: name,
+      tSec: r.tSec,
+      failed: Number(r[`reqErr:${client}` as keyof typeof r]),
+    })),
+  );
+  const sweepRows = data.sweep.points.map((p) => ({ ...p }));
+  const heat = (value: 'availability' | 'oomKills', title: string) =>
+    heatmapChart(sweepRows, {
+      title,
+      x: 'batchSize',
+      y: 'poolSize',
+      row: 'concurrencyLimit',
+      column: 'logRate',
+      order: data.sweep.axes,
+      value,
+      valueTitle: value === 'availability' ? 'availability' : `OOM kills / ${windowH} h`,
+      ...(value === 'availability' ? { domain: [0.8, 1] as [number, number] } : { scheme: 'reds' }),
+    });
+  return [
+    {
+      id: 'timeline',
+      title: 'The outage and the two deployed fixes, one host',
+      caption: `One host over the first ${windowH} hours after the new client starts, on the same seed (replicate 0 of the fix comparison). 10-second intervals.`,
+      spec: timelineChart(timelineRows(runs), {
+        title: 'Outage vs fixes, one host',
+        series: runs.map((r) => r.label),
+        panels: [
+          { field: 'timeWait', title: 'TIME_WAIT sockets' },
+          { field: 'dialErrors', title: 'dial errors / 10 s' },
+          { field: 'threads', title: 'OS threads' },
+          { field: 'rssGiB', title: 'RSS (GiB)' },
+          { field: 'gcPauseMaxMs', title: 'max GC pause (ms)' },
+          { field: 'oomKills', title: 'OOM kills / 10 s' },
+          { field: 'availability', title: 'availability' },
+        ],
+      }),
+    },
+    {
+      id: 'fix-availability',
+      title: 'User availability by fix',
+      caption: `Mean over ${data.meta.seeds.length} replicates with its ${pct} t-interval; every scenario on the same seeds.`,
+      spec: intervalChart(interval('availability'), {
+        title: 'User availability (fraction of requests served)',
+        valueTitle: 'availability',
+        order,
+      }),
+    },
+    {
+      id: 'fix-dial-errors',
+      title: 'Dial errors by fix',
+      caption: `Failed memcached dials over ${windowH} hours (symmetric log scale), mean and ${pct} interval.`,
+      spec: intervalChart(interval('dialErrors'), {
+        title: 'Failed dials per host',
+        valueTitle: `dial errors / ${windowH} h`,
+        order,
+        log: true,
+      }),
+    },
+    {
+      id: 'fix-oom',
+      title: 'OOM kills by fix',
+      caption: `Container OOM kills over ${windowH} hours, mean and ${pct} interval.`,
+      spec: intervalChart(interval('oomKills'), {
+        title: 'OOM kills per host',
+        valueTitle: `OOM kills / ${windowH} h`,
+        order,
+      }),
+    },
+    {
+      id: 'per-client',
+      title: 'Failed requests per client',
+      caption:
+        'The outage run split by client: errors land on every cache client, not only on the new one whose big batches cause them.',
+      spec: timelineChart(perClient, {
+        title: 'Failed requests per client, outage',
+        seriesField: 'run',
+        series: Object.values(CLIENT_LABELS),
+        panels: [{ field: 'failed', title: 'failed requests / 10 s' }],
+        panelHeight: 160,
+      }),
+    },
+    {
+      id: 'sweep-availability',
+      title: 'Sweep: availability over the four knobs',
+      caption:
+        'Mean availability per point of the default sweep. Rows: concurrency limit; columns: log rate.',
+      spec: heat('availability', 'Availability (mean over replicates)'),
+    },
+    {
+      id: 'sweep-oom',
+      title: 'Sweep: OOM kills over the four knobs',
+      caption: 'Mean OOM kills per point of the default sweep: where the host spirals.',
+      spec: heat('oomKills', 'OOM kills (mean over replicates)'),
+    },
+  ];
+}

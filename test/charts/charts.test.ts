@@ -1,0 +1,93 @@
+/**
+ * Golden tests of the chart builders: small fixed inputs, specs compared with committed files and
+ * validated against the vega-lite JSON schema; and a render to SVG.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { barChart, heatmapChart, intervalChart, timelineChart } from '../../lib/charts/charts.js';
+import { toSvg } from '../../lib/charts/render.js';
+
+// The schema is an export of vega-lite ('vega-lite/vega-lite-schema.json').
+const schemaPath = createRequire(import.meta.url).resolve('vega-lite/vega-lite-schema.json');
+const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+ajv.addFormat('uri', true);
+ajv.addFormat('color-hex', true);
+const validate = ajv.compile(schema);
+
+const specs = {
+  timeline: timelineChart(
+    [
+      { run: 'a', tSec: 0, tw: 1, threads: 150 },
+      { run: 'a', tSec: 10, tw: 28232, threads: 1377 },
+      { run: 'b', tSec: 0, tw: 0, threads: 150 },
+    ],
+    {
+      title: 'T',
+      panels: [
+        { field: 'tw', title: 'TIME_WAIT' },
+        { field: 'threads', title: 'threads' },
+      ],
+      series: ['a', 'b'],
+    },
+  ),
+  interval: intervalChart(
+    [
+      { label: 'outage', mean: 0.92, ciLow: 0.9, ciHigh: 0.95 },
+      { label: 'fix', mean: 1, ciLow: 1, ciHigh: 1 },
+    ],
+    { title: 'I', valueTitle: 'availability', order: ['outage', 'fix'] },
+  ),
+  heatmap: heatmapChart(
+    [
+      { batchSize: 2000, poolSize: 100, concurrencyLimit: 'unbounded', logRate: 'unlimited', mean: 1 },
+      { batchSize: 17500, poolSize: 100, concurrencyLimit: 'unbounded', logRate: 'unlimited', mean: 0.8 },
+    ],
+    {
+      title: 'H',
+      x: 'batchSize',
+      y: 'poolSize',
+      row: 'concurrencyLimit',
+      column: 'logRate',
+      order: {
+        batchSize: ['2000', '17500'],
+        poolSize: ['100'],
+        concurrencyLimit: ['unbounded'],
+        logRate: ['unlimited'],
+      },
+      value: 'mean',
+      valueTitle: 'availability',
+      domain: [0, 1],
+    },
+  ),
+  bar: barChart([{ client: 'posts', errors: 3 }], {
+    title: 'B',
+    x: 'client',
+    xTitle: 'client',
+    y: 'errors',
+    yTitle: 'errors',
+  }),
+};
+
+describe('chart builders', () => {
+  for (const [name, spec] of Object.entries(specs)) {
+    it(`${name}: valid vega-lite, equal to its golden file`, async () => {
+      const ok = validate(spec);
+      expect(ok, JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+      await expect(`${JSON.stringify(spec, null, 2)}\n`).toMatchFileSnapshot(`./__golden__/${name}.vl.json`);
+    });
+  }
+
+  it('renders to SVG with marks and titles, without a canvas', async () => {
+    const svg = await toSvg(specs.timeline);
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('TIME_WAIT');
+    expect(svg).toContain('<path');
+  });
+
+  it('a spec the schema rejects is caught', () => {
+    expect(validate({ mark: 'nonsense', data: { values: [] } })).toBe(false);
+  });
+});
