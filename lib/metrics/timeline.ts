@@ -5,7 +5,7 @@
  */
 import { CACHE_TYPES, CLIENT_IDS } from '../model/workload.js';
 
-const CLIENT_COLUMNS = CLIENT_IDS.flatMap((c) => [`reqOk:${c}`, `reqErr:${c}`]);
+const CLIENT_COLUMNS = CLIENT_IDS.flatMap((c) => [`reqOk:${c}`, `reqErr:${c}`, `uris:${c}`, `urisMax:${c}`]);
 const CACHE_COLUMNS = CACHE_TYPES.flatMap((c) => [`ops:${c}`, `opErrors:${c}`]);
 
 /** Column names, in CSV order. */

@@ -27,6 +27,9 @@ export class HostMetrics {
   readonly dialErrors = new Float64Array(DIAL_ERRORS.length);
   private readonly reqOk = new Float64Array(CLIENT_IDS.length);
   private readonly reqErr = new Float64Array(CLIENT_IDS.length);
+  /** URIs requested per client in the interval, and the largest single request (per-client metrics). */
+  private readonly uris = new Float64Array(CLIENT_IDS.length);
+  private readonly urisMax = new Float64Array(CLIENT_IDS.length);
   dials = 0;
   opTimeouts = 0;
   logWritten = 0;
@@ -108,6 +111,12 @@ export class HostMetrics {
   noteDialError(kind: number, count = 1): void {
     this.dialErrors[kind]! += count;
     this.secondDialErrors += count;
+  }
+
+  /** Requests arriving: `uris` URIs in all, the largest of them `largest` URIs. */
+  requestUris(client: number, uris: number, largest: number): void {
+    this.uris[client]! += uris;
+    if (largest > this.urisMax[client]!) this.urisMax[client] = largest;
   }
 
   /** Bulk form of requestDone for the aggregate engine (latencies are recorded by the caller). */
@@ -219,6 +228,8 @@ export class HostMetrics {
       CLIENT_IDS.forEach((c, i) => {
         row[`reqOk:${c}`] = this.reqOk[i]!;
         row[`reqErr:${c}`] = this.reqErr[i]!;
+        row[`uris:${c}`] = this.uris[i]!;
+        row[`urisMax:${c}`] = this.urisMax[i]!;
       });
       row['userAvailability'] = this.binUserTotal > 0 ? round(this.binUserOk / this.binUserTotal, 6) : '';
       CACHE_TYPES.forEach((c, i) => {
@@ -265,6 +276,8 @@ export class HostMetrics {
     this.dialErrors.fill(0);
     this.reqOk.fill(0);
     this.reqErr.fill(0);
+    this.uris.fill(0);
+    this.urisMax.fill(0);
     this.dials = 0;
     this.opTimeouts = 0;
     this.logWritten = 0;

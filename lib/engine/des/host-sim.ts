@@ -234,6 +234,7 @@ class HostSim implements EventHandler {
   private acceptRequest(client: number, uris: number): void {
     const c = this.clients[client]!;
     this.requestsArrived++;
+    this.metrics.requestUris(client, uris, uris);
     if (!this.lifecycle.serving || rejectedByCap(this.p, uris)) {
       this.requestsFinished++;
       // Connection refused (nobody is listening), or rejected by the API's batch cap.

@@ -115,6 +115,8 @@ class FastHost {
   private readonly triggerClient: number;
   private readonly rngTrigger: Rng;
   private readonly rngTriggerBatch: Rng;
+  /** For the per-client metric of the largest normal request per step only. */
+  private readonly rngUris: Rng;
   private nextTriggerSec: number;
   private allocatedBytes = 0;
   /** Reused every tick (no allocation per step). */
@@ -148,6 +150,7 @@ class FastHost {
     const trigger = this.clients[this.triggerClient]!;
     this.rngTrigger = createRng(hashSeed(options.seed, 'arrivals', trigger.id));
     this.rngTriggerBatch = createRng(hashSeed(options.seed, 'batch', trigger.id));
+    this.rngUris = createRng(hashSeed(options.seed, 'uris-max'));
     this.nextTriggerSec =
       trigger.ratePerSec > 0
         ? trigger.activeFromSec + exponential(this.rngTrigger, trigger.ratePerSec)
@@ -250,6 +253,12 @@ class FastHost {
     const full = Math.abs(to - from - this.dt) < 1e-9;
     const n = full ? table.sample(this.rng) : poisson(this.rng, c.ratePerSec * (to - from));
     if (n === 0) return;
+    if (c.endpoint === ENDPOINT.getPostRecord) {
+      const { normalBatchMin: lo, normalBatchMax: hi } = this.p.workload;
+      // The largest of n uniform batch sizes, by inversion (its own stream: the run's draws are unchanged).
+      const largest = lo - 1 + Math.ceil((hi - lo + 1) * this.rngUris.next() ** (1 / n));
+      this.metrics.requestUris(client, (n * (lo + hi)) / 2, Math.max(lo, largest));
+    } else this.metrics.requestUris(client, n, 1);
     if (!this.lifecycle.serving) {
       this.metrics.requestsDone(client, 0, n, c.userFacing);
       return;
@@ -270,6 +279,7 @@ class FastHost {
       const next = at + exponential(this.rngTrigger, c.ratePerSec);
       this.nextTriggerSec = next < c.activeUntilSec ? next : Number.POSITIVE_INFINITY;
       const uris = drawBatchSize(this.rngTriggerBatch, this.p, c);
+      this.metrics.requestUris(client, uris, uris);
       if (!this.lifecycle.serving || rejectedByCap(this.p, uris)) {
         this.metrics.requestsDone(client, 0, 1, c.userFacing);
       } else this.burst(client, at, uris);
@@ -415,6 +425,7 @@ class FastHost {
   private injected(inj: Injection): void {
     const client = CLIENT_IDS.indexOf(inj.client);
     const c = this.clients[client]!;
+    this.metrics.requestUris(client, inj.uris, inj.uris);
     if (!this.lifecycle.serving || rejectedByCap(this.p, inj.uris)) {
       return this.metrics.requestsDone(client, 0, 1, c.userFacing);
     }
