@@ -6,6 +6,7 @@ import { arch, cpus, platform, totalmem } from 'node:os';
 import { benchDes } from './des.js';
 import { benchEngines } from './engines.js';
 import { benchMmc } from './mmc.js';
+import { benchRegimes } from './regimes.js';
 import { benchSweep } from './sweep.js';
 import { benchValidate } from './validate.js';
 
@@ -15,6 +16,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<string> | string> = {
   validate: benchValidate,
   engines: benchEngines,
   sweep: benchSweep,
+  regimes: benchRegimes,
 };
 
 async function main(): Promise<number> {

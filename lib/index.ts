@@ -1,6 +1,8 @@
 /**
  * outage-lab's public library: what notebooks and other programs import (`dist/index.js` once built).
  */
+export * from './analysis/detection.js';
+export * from './analysis/recovery.js';
 export * from './analysis/runs.js';
 export * from './charts/charts.js';
 export * from './charts/render.js';
@@ -14,6 +16,7 @@ export { FIXES, findScenario, SCENARIOS, type Scenario } from './scenario/scenar
 export * from './sweep/aggregate.js';
 export { pointAt, pointCount, runAt, runCount } from './sweep/grid.js';
 export { mergeSweeps } from './sweep/merge.js';
+export * from './sweep/regimes.js';
 export { runSweep, type SweepOptions, type SweepReport } from './sweep/runner.js';
 export { parseShard, type Shard } from './sweep/shard.js';
 export { loadSweepSpec, parseSweepSpec, SWEEP_AXES, type SweepSpec } from './sweep/spec.js';

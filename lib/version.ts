@@ -16,8 +16,8 @@ function readVersion(): string {
 
 export const PACKAGE_VERSION: string = readVersion();
 
-/** The directories whose code determines a run's results. */
-const MODEL_DIRS = ['engine', 'model', 'run', 'metrics', 'scenario', 'sweep'];
+/** The code that determines a run's results and a sweep's analysis columns: directories, or files. */
+const MODEL_PATHS = ['analysis/recovery', 'engine', 'model', 'run', 'metrics', 'scenario', 'sweep'];
 
 function files(dir: string, ext: string): string[] {
   if (!existsSync(dir)) return [];
@@ -35,8 +35,10 @@ function modelFingerprint(): string {
   const lib = join(root, 'lib');
   const [base, ext] = existsSync(lib) ? [lib, '.ts'] : [join(root, 'dist'), '.js'];
   const hash = createHash('sha256');
-  for (const dir of MODEL_DIRS) {
-    for (const file of files(join(base, dir), ext).sort()) {
+  for (const path of MODEL_PATHS) {
+    const single = join(base, `${path}${ext}`);
+    const list = existsSync(single) ? [single] : files(join(base, path), ext).sort();
+    for (const file of list) {
       hash.update(file.slice(base.length)).update('\0').update(readFileSync(file)).update('\0');
     }
   }

@@ -69,16 +69,17 @@ const n = (row: TimelineRow, col: string): number => {
 };
 
 /**
- * First index at which a windowed condition holds: `bad(window)` over the last `windowSec` rows (the
- * window being complete), e.g. "the error ratio over the last 60 s exceeds 1%".
+ * First index at which a windowed condition holds: `bad(window)` over the last `windowSec` rows (fewer at
+ * the start of the run, as a monitoring system with no older data would see), e.g. "the error ratio over
+ * the last 60 s exceeds 1%".
  */
 function firstWindow(
   rows: readonly TimelineRow[],
   windowSec: number,
   bad: (window: readonly TimelineRow[]) => boolean,
 ): number {
-  for (let i = windowSec - 1; i < rows.length; i++) {
-    if (bad(rows.slice(i - windowSec + 1, i + 1))) return i;
+  for (let i = 0; i < rows.length; i++) {
+    if (bad(rows.slice(Math.max(0, i - windowSec + 1), i + 1))) return i;
   }
   return -1;
 }
@@ -125,7 +126,7 @@ export function detect(
   const logAlert = firstWindow(
     rows,
     w,
-    (win) => win.reduce((a, r) => a + n(r, 'logAttempted'), 0) / w > rules.logAlertLinesPerSec,
+    (win) => win.reduce((a, r) => a + n(r, 'logAttempted'), 0) / win.length > rules.logAlertLinesPerSec,
   );
   return [
     {

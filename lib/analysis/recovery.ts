@@ -8,6 +8,8 @@
  * The rule, per run (trigger stops at `stopSec`):
  * - a second is **good** when the process is serving, no dial failed, and it served at least
  *   `metrics.downtimeAvailability` of its user requests (the same rule as the summary's `recoverySec`);
+ * - **unstable**: a second was bad before the trigger started (the host fails without it: an overload,
+ *   not a triggered failure);
  * - **stable**: every second of the run is good (the trigger never hurt);
  * - recovery: the first good second after the stop that starts `metrics.recoveryWindowSec` good seconds in
  *   a row; `recoverySec` is its distance from the stop;
@@ -24,7 +26,13 @@
 import type { TimelineRow } from '../metrics/timeline.js';
 import { PROCESS_STATE } from '../model/process-lifecycle.js';
 
-export const RECOVERY_CLASSES = ['stable', 'vulnerable', 'recovers-by-restart', 'metastable'] as const;
+export const RECOVERY_CLASSES = [
+  'stable',
+  'vulnerable',
+  'recovers-by-restart',
+  'metastable',
+  'unstable',
+] as const;
 export type RecoveryClass = (typeof RECOVERY_CLASSES)[number];
 
 export const SUSTAINING_LOOPS = [
@@ -36,6 +44,8 @@ export const SUSTAINING_LOOPS = [
 export type SustainingLoop = (typeof SUSTAINING_LOOPS)[number];
 
 export interface RecoveryOptions {
+  /** When the trigger starts (seconds before it are the host's own baseline). Default 0. */
+  readonly startSec?: number;
   readonly stopSec: number;
   /** A second is down below this availability (metrics.downtimeAvailability). */
   readonly downtimeAvailability: number;
@@ -77,6 +87,17 @@ export function analyzeRecovery(rows: readonly TimelineRow[], options: RecoveryO
   const after = rows.findIndex((r) => Number(r.tSec) > stopSec + 1e-9);
   const afterRows = after < 0 ? [] : rows.slice(after);
   const badAfter = afterRows.filter((_, i) => !good[after + i]).length;
+  const startSec = options.startSec ?? 0;
+  const before = rows.findIndex((r) => Number(r.tSec) > startSec + 1e-9);
+  if (good.slice(0, before < 0 ? rows.length : before).some((g) => !g)) {
+    return {
+      recoveryClass: 'unstable',
+      recoverySec: null,
+      badSecondsAfterStop: badAfter,
+      restartsAfterStop: 0,
+      loops: [],
+    };
+  }
   if (good.every(Boolean)) {
     return {
       recoveryClass: 'stable',

@@ -147,6 +147,9 @@ export interface HeatmapOptions {
   readonly domain?: readonly [number, number];
   /** A vega color scheme; default 'redyellowgreen' (high = good). */
   readonly scheme?: string;
+  /** A categorical value instead: its categories in order and one color each. */
+  readonly categories?: readonly string[];
+  readonly colors?: readonly string[];
   readonly cellSize?: number;
 }
 
@@ -174,18 +177,27 @@ export function heatmapChart(rows: readonly object[], options: HeatmapOptions): 
     encoding: {
       x: { ...axis(options.x), title: options.x },
       y: { ...axis(options.y), title: options.y },
-      color: {
-        field: options.value,
-        type: 'quantitative',
-        title: options.valueTitle,
-        scale: {
-          scheme: options.scheme ?? 'redyellowgreen',
-          ...(options.domain && { domain: [...options.domain] }),
-        },
-      },
+      color: options.categories
+        ? {
+            field: options.value,
+            type: 'nominal',
+            title: options.valueTitle,
+            scale: { domain: [...options.categories], ...(options.colors && { range: [...options.colors] }) },
+          }
+        : {
+            field: options.value,
+            type: 'quantitative',
+            title: options.valueTitle,
+            scale: {
+              scheme: options.scheme ?? 'redyellowgreen',
+              ...(options.domain && { domain: [...options.domain] }),
+            },
+          },
       tooltip: [
         ...fields.map((f) => ({ field: f, type: 'ordinal' })),
-        { field: options.value, type: 'quantitative', format: ',.4~g' },
+        options.categories
+          ? { field: options.value, type: 'nominal' }
+          : { field: options.value, type: 'quantitative', format: ',.4~g' },
       ],
     },
   };

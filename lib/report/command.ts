@@ -12,7 +12,7 @@ import { runAt } from '../sweep/grid.js';
 import { writeFileAtomic } from '../sweep/store.js';
 import { vegaBundles } from './assets.js';
 import { CHROMIUM, checkInBrowser } from './browser.js';
-import { buildReportData, loadIncident, timelineRuns } from './data.js';
+import { buildReportData, detectionRun, loadIncident, timelineRuns } from './data.js';
 import { reportFigures } from './figures.js';
 import { buildPostmortem, type RenderedFigure } from './postmortem.js';
 import { acquireSweep, updateCache } from './sweeps.js';
@@ -57,13 +57,15 @@ export async function writeReport(options: ReportOptions): Promise<{ path: strin
   };
   const fixes = await acquire('fixes');
   const sweep = await acquire('default', options.sweep);
+  const metastability = await acquire('metastability');
   if (options.updateCache) {
-    for (const s of [fixes, sweep]) log(`cache updated: ${updateCache(ROOT, s)}`);
+    for (const s of [fixes, sweep, metastability]) log(`cache updated: ${updateCache(ROOT, s)}`);
   }
   const incident = loadIncident(ROOT);
   const inputs = {
     fixes,
     sweep,
+    metastability,
     incident,
     command: 'npm ci && npm run report',
   };
@@ -72,7 +74,7 @@ export async function writeReport(options: ReportOptions): Promise<{ path: strin
     `timelines: ${fixes.spec.durationSec / 3600} h of baseline, outage and the two deployed fixes (seed ${seed})`,
   );
   const runs = timelineRuns(fixes.spec, seed);
-  const data = buildReportData(inputs, runs);
+  const data = buildReportData(inputs, runs, detectionRun(fixes.spec, seed));
   const specs = reportFigures(data, runs);
   const chartsDir = join(dirname(out), 'charts');
   mkdirSync(chartsDir, { recursive: true });

@@ -3,15 +3,24 @@
  * few timeline runs) and from the parameters. JSON-serialisable; the page embeds it, and a test checks
  * every number of the prose against it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import {
+  DEFAULT_DETECTION_RULES,
+  type DetectionResult,
+  type DetectionRules,
+  detect,
+} from '../analysis/detection.js';
+import { RECOVERY_CLASSES, SUSTAINING_LOOPS } from '../analysis/recovery.js';
 import { type CollectedRun, collectRun } from '../analysis/runs.js';
-import type { TIMELINE_COLUMNS } from '../metrics/timeline.js';
+import type { TIMELINE_COLUMNS, TimelineRow } from '../metrics/timeline.js';
 import type { Params } from '../model/params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
 import { findScenario } from '../scenario/scenarios.js';
 import {
   CONFIDENCE_LEVEL,
+  parseCell,
   type SummaryStats,
   type SweepMetric,
   summarizeResults,
@@ -70,7 +79,11 @@ export interface ReportData {
     readonly model: string;
     readonly node: string;
     readonly command: string;
-    readonly sweeps: { readonly fixes: SweepSource; readonly default: SweepSource };
+    readonly sweeps: {
+      readonly fixes: SweepSource;
+      readonly default: SweepSource;
+      readonly metastability: SweepSource;
+    };
     readonly seeds: readonly number[];
     readonly timelineSeed: number;
   };
@@ -84,12 +97,37 @@ export interface ReportData {
   readonly derived: Readonly<Record<string, number | null>>;
   readonly costs: Readonly<Record<string, number | null>>;
   readonly timelineEvents: readonly TimelineEvent[];
+  readonly metastability: {
+    readonly stopSec: number;
+    readonly windowHours: number;
+    readonly replicates: number;
+    readonly points: number;
+    readonly classes: Readonly<Record<string, number>>;
+    readonly regimes: readonly Record<string, string | number>[];
+    readonly boundaries: readonly Record<string, string | number>[];
+    readonly loops: Readonly<Record<string, number>>;
+    readonly outagePoint: Readonly<Record<string, string | number>> | null;
+    readonly boundaryLow: number | null;
+    readonly boundaryHigh: number | null;
+  };
+  readonly detection: {
+    readonly rules: Readonly<Record<string, number>>;
+    readonly results: readonly DetectionResult[];
+    readonly bySetup: Readonly<Record<string, DetectionResult>>;
+  };
   readonly sweep: {
     readonly axes: Readonly<Record<string, readonly string[]>>;
     readonly points: readonly SweepPointRow[];
     readonly regimes: Readonly<Record<Regime, number>>;
     readonly findings: Readonly<Record<string, number | null>>;
   };
+}
+
+export interface AcquiredSweepLike {
+  readonly spec: SweepSpec;
+  readonly dir: string;
+  readonly manifest: SweepManifest;
+  readonly origin: string;
 }
 
 export interface ReportInputs {
@@ -99,12 +137,8 @@ export interface ReportInputs {
     readonly manifest: SweepManifest;
     readonly origin: string;
   };
-  readonly sweep: {
-    readonly spec: SweepSpec;
-    readonly dir: string;
-    readonly manifest: SweepManifest;
-    readonly origin: string;
-  };
+  readonly sweep: AcquiredSweepLike;
+  readonly metastability: AcquiredSweepLike;
   readonly incident: IncidentFacts;
   readonly command: string;
 }
@@ -229,7 +263,52 @@ function paramsFacts(p: Params): Record<string, unknown> {
   };
 }
 
-export function buildReportData(inputs: ReportInputs, runs: readonly CollectedRun[]): ReportData {
+/** A CSV file as objects (numbers typed), or [] when it does not exist. */
+function readCsvObjects(path: string): Record<string, string | number>[] {
+  if (!existsSync(path)) return [];
+  const records = parse(readFileSync(path, 'utf8'), { columns: true }) as Record<string, string>[];
+  return records.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, (parseCell(v) ?? '') as string | number])),
+  );
+}
+
+function metastabilityData(m: AcquiredSweepLike): ReportData['metastability'] {
+  const regimes = readCsvObjects(join(m.dir, 'regimes.csv'));
+  const boundaries = readCsvObjects(join(m.dir, 'boundary.csv'));
+  const classes = Object.fromEntries(
+    RECOVERY_CLASSES.map((c) => [c, regimes.filter((r) => r['recoveryClass'] === c).length]),
+  );
+  const loops = Object.fromEntries(
+    SUSTAINING_LOOPS.map((l) => [
+      l,
+      regimes.filter((r) => String(r['sustainingLoops']).split(' ').includes(l)).length,
+    ]),
+  );
+  const isDefault = (r: Record<string, string | number>) =>
+    r['concurrencyLimit'] === 'unbounded' && r['poolSize'] === 1000 && r['logRate'] === 'unlimited';
+  const outage = regimes.find((r) => isDefault(r) && r['batchSize'] === 17_500);
+  const edge = boundaries.find(isDefault);
+  const stop = m.spec.params['workload.triggerStopSec'];
+  return {
+    stopSec: typeof stop === 'number' ? stop : 0,
+    windowHours: m.spec.durationSec / 3600,
+    replicates: m.spec.replicates,
+    points: regimes.length,
+    classes,
+    regimes,
+    boundaries,
+    loops,
+    outagePoint: outage ?? null,
+    boundaryLow: (edge?.['low'] as number | undefined) ?? null,
+    boundaryHigh: (edge?.['high'] as number | undefined) ?? null,
+  };
+}
+
+export function buildReportData(
+  inputs: ReportInputs,
+  runs: readonly CollectedRun[],
+  detectionRows: readonly TimelineRow[],
+): ReportData {
   const scenarios = scenarioStats(inputs.fixes.dir);
   const order = inputs.fixes.spec.axes.find((a) => a.path === 'scenario')!.values.map(String);
   const outageParams = resolveRunParams(findScenario('outage')!);
@@ -264,6 +343,7 @@ export function buildReportData(inputs: ReportInputs, runs: readonly CollectedRu
       sweeps: {
         fixes: source(inputs.fixes),
         default: source(inputs.sweep),
+        metastability: source(inputs.metastability),
       },
       seeds: Array.from({ length: inputs.fixes.spec.replicates }, (_, r) => runAt(inputs.fixes.spec, r).seed),
       timelineSeed,
@@ -310,6 +390,15 @@ export function buildReportData(inputs: ReportInputs, runs: readonly CollectedRu
       getMultiBatchSec: outageParams.batchSize / m.getMultiKeysPerSec,
     },
     timelineEvents: eventsOf(runs, new Date(inputs.incident.triggerAt), triggerSec),
+    metastability: metastabilityData(inputs.metastability),
+    detection: (() => {
+      const rules: DetectionRules = {
+        ...DEFAULT_DETECTION_RULES,
+        normalBatchMax: outageParams.workload.normalBatchMax,
+      };
+      const results = detect(detectionRows, triggerSec, rules);
+      return { rules: { ...rules }, results, bySetup: Object.fromEntries(results.map((r) => [r.setup, r])) };
+    })(),
     sweep: {
       axes: Object.fromEntries(inputs.sweep.spec.axes.map((a) => [a.path, a.values.map(String)])),
       points,
@@ -368,3 +457,14 @@ export const REPORT_TIMELINE_COLUMNS = [
   'reqOk:new-internal',
   'logAttempted',
 ] as const satisfies readonly (typeof TIMELINE_COLUMNS)[number][];
+
+/** The outage at 1-second resolution, for the detection rules (same seed and window as the timelines). */
+export function detectionRun(spec: SweepSpec, seed: number): TimelineRow[] {
+  return collectRun('outage', {
+    scenario: findScenario('outage')!,
+    engine: spec.engine,
+    durationSec: spec.durationSec,
+    seed,
+    resolutionSec: 1,
+  }).rows;
+}

@@ -69,6 +69,7 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
       valueTitle: value === 'availability' ? 'availability' : `OOM kills / ${windowH} h`,
       ...(value === 'availability' ? { domain: [0.8, 1] as [number, number] } : { scheme: 'reds' }),
     });
+  const regimeRows = data.metastability.regimes.map((r) => ({ ...r }));
   return [
     {
       id: 'timeline',
@@ -144,6 +145,30 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
       title: 'Sweep: OOM kills over the four knobs',
       caption: 'Mean OOM kills per point of the default sweep: where the host spirals.',
       spec: heat('oomKills', 'OOM kills (mean over replicates)'),
+    },
+    {
+      id: 'regimes',
+      title: 'Regimes after the trigger stops',
+      caption: `Each point's class (majority of ${data.metastability.replicates} replicates) when the new client stops after ${data.metastability.stopSec / 60} minutes.`,
+      spec: heatmapChart(regimeRows, {
+        title: 'Recovery class when the trigger stops',
+        x: 'batchSize',
+        y: 'poolSize',
+        row: 'concurrencyLimit',
+        column: 'logRate',
+        order: Object.fromEntries(
+          ['batchSize', 'poolSize', 'concurrencyLimit', 'logRate'].map((a) => [
+            a,
+            [...new Set(data.metastability.regimes.map((r) => String(r[a])))].sort((x, y) =>
+              Number.isNaN(Number(x)) ? -1 : Number.isNaN(Number(y)) ? 1 : Number(x) - Number(y),
+            ),
+          ]),
+        ),
+        value: 'recoveryClass',
+        valueTitle: 'class',
+        categories: ['stable', 'vulnerable', 'recovers-by-restart', 'metastable', 'unstable'],
+        colors: ['#1a7f37', '#d4a72c', '#e16f24', '#cf222e', '#6e40c9'],
+      }),
     },
   ];
 }

@@ -175,16 +175,43 @@ host was OOM-killed, and restarted into a port table still full of <code>TIME_WA
 ${causalChain(f)}`,
   ]);
 
+  const det = (setup: string, field: 'alertSec' | 'causeSec', fmt: Fmt = 'int') =>
+    data.detection.bySetup[setup]?.[field] === null ? 'never' : f(`detection.bySetup.${setup}.${field}`, fmt);
+  const setupNames: Record<string, string> = {
+    'per-endpoint': 'per-endpoint metrics only',
+    'per-client': 'per-client requests and errors',
+    'per-client-histograms': 'per-client, with URIs-per-request histograms',
+    'error-logs': 'error logs only',
+  };
   sections.push([
     'detection',
     'Detection',
     `<p>Errors did not point at their cause. In the model, failed requests land on every cache client of
 the host: the posts, users and counts caches all fail while their own traffic is normal, because the new
-client's bursts empty the shared port range. Per-endpoint error rates show a data-plane problem; only
-per-client request sizes (URIs per request) single out the new client.</p>
+client's bursts empty the shared port range.</p>
 ${fig('per-client')}
-<p class="note">A quantitative comparison of monitoring setups (time from trigger to a rule naming the
-cause) is future work for this report.</p>`,
+<p>Four monitoring setups, each read by a stated rule, on the outage's first
+${f('derived.windowHours', 'd1')} hours at one-second resolution. An alert fires when an error ratio over
+the last ${f('detection.rules.alertSustainSec')} seconds exceeds ${f('detection.rules.alertErrorRatio', 'pct0')}
+(per endpoint, or per client), or when error lines average more than
+${f('detection.rules.logAlertLinesPerSec')} per second. The cause is named when one client's failure ratio
+is over ${f('detection.rules.clientFailureFactor')} times everyone else's, or when one client's largest
+request exceeds ${f('detection.rules.batchOutlierFactor')} times the largest normal batch
+(${f('detection.rules.normalBatchMax')} URIs).</p>
+${tableHtml(
+  ['monitoring', 'first alert (s after trigger)', 'cause named (s after trigger)', 'what it points at'],
+  data.detection.results.map((r) => [
+    setupNames[r.setup] ?? r.setup,
+    r.alertSec === null ? 'never' : formatValue(r.alertSec, 'int'),
+    r.causeSec === null ? 'never' : formatValue(r.causeSec, 'int'),
+    { html: esc(r.names) },
+  ]),
+)}
+<p>Per-endpoint metrics alone alert after ${det('per-endpoint', 'alertSec')} seconds and never name a
+client; error logs alert after ${det('error-logs', 'alertSec')} seconds and name the mechanism (the dial
+error) but not who causes it, which is where the days of searching went. Per-client metrics name the new
+client after ${det('per-client', 'causeSec')} seconds, and batch-size histograms after
+${det('per-client-histograms', 'causeSec')} seconds, at the first alert.</p>`,
   ]);
 
   sections.push([
@@ -268,8 +295,40 @@ URIs, and ${f('sweep.findings.unboundedSpiral')} unbounded points spiral. Pool s
 boundary far less than the concurrency limit does.</p>
 ${fig('sweep-availability')}
 ${fig('sweep-oom')}
-<p class="note">Whether the spiral sustains itself after the trigger stops (a metastable failure) needs
-runs that remove the trigger; that analysis is future work for this report.</p>`,
+<h3>Does it recover when the trigger stops?</h3>
+<p>A metastable failure sustains itself after its trigger is gone. A second sweep stops the new client
+after ${f('metastability.stopSec', 'min1')} minutes and watches each host for
+${f('metastability.windowHours', 'd1')} hour(s) (${f('metastability.points')} points,
+${f('metastability.replicates')} replicates). A run is <em>stable</em> when no second was bad,
+<em>vulnerable</em> when it recovers on its own after the stop, <em>recovers-by-restart</em> when it
+recovers only after an OOM kill and restart, <em>metastable</em> when it never recovers in the window, and
+<em>unstable</em> when it fails before the new client even starts. Of the points,
+${f('metastability.classes.stable')} are stable, ${f('metastability.classes.vulnerable')} vulnerable,
+${f('metastability.classes.recovers-by-restart')} recover only by restart,
+${f('metastability.classes.metastable')} are metastable and ${f('metastability.classes.unstable')}
+unstable.</p>
+<p>On one host the spiral needs its trigger: ${
+      data.metastability.outagePoint
+        ? `at the outage's own settings the host is ${f('metastability.outagePoint.recoveryClass', 'text')}`
+        : 'the outage point is not in this sweep'
+    }. The kernel lets go of the ports a minute after the last burst, the threads stay (the ratchet, seen at
+${f('metastability.loops.threadRatchet')} points) but no longer block anything, and nothing in a single host
+re-creates the bursts. With no concurrency limit, a pool of ${f('params.poolSize')} and unlimited logs, the
+boundary between stable and vulnerable lies between ${f('metastability.boundaryLow')} and
+${f('metastability.boundaryHigh')} URIs per batch (bisected). What kept the real fleet down is outside one
+host: restarts into a full port range and retries from the AppView, which a fleet model would add.</p>
+${fig('regimes')}
+${tableHtml(
+  ['concurrency limit', 'pool', 'log rate', 'below', 'above', 'boundary in (URIs)'],
+  data.metastability.boundaries.map((b) => [
+    String(b['concurrencyLimit']),
+    String(b['poolSize']),
+    String(b['logRate']),
+    String(b['lowClass']),
+    String(b['highClass']),
+    `${formatValue(b['low'], 'int')} to ${formatValue(b['high'], 'int')}`,
+  ]),
+)}`,
   ]);
 
   sections.push([

@@ -76,7 +76,8 @@ export function updateCache(root: string, sweep: AcquiredSweep): string {
   if (sweep.dir === cacheDir) return cacheDir;
   rmSync(cacheDir, { recursive: true, force: true });
   mkdirSync(cacheDir, { recursive: true });
-  for (const f of ['manifest.json', 'results.csv', 'summary.csv'])
-    cpSync(join(sweep.dir, f), join(cacheDir, f));
+  for (const f of ['manifest.json', 'results.csv', 'summary.csv', 'regimes.csv', 'boundary.csv']) {
+    if (existsSync(join(sweep.dir, f))) cpSync(join(sweep.dir, f), join(cacheDir, f));
+  }
   return cacheDir;
 }

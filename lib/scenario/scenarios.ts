@@ -122,6 +122,14 @@ export const SCENARIOS: readonly Scenario[] = [
     overrides: OUTAGE_OVERRIDES,
   },
   {
+    id: 'outage-trigger-stops',
+    title: 'Outage, then the new client stops',
+    description:
+      'The outage scenario with the new client stopped after 30 minutes: does the host recover on its own (recoverySec)?',
+    durationSec: 3600,
+    overrides: { ...OUTAGE_OVERRIDES, 'workload.triggerStopSec': 1800 },
+  },
+  {
     id: SCENARIO_ID.tiny,
     title: 'Tiny: exhaustion by hand',
     description:

@@ -8,6 +8,8 @@ import { InputError } from '../model/resolve-params.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { summarizeResults, summaryCsv } from './aggregate.js';
 import { readResultsCsv, resultsCsv } from './results.js';
+import { writeRegimes } from './runner.js';
+import { parseSweepSpec } from './spec.js';
 import { type SweepManifest, SweepStore, writeFileAtomic } from './store.js';
 
 export interface MergeReport {
@@ -97,5 +99,8 @@ export function mergeSweeps(dirs: readonly string[], outDir: string): MergeRepor
     mergedFrom: shards.map((s) => join(s.dir)),
   };
   out.writeManifest(manifest);
+  // Regimes (and their bisection runs) need the whole grid: they are computed here for merged shards.
+  const source = first.manifest.spec;
+  writeRegimes(outDir, parseSweepSpec(source, `${first.dir}/manifest.json`));
   return { outDir, shards: shards.length, runs: rows.length, failed };
 }

@@ -91,5 +91,5 @@ export async function runPool(options: PoolOptions): Promise<void> {
 function crashedOutcome(spec: SweepSpec, index: number, message: string): RunOutcome {
   const run = runAt(spec, index);
   const { point, replicate, seed, values } = run;
-  return { index, point, replicate, seed, values, summary: null, error: message, wallMs: 0 };
+  return { index, point, replicate, seed, values, summary: null, error: message, extra: null, wallMs: 0 };
 }

@@ -11,7 +11,7 @@ import { getPath, type Params } from '../model/params.js';
 import { InputError } from '../model/resolve-params.js';
 import { resolveRunParams, SUMMARY_FIELDS } from '../run/run-scenario.js';
 import { findScenario } from '../scenario/scenarios.js';
-import type { RunOutcome } from './run-one.js';
+import { ANALYSIS_COLUMNS, type RunOutcome } from './run-one.js';
 import { SCENARIO_AXIS, SWEEP_AXES, type SweepSpec } from './spec.js';
 
 export type CsvRow = readonly string[];
@@ -21,7 +21,8 @@ export function resultColumns(spec: SweepSpec): string[] {
   const extra = spec.axes
     .map((a) => a.path)
     .filter((p) => !(SWEEP_AXES as readonly string[]).includes(p) && p !== SCENARIO_AXIS);
-  return ['point', 'replicate', ...SWEEP_AXES, ...extra, ...SUMMARY_FIELDS, 'error'];
+  const analysis = spec.analysis.flatMap((a) => ANALYSIS_COLUMNS[a]);
+  return ['point', 'replicate', ...SWEEP_AXES, ...extra, ...SUMMARY_FIELDS, ...analysis, 'error'];
 }
 
 function cell(value: unknown): string {
@@ -60,6 +61,7 @@ export function resultRow(spec: SweepSpec, outcome: RunOutcome): CsvRow {
     if (column === 'point') return cell(outcome.point);
     if (column === 'replicate') return cell(outcome.replicate);
     if (column === 'error') return cell(outcome.error);
+    if (outcome.extra && column in outcome.extra) return cell(outcome.extra[column]);
     if (column in outcome.values) return cell(outcome.values[column]);
     if ((SWEEP_AXES as readonly string[]).includes(column)) return cell(getPath(params, column));
     if (outcome.summary) return cell(outcome.summary[column as keyof typeof outcome.summary]);

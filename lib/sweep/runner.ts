@@ -4,12 +4,14 @@
  * only on the spec: not on the worker count, the order runs finish in, the shard split, or interruptions.
  */
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../model/resolve-params.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { summarizeResults, summaryCsv } from './aggregate.js';
 import { pointCount, runCount } from './grid.js';
 import { runPool } from './pool.js';
-import { resultColumns, resultRow, resultsCsv } from './results.js';
+import { boundaryCsv, refineBoundaries, regimeRows, regimesCsv } from './regimes.js';
+import { readResultsCsv, resultColumns, resultRow, resultsCsv } from './results.js';
 import type { RunOutcome } from './run-one.js';
 import { type Shard, shardRuns, WHOLE } from './shard.js';
 import type { SweepSpec } from './spec.js';
@@ -24,6 +26,8 @@ export interface SweepOptions {
   readonly workers?: number;
   readonly shard?: Shard;
   readonly resume?: boolean;
+  /** Called after each bisection run of the regime refinement (specs with `refine`). */
+  readonly onRefine?: () => void;
   /** Called after each finished run with (finished, total) for this shard, skipped runs included. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -114,6 +118,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   });
   const outcomes = mine.map((j) => done.get(j)!);
   writeResults(store, spec, outcomes);
+  if (shard.count === 1) writeRegimes(store.dir, spec, options.onRefine);
   const final = manifest('complete', new Date());
   store.writeManifest(final);
   return {
@@ -133,4 +138,20 @@ function writeResults(store: SweepStore, spec: SweepSpec, outcomes: readonly Run
   const rows = outcomes.map((o) => resultRow(spec, o));
   writeFileAtomic(store.resultsPath, resultsCsv(columns, rows));
   writeFileAtomic(store.summaryPath, summaryCsv(summarizeResults(columns, rows)));
+}
+
+/**
+ * For specs with the recovery analysis: `regimes.csv` (each point's majority class and loops) and, with
+ * `refine`, `boundary.csv` (regime boundaries bisected along one axis; these runs happen here, in the
+ * calling thread).
+ */
+export function writeRegimes(dir: string, spec: SweepSpec, onRefine?: () => void): void {
+  if (!spec.analysis.includes('recovery')) return;
+  const { columns, rows } = readResultsCsv(join(dir, 'results.csv'));
+  const regimes = regimeRows(spec, columns, rows);
+  writeFileAtomic(join(dir, 'regimes.csv'), regimesCsv(spec, regimes));
+  if (spec.refine) {
+    const boundary = refineBoundaries(spec, regimes, spec.refine.axis, spec.refine.steps, onRefine);
+    writeFileAtomic(join(dir, 'boundary.csv'), boundaryCsv(spec, spec.refine.axis, boundary));
+  }
 }

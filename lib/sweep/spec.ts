@@ -67,6 +67,11 @@ const specSchema = z
       .max(2 ** 32 - 1)
       .default(1),
     commonRandomNumbers: z.boolean().default(false),
+    analysis: z.array(z.enum(['recovery'])).default([]),
+    refine: z
+      .object({ axis: z.string(), steps: z.int().min(1).max(10) })
+      .strict()
+      .optional(),
     axes: z.record(z.string(), axisSchema),
     params: z.record(z.string(), z.unknown()).default({}),
   })
@@ -95,6 +100,13 @@ export interface SweepSpec {
    * run's seed also hashes the point's values.
    */
   readonly commonRandomNumbers: boolean;
+  /**
+   * Per-run analyses added as columns: `recovery` classifies each run after the trigger stops
+   * (lib/analysis/recovery.ts); it needs `workload.triggerStopSec`.
+   */
+  readonly analysis: readonly 'recovery'[];
+  /** Locate regime boundaries along one numeric axis by bisection (`steps` halvings), after the grid. */
+  readonly refine: { readonly axis: string; readonly steps: number } | null;
   /** `scenario` (if an axis) first, then the named axes (in SWEEP_AXES order), then extra axes in the order given. */
   readonly axes: readonly SweepAxis[];
   /** Fixed overrides applied to every point, before the point's own values. */
@@ -174,6 +186,31 @@ export function parseSweepSpec(json: unknown, where = 'spec'): SweepSpec {
       );
     }
   }
+  if (raw.analysis.includes('recovery')) {
+    const stopAxis = axes.find((a) => a.path === 'workload.triggerStopSec');
+    const ids = axes.find((a) => a.path === SCENARIO_AXIS)?.values.map(String) ?? [scenario.id];
+    for (const id of ids) {
+      const stop = resolveRunParams(findScenario(id) ?? scenario, params).workload.triggerStopSec;
+      if (stop === 'never' && !stopAxis) {
+        throw new InputError(
+          `${where}: analysis: "recovery" needs the trigger to stop: set "workload.triggerStopSec" in params (scenario ${id} never stops it)`,
+        );
+      }
+    }
+  }
+  if (raw.refine) {
+    const axis = axes.find((a) => a.path === raw.refine!.axis);
+    if (!axis || axis.path === SCENARIO_AXIS || !axis.values.every((v) => typeof v === 'number')) {
+      throw new InputError(
+        `${where}: refine.axis: expected a numeric axis of this spec, got "${raw.refine.axis}"`,
+      );
+    }
+    if (!raw.analysis.includes('recovery')) {
+      throw new InputError(
+        `${where}: refine: needs "analysis": ["recovery"] (it refines the recovery regimes)`,
+      );
+    }
+  }
   const points = axes.reduce((n, a) => n * a.values.length, 1);
   if (points * raw.replicates > MAX_SWEEP_RUNS) {
     throw new InputError(
@@ -187,6 +224,8 @@ export function parseSweepSpec(json: unknown, where = 'spec'): SweepSpec {
     scenario: { id: scenario.id, overrides: scenario.overrides },
     scenarios: scenarios?.map((s) => ({ id: s.id, overrides: s.overrides })) ?? null,
     commonRandomNumbers: raw.commonRandomNumbers,
+    refine: raw.refine ?? null,
+    analysis: raw.analysis,
     engine: raw.engine,
     durationSec,
     replicates: raw.replicates,
@@ -203,6 +242,8 @@ export function parseSweepSpec(json: unknown, where = 'spec'): SweepSpec {
     replicates: raw.replicates,
     seed: raw.seed,
     commonRandomNumbers: raw.commonRandomNumbers,
+    analysis: raw.analysis,
+    refine: raw.refine ?? null,
     axes,
     params,
     hash: createHash('sha256').update(canonicalJson(content)).digest('hex').slice(0, 16),

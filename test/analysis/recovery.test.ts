@@ -82,3 +82,13 @@ describe('analyzeRecovery on constructed timelines', () => {
     }
   });
 });
+
+describe('unstable hosts', () => {
+  it('fail before the trigger starts: unstable, whatever happens after', () => {
+    const r = analyzeRecovery(
+      rows(60, (t) => (t === 3 ? { 'dialErr:addr-in-use': 1 } : {})),
+      { ...opts, startSec: 5 },
+    );
+    expect(r.recoveryClass).toBe('unstable');
+  });
+});

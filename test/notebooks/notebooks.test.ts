@@ -126,6 +126,14 @@ describe('notebooks', () => {
     };
     expect(outage.dialErrors).toBeGreaterThan(0);
     expect(outage.peakThreads).toBeGreaterThan(1000);
+    const classes = line(outputs(read(join(out, '04-metastability.ipynb'))).stdout, 'CLASSES') as [
+      string,
+      string,
+    ][];
+    expect(classes).toHaveLength(4);
+    for (const [, c] of classes) {
+      expect(['stable', 'vulnerable', 'recovers-by-restart', 'metastable', 'unstable']).toContain(c);
+    }
   });
 
   it('injects parameters after the parameters cell, and they change the result', async () => {

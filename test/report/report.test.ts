@@ -13,6 +13,7 @@ import { ROOT, writeReport } from '../../lib/report/command.js';
 import {
   buildReportData,
   classifyPoint,
+  detectionRun,
   loadIncident,
   type ReportData,
   timelineRuns,
@@ -60,10 +61,16 @@ describe('the post-mortem', () => {
   beforeAll(async () => {
     const fixes = await acquireSweep(join(ROOT, 'data/sweeps/fixes.json'), { root: ROOT, workers: 2 });
     const sweep = await acquireSweep(join(ROOT, 'data/sweeps/default.json'), { root: ROOT, workers: 2 });
-    const runs = timelineRuns(fixes.spec, runAt(fixes.spec, 0).seed);
+    const metastability = await acquireSweep(join(ROOT, 'data/sweeps/metastability.json'), {
+      root: ROOT,
+      workers: 2,
+    });
+    const seed = runAt(fixes.spec, 0).seed;
+    const runs = timelineRuns(fixes.spec, seed);
     data = buildReportData(
-      { fixes, sweep, incident: loadIncident(ROOT), command: 'npm ci && npm run report' },
+      { fixes, sweep, metastability, incident: loadIncident(ROOT), command: 'npm ci && npm run report' },
       runs,
+      detectionRun(fixes.spec, seed),
     );
     figures = await Promise.all(
       reportFigures(data, runs).map(async (f) => ({ ...f, svg: await toSvg(f.spec, `fig-${f.id}`) })),
@@ -74,9 +81,9 @@ describe('the post-mortem', () => {
   }, 600_000);
 
   it('uses committed sweep results that match the current model (else run `npm run report -- --update-cache`)', () => {
-    for (const name of ['fixes', 'default']) {
+    for (const name of ['fixes', 'default', 'metastability']) {
       const manifest = new SweepStore(join(ROOT, 'data/cache', name)).readManifest();
-      const spec = data.meta.sweeps[name as 'fixes' | 'default'];
+      const spec = data.meta.sweeps[name as 'fixes' | 'default' | 'metastability'];
       expect(manifest?.specHash, `data/cache/${name} is stale`).toBe(spec.hash);
       expect(['cache', 'runs']).toContain(spec.origin);
     }
@@ -173,7 +180,7 @@ describe('the post-mortem', () => {
     expect(check.pageErrors).toEqual([]);
     expect(check.requests).toEqual([]);
     expect(check.state).toBe('ready');
-    expect(check.figures).toBe(7);
+    expect(check.figures).toBe(8);
     expect(check.renderedCharts).toBe(check.figures);
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
   }, 120_000);
