@@ -1,11 +1,25 @@
 /**
  * The timeline: one row per fixed interval (1 s by default) carrying every mechanism's series. Counters
  * are totals within the interval; gauges are the value at the interval's end, or its maximum where the
- * column name ends in `Max`. Rows are streamed as intervals close, so memory does not grow with duration.
+ * column name ends in `Max`. Per client: requests ok and failed, their mean latency (`latencyMs`, empty when
+ * none finished), URIs requested, the largest request, and requests by size bucket (`reqUris1-50`, ...).
+ * Rows are streamed as intervals close, so memory does not grow with duration.
  */
 import { CACHE_TYPES, CLIENT_IDS } from '../model/workload.js';
 
-const CLIENT_COLUMNS = CLIENT_IDS.flatMap((c) => [`reqOk:${c}`, `reqErr:${c}`, `uris:${c}`, `urisMax:${c}`]);
+/** Request sizes (URIs per request) are counted in these buckets per client: the histogram a dashboard
+ * would show. Upper bounds, inclusive; the last is open. */
+export const URI_BUCKETS = [50, 1000, Number.POSITIVE_INFINITY] as const;
+export const URI_BUCKET_LABELS = ['1-50', '51-1000', '1001+'] as const;
+
+const CLIENT_COLUMNS = CLIENT_IDS.flatMap((c) => [
+  `reqOk:${c}`,
+  `reqErr:${c}`,
+  `latencyMs:${c}`,
+  `uris:${c}`,
+  `urisMax:${c}`,
+  ...URI_BUCKET_LABELS.map((b) => `reqUris${b}:${c}`),
+]);
 const CACHE_COLUMNS = CACHE_TYPES.flatMap((c) => [`ops:${c}`, `opErrors:${c}`]);
 
 /** Column names, in CSV order. */

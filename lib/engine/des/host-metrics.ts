@@ -4,7 +4,7 @@
  */
 import type { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import type { RunFigures } from '../../metrics/run-figures.js';
-import type { TimelineRow } from '../../metrics/timeline.js';
+import { type TimelineRow, URI_BUCKET_LABELS, URI_BUCKETS } from '../../metrics/timeline.js';
 import { DIAL_ERRORS } from '../../model/errors.js';
 import type { GcState } from '../../model/gc.js';
 import type { GoRuntime } from '../../model/go-runtime.js';
@@ -30,6 +30,11 @@ export class HostMetrics {
   /** URIs requested per client in the interval, and the largest single request (per-client metrics). */
   private readonly uris = new Float64Array(CLIENT_IDS.length);
   private readonly urisMax = new Float64Array(CLIENT_IDS.length);
+  /** Requests per client and URI bucket (URI_BUCKETS), flattened [client * buckets + bucket]. */
+  private readonly uriBuckets = new Float64Array(CLIENT_IDS.length * URI_BUCKETS.length);
+  /** Latency of finished requests per client: sum (seconds) and count, for the interval's mean. */
+  private readonly latencySum = new Float64Array(CLIENT_IDS.length);
+  private readonly latencyCount = new Float64Array(CLIENT_IDS.length);
   dials = 0;
   opTimeouts = 0;
   logWritten = 0;
@@ -90,6 +95,7 @@ export class HostMetrics {
   ): void {
     if (ok) this.reqOk[client]!++;
     else this.reqErr[client]!++;
+    if (latencySec !== null) this.requestLatency(client, latencySec);
     if (!userFacing) return;
     this.userTotal++;
     this.secondTotal++;
@@ -114,9 +120,19 @@ export class HostMetrics {
   }
 
   /** Requests arriving: `uris` URIs in all, the largest of them `largest` URIs. */
-  requestUris(client: number, uris: number, largest: number): void {
+  requestUris(client: number, uris: number, largest: number, requests = 1): void {
     this.uris[client]! += uris;
     if (largest > this.urisMax[client]!) this.urisMax[client] = largest;
+    // All requests of one call fall in the bucket of the largest (normal clients never pass 50 URIs; the
+    // new client's requests are noted one by one).
+    const bucket = URI_BUCKETS.findIndex((upper) => largest <= upper);
+    this.uriBuckets[client * URI_BUCKETS.length + bucket]! += requests;
+  }
+
+  /** Latency of `count` finished requests of a client, `sumSec` in all (per-client metric). */
+  requestLatency(client: number, sumSec: number, count = 1): void {
+    this.latencySum[client]! += sumSec;
+    this.latencyCount[client]! += count;
   }
 
   /** Bulk form of requestDone for the aggregate engine (latencies are recorded by the caller). */
@@ -228,8 +244,13 @@ export class HostMetrics {
       CLIENT_IDS.forEach((c, i) => {
         row[`reqOk:${c}`] = this.reqOk[i]!;
         row[`reqErr:${c}`] = this.reqErr[i]!;
-        row[`uris:${c}`] = this.uris[i]!;
+        row[`latencyMs:${c}`] =
+          this.latencyCount[i]! > 0 ? round((1000 * this.latencySum[i]!) / this.latencyCount[i]!, 4) : '';
+        row[`uris:${c}`] = round(this.uris[i]!, 3);
         row[`urisMax:${c}`] = this.urisMax[i]!;
+        URI_BUCKET_LABELS.forEach((b, k) => {
+          row[`reqUris${b}:${c}`] = round(this.uriBuckets[i * URI_BUCKETS.length + k]!, 3);
+        });
       });
       row['userAvailability'] = this.binUserTotal > 0 ? round(this.binUserOk / this.binUserTotal, 6) : '';
       CACHE_TYPES.forEach((c, i) => {
@@ -278,6 +299,9 @@ export class HostMetrics {
     this.reqErr.fill(0);
     this.uris.fill(0);
     this.urisMax.fill(0);
+    this.uriBuckets.fill(0);
+    this.latencySum.fill(0);
+    this.latencyCount.fill(0);
     this.dials = 0;
     this.opTimeouts = 0;
     this.logWritten = 0;

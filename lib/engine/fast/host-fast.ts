@@ -97,6 +97,7 @@ class FastHost {
   /** Healthy requests slowed by a burst's ops ahead of them at memcached. */
   private readonly delayedLatencies = new LatencyHistogram();
   private readonly templates: readonly LatencyHistogram[];
+  private readonly templateMeanSec: Float64Array;
   private readonly okByClient: Float64Array;
   /**
    * Requests counted ok in the current second, per client: the most that a later finding of the same
@@ -173,6 +174,7 @@ class FastHost {
     this.metrics = new HostMetrics(p, options.resolutionSec ?? 1, options.onRow);
     const profile = normalTrafficProfile(p, this.clients);
     this.templates = profile.templates;
+    this.templateMeanSec = Float64Array.from(this.templates, (t) => t.meanSec());
     this.okByClient = new Float64Array(this.clients.length);
     this.okThisSecond = new Float64Array(this.clients.length);
     this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
@@ -257,8 +259,8 @@ class FastHost {
       const { normalBatchMin: lo, normalBatchMax: hi } = this.p.workload;
       // The largest of n uniform batch sizes, by inversion (its own stream: the run's draws are unchanged).
       const largest = lo - 1 + Math.ceil((hi - lo + 1) * this.rngUris.next() ** (1 / n));
-      this.metrics.requestUris(client, (n * (lo + hi)) / 2, Math.max(lo, largest));
-    } else this.metrics.requestUris(client, n, 1);
+      this.metrics.requestUris(client, (n * (lo + hi)) / 2, Math.max(lo, largest), n);
+    } else this.metrics.requestUris(client, n, 1, n);
     if (!this.lifecycle.serving) {
       this.metrics.requestsDone(client, 0, n, c.userFacing);
       return;
@@ -322,6 +324,7 @@ class FastHost {
     if (failedOps === 0) {
       this.okByClient[client]! += n;
       this.okThisSecond[client]! += n;
+      this.metrics.requestLatency(client, n * this.templateMeanSec[client]!, n);
       this.metrics.requestsDone(client, n, 0, c.userFacing);
       return;
     }
@@ -333,6 +336,11 @@ class FastHost {
         : Math.min(n, failedOps);
     this.okByClient[client]! += n - failedRequests;
     this.okThisSecond[client]! += n - failedRequests;
+    this.metrics.requestLatency(
+      client,
+      (n - failedRequests) * this.templateMeanSec[client]! + failedRequests * waitSec,
+      n,
+    );
     this.metrics.requestsDone(client, n - failedRequests, failedRequests, c.userFacing);
     if (c.userFacing) this.failLatencies.record(waitSec, failedRequests);
   }
@@ -545,6 +553,7 @@ class FastHost {
     if (resolved && b.released === b.connected) {
       b.done = true;
       if (!b.reuse) this.queuedBehindBurst(b.opsDone / (m.threads / m.serviceSec));
+      this.metrics.requestLatency(b.client, t1 - b.tb);
       this.metrics.requestsDone(
         b.client,
         b.failed > 0 ? 0 : 1,
@@ -688,8 +697,10 @@ class FastHost {
     if (open > 0) this.closeSockets(table, open, nowSec);
     this.idle = 0;
     // Requests of bursts still running fail with the process; their remaining dials never happen.
-    for (const b of this.bursts)
+    for (const b of this.bursts) {
+      this.metrics.requestLatency(b.client, nowSec - b.tb);
       this.metrics.requestsDone(b.client, 0, 1, this.clients[b.client]!.userFacing);
+    }
     this.bursts = [];
     this.pendingThreads = [];
     this.runtime = this.newRuntime();
