@@ -123,10 +123,22 @@ export class HostMetrics {
   requestUris(client: number, uris: number, largest: number, requests = 1): void {
     this.uris[client]! += uris;
     if (largest > this.urisMax[client]!) this.urisMax[client] = largest;
-    // All requests of one call fall in the bucket of the largest (normal clients never pass 50 URIs; the
-    // new client's requests are noted one by one).
-    const bucket = URI_BUCKETS.findIndex((upper) => largest <= upper);
-    this.uriBuckets[client * URI_BUCKETS.length + bucket]! += requests;
+    this.uriBuckets[client * URI_BUCKETS.length + uriBucket(largest)]! += requests;
+  }
+
+  /**
+   * Bulk form for the aggregate engine: `requests` normal requests of `uris` URIs in all, spread over the
+   * size buckets by `bucketShares` (fractions summing to 1); the interval's largest is noted separately.
+   */
+  normalRequestUris(client: number, uris: number, requests: number, bucketShares: Float64Array): void {
+    this.uris[client]! += uris;
+    const base = client * URI_BUCKETS.length;
+    for (let k = 0; k < bucketShares.length; k++) this.uriBuckets[base + k]! += requests * bucketShares[k]!;
+  }
+
+  /** The largest request of a client so far in the interval is at least `uris`. */
+  largestRequest(client: number, uris: number): void {
+    if (uris > this.urisMax[client]!) this.urisMax[client] = uris;
   }
 
   /** Latency of `count` finished requests of a client, `sumSec` in all (per-client metric). */
@@ -343,4 +355,10 @@ export class HostMetrics {
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** The URI_BUCKETS index of a request of `uris` URIs. */
+export function uriBucket(uris: number): number {
+  for (let k = 0; k < URI_BUCKETS.length - 1; k++) if (uris <= URI_BUCKETS[k]!) return k;
+  return URI_BUCKETS.length - 1;
 }

@@ -14,6 +14,7 @@
 import { binomial, exponential, PoissonTable, poisson } from '../../engine/distributions.js';
 import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
+import { URI_BUCKETS } from '../../metrics/timeline.js';
 import { DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
@@ -32,7 +33,7 @@ import {
   ENDPOINT,
   rejectedByCap,
 } from '../../model/workload.js';
-import { HostMetrics, type PoolGauges } from '../des/host-metrics.js';
+import { HostMetrics, type PoolGauges, uriBucket } from '../des/host-metrics.js';
 import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js';
 import { normalTrafficProfile } from './normal-traffic.js';
 
@@ -98,6 +99,13 @@ class FastHost {
   private readonly delayedLatencies = new LatencyHistogram();
   private readonly templates: readonly LatencyHistogram[];
   private readonly templateMeanSec: Float64Array;
+  /** Normal requests' URIs per request (uniform in [lo, hi]), mean, and shares of the size buckets. */
+  private readonly urisLo: Int32Array;
+  private readonly urisHi: Int32Array;
+  private readonly meanUris: Float64Array;
+  private readonly bucketShares: Float64Array[];
+  /** Normal requests per client since the last timeline interval closed. */
+  private readonly requestsInBin: Float64Array;
   private readonly okByClient: Float64Array;
   /**
    * Requests counted ok in the current second, per client: the most that a later finding of the same
@@ -175,6 +183,19 @@ class FastHost {
     const profile = normalTrafficProfile(p, this.clients);
     this.templates = profile.templates;
     this.templateMeanSec = Float64Array.from(this.templates, (t) => t.meanSec());
+    const { normalBatchMin: lo, normalBatchMax: hi } = p.workload;
+    const sizes = (c: ClientSpec): [number, number] =>
+      c.endpoint === ENDPOINT.getPostRecord ? [lo, hi] : [1, 1];
+    this.urisLo = Int32Array.from(this.clients, (c) => sizes(c)[0]);
+    this.urisHi = Int32Array.from(this.clients, (c) => sizes(c)[1]);
+    this.meanUris = Float64Array.from(this.clients, (c) => (sizes(c)[0] + sizes(c)[1]) / 2);
+    this.bucketShares = this.clients.map((c) => {
+      const [a, b] = sizes(c);
+      const shares = new Float64Array(URI_BUCKETS.length);
+      for (let u = a; u <= b; u++) shares[uriBucket(u)]! += 1 / (b - a + 1);
+      return shares;
+    });
+    this.requestsInBin = new Float64Array(this.clients.length);
     this.okByClient = new Float64Array(this.clients.length);
     this.okThisSecond = new Float64Array(this.clients.length);
     this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
@@ -210,11 +231,30 @@ class FastHost {
       }
       if (i === nextBin) {
         nextBin += binEvery;
+        this.noteNormalSizes();
         this.metrics.closeBin(t1, this.lifecycle, this.poolView(), this.allPorts(), this.runtime);
       }
     }
     const figures = this.metrics.finish(this.lifecycle, this.log, this.latencies());
     return { durationSec, ...figures, events: steps };
+  }
+
+  /**
+   * Size metrics of each client's normal requests in the closing interval: URIs at their mean, requests
+   * split over the size buckets by their shares, and the largest request, the maximum of n uniform batch
+   * sizes drawn by inversion from its own stream (the run's other draws are unchanged).
+   */
+  private noteNormalSizes(): void {
+    for (let c = 0; c < this.clients.length; c++) {
+      const n = this.requestsInBin[c]!;
+      if (n <= 0) continue;
+      this.requestsInBin[c] = 0;
+      this.metrics.normalRequestUris(c, n * this.meanUris[c]!, n, this.bucketShares[c]!);
+      const lo = this.urisLo[c]!;
+      const hi = this.urisHi[c]!;
+      const largest = lo - 1 + Math.ceil((hi - lo + 1) * this.rngUris.next() ** (1 / n));
+      this.metrics.largestRequest(c, Math.max(lo, largest));
+    }
   }
 
   // ---- one step ---------------------------------------------------------------------------------------
@@ -255,12 +295,8 @@ class FastHost {
     const full = Math.abs(to - from - this.dt) < 1e-9;
     const n = full ? table.sample(this.rng) : poisson(this.rng, c.ratePerSec * (to - from));
     if (n === 0) return;
-    if (c.endpoint === ENDPOINT.getPostRecord) {
-      const { normalBatchMin: lo, normalBatchMax: hi } = this.p.workload;
-      // The largest of n uniform batch sizes, by inversion (its own stream: the run's draws are unchanged).
-      const largest = lo - 1 + Math.ceil((hi - lo + 1) * this.rngUris.next() ** (1 / n));
-      this.metrics.requestUris(client, (n * (lo + hi)) / 2, Math.max(lo, largest), n);
-    } else this.metrics.requestUris(client, n, 1, n);
+    // Per-client size metrics are noted once per timeline interval (`noteNormalSizes`).
+    this.requestsInBin[client]! += n;
     if (!this.lifecycle.serving) {
       this.metrics.requestsDone(client, 0, n, c.userFacing);
       return;
