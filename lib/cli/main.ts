@@ -5,10 +5,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../model/resolve-params.js';
 import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
-import { labCommand, labDriverCommand } from './lab-command.js';
-import { reportCommand } from './report-command.js';
-import { mergeCommand, PartialFailure, sweepCommand } from './sweep-command.js';
+import { PartialFailure } from './errors.js';
 
+/** Commands load their modules when they run: `outage-lab run` does not pay for sweeps, reports or the lab. */
 export function buildProgram(): Command {
   const program = new Command('outage-lab')
     .description(
@@ -69,14 +68,14 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'output directory (default: data/runs/<name>)')
     .option('--resume', 'continue an interrupted sweep in --out, skipping finished runs')
     .option('--quiet', 'no progress output')
-    .action((opts) => sweepCommand(opts));
+    .action(async (opts) => (await import('./sweep-command.js')).sweepCommand(opts));
 
   program
     .command('merge')
     .description('merge the shards of one sweep into one results.csv (the same bytes as an unsharded run)')
     .argument('<dirs...>', 'shard output directories')
     .requiredOption('--out <dir>', 'output directory')
-    .action((dirs, opts) => mergeCommand(dirs, opts));
+    .action(async (dirs, opts) => (await import('./sweep-command.js')).mergeCommand(dirs, opts));
 
   program
     .command('report')
@@ -86,7 +85,7 @@ export function buildProgram(): Command {
     .option('--workers <n>', 'worker threads for sweeps that must run (default: all cores)')
     .option('--update-cache', 'copy the sweeps used into data/cache/ (the committed results)')
     .option('--quiet', 'no progress output')
-    .action((opts) => reportCommand(opts));
+    .action(async (opts) => (await import('./report-command.js')).reportCommand(opts));
 
   program
     .command('lab')
@@ -97,12 +96,12 @@ export function buildProgram(): Command {
       'dial modes to run, comma-separated: connect,bind,random',
       'connect,bind,random',
     )
-    .action((opts) => labCommand(opts));
+    .action(async (opts) => (await import('./lab-command.js')).labCommand(opts));
 
   program
     .command('lab-driver', { hidden: true })
     .requiredOption('--config <json>', 'experiment configuration')
-    .action((opts) => labDriverCommand(opts));
+    .action(async (opts) => (await import('./lab-command.js')).labDriverCommand(opts));
 
   return program;
 }

@@ -7,12 +7,8 @@ import { mergeSweeps } from '../sweep/merge.js';
 import { defaultWorkers, runSweep } from '../sweep/runner.js';
 import { parseShard, type Shard, shardFromEnv, WHOLE } from '../sweep/shard.js';
 import { loadSweepSpec } from '../sweep/spec.js';
+import { PartialFailure } from './errors.js';
 import { createProgress } from './progress.js';
-
-/** Work that finished but with failures the exit status must report (exit 1, no "internal error"). */
-export class PartialFailure extends Error {
-  override readonly name = 'PartialFailure';
-}
 
 export interface SweepCommandOptions {
   config: string;
