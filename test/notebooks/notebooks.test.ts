@@ -126,6 +126,19 @@ describe('notebooks', () => {
     };
     expect(outage.dialErrors).toBeGreaterThan(0);
     expect(outage.peakThreads).toBeGreaterThan(1000);
+    const detection = line(outputs(read(join(out, '01-reproduce-the-outage.ipynb'))).stdout, 'DETECTION') as [
+      string,
+      number | null,
+      number | null,
+    ][];
+    expect(detection.map(([setup]) => setup)).toEqual([
+      'per-endpoint',
+      'per-client',
+      'per-client-histograms',
+      'error-logs',
+    ]);
+    expect(detection[1]![2]).not.toBeNull();
+    expect(detection[0]![2]).toBeNull();
     const classes = line(outputs(read(join(out, '04-metastability.ipynb'))).stdout, 'CLASSES') as [
       string,
       string,
