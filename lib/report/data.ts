@@ -30,6 +30,7 @@ import { readResultsCsv } from '../sweep/results.js';
 import { SWEEP_AXES, type SweepSpec } from '../sweep/spec.js';
 import type { SweepManifest } from '../sweep/store.js';
 import { MODEL_FINGERPRINT, PACKAGE_VERSION } from '../version.js';
+import { evaluateObservations, type Observation } from './observations.js';
 
 export type Stats = Omit<SummaryStats, 'metric'>;
 export type ScenarioStats = Record<SweepMetric, Stats>;
@@ -110,6 +111,8 @@ export interface ReportData {
     readonly boundaryLow: number | null;
     readonly boundaryHigh: number | null;
   };
+  readonly observations: readonly Observation[];
+  readonly observationCounts: Readonly<Record<string, number>>;
   readonly detection: {
     readonly rules: Readonly<Record<string, number>>;
     readonly results: readonly DetectionResult[];
@@ -391,6 +394,27 @@ export function buildReportData(
     },
     timelineEvents: eventsOf(runs, new Date(inputs.incident.triggerAt), triggerSec),
     metastability: metastabilityData(inputs.metastability),
+    ...(() => {
+      const observations = evaluateObservations({
+        mean: (scenario, metric) => scenarios[scenario]?.[metric as SweepMetric]?.mean ?? null,
+        outageRows: runs.find((r) => r.label === 'outage')?.rows ?? [],
+        triggerSec,
+        observedThreadRatio:
+          inputs.incident.observed['threadsDuring']! / inputs.incident.observed['threadsBefore']!,
+        observedUpMinutes: inputs.incident.observed['upMinutesBetweenKills']!,
+        windowHours: windowH,
+      });
+      const count = (v: string) => observations.filter((o) => o.verdict === v).length;
+      return {
+        observations,
+        observationCounts: {
+          total: observations.length,
+          reproduced: count('reproduced'),
+          notReproduced: count('not reproduced'),
+          notModelled: count('not modelled'),
+        },
+      };
+    })(),
     detection: (() => {
       const rules: DetectionRules = {
         ...DEFAULT_DETECTION_RULES,

@@ -43,7 +43,11 @@ ${body}
 export type Cell = string | number | { readonly html: string };
 
 export function tableHtml(header: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
-  const th = header.map((h) => `<th>${esc(h)}</th>`).join('');
+  // A column of text cells is left-aligned, its header too.
+  const textColumn = header.map((_, j) => rows.some((r) => typeof r[j] === 'object'));
+  const th = header
+    .map((h, j) => (textColumn[j] ? `<th class="text">${esc(h)}</th>` : `<th>${esc(h)}</th>`))
+    .join('');
   const td = (c: Cell) => (typeof c === 'object' ? `<td class="text">${c.html}</td>` : `<td>${esc(c)}</td>`);
   const trs = rows.map((r) => `<tr>${r.map(td).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${th}</tr></thead><tbody>\n${trs}\n</tbody></table>`;

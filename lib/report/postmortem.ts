@@ -35,6 +35,7 @@ th:first-child, td:first-child { text-align: left; } td.text, th.text { text-ali
 .chart svg { max-width: 100%; height: auto; } nav ol { columns: 2; font-size: .9rem; }
 code { font-size: .88em; background: #f4f4f6; padding: 0 .2em; border-radius: 3px; }
 .chain { display: block; margin: 1rem auto; max-width: 100%; height: auto; }
+.verdict-reproduced { color: #1a7f37; } .verdict-not-reproduced { color: #cf222e; } .verdict-not-modelled { color: #555; }
 .regime-stable { color: #1a7f37; } .regime-degraded { color: #9a6700; } .regime-spiral { color: #cf222e; }
 `;
 
@@ -130,6 +131,26 @@ ${tableHtml(
     name,
     withCi(data.scenarios['baseline']?.[m], fmt),
     withCi(data.scenarios['outage']?.[m], fmt),
+  ]),
+)}`,
+  ]);
+
+  sections.push([
+    'observations',
+    'What the model reproduces',
+    `<p>The source reports ${f('observationCounts.total')} observations; each is checked against the runs
+above with a stated rule. ${f('observationCounts.reproduced')} are reproduced,
+${f('observationCounts.notReproduced')} are not, and ${f('observationCounts.notModelled')} lie outside a
+single-host model. The ones not reproduced are where the model's calibration (memory per burst, the OOM
+rate) disagrees with what happened; they are reported, not tuned away.</p>
+${tableHtml(
+  ['', 'observation', 'rule', 'model', 'verdict'],
+  data.observations.map((o) => [
+    o.id,
+    { html: esc(o.observation) },
+    { html: esc(o.rule) },
+    { html: esc(o.measured) },
+    { html: `<span class="verdict-${o.verdict.replace(/ /g, '-')}">${esc(o.verdict)}</span>` },
   ]),
 )}`,
   ]);

@@ -93,6 +93,7 @@ describe('the post-mortem', () => {
     for (const id of [
       'summary',
       'impact',
+      'observations',
       'timeline',
       'causes',
       'detection',
