@@ -36,7 +36,12 @@ export function buildProgram(): Command {
       '--scenario <id|file.json>',
       'scenario id (see `outage-lab scenarios`) or a JSON scenario file',
     )
-    .addOption(new Option('--engine <engine>', 'des (request-level reference)').default('des'))
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'des (request-level reference) or fast (aggregate: long windows, sweeps)',
+      ).default('des'),
+    )
     .option('--duration <d>', 'simulated time: 600, 90s, 15m, 2h, 1d (default: the scenario)')
     .option('--seed <n>', 'random seed (integer)', '1')
     .option('--batch-size <n>', 'URIs per big batch of the new client (axis batchSize)')
