@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseCell, summarizeResults, summarizeValues, tQuantile975 } from '../../lib/sweep/aggregate.js';
+import {
+  parseCell,
+  SWEEP_METRICS,
+  summarizeResults,
+  summarizeValues,
+  tQuantile975,
+} from '../../lib/sweep/aggregate.js';
 
 describe('tQuantile975', () => {
   it('matches the table, and the expansion beyond it', () => {
@@ -38,23 +44,8 @@ describe('summarizeValues', () => {
 
 describe('summarizeResults', () => {
   it('groups runs by point, one row per metric, failed runs left out', () => {
-    const columns = ['point', 'replicate', 'batchSize', 'scenario', 'availability', 'dialErrors', 'error'];
-    const full = [
-      ...columns.slice(0, -1),
-      'downtimeSec',
-      'peakTimeWait',
-      'firstPortExhaustionSec',
-      'peakThreads',
-      'oomKills',
-      'restarts',
-      'peakRssBytes',
-      'maxGcPauseMs',
-      'logLinesAttempted',
-      'logLinesWritten',
-      'p99LatencyMs',
-      'recoverySec',
-      'error',
-    ];
+    // A results table with one axis (batchSize) and the summary's metric columns.
+    const full = ['point', 'replicate', 'batchSize', 'scenario', ...SWEEP_METRICS, 'error'];
     const row = (point: number, rep: number, avail: string, err = ''): string[] =>
       full.map((c) =>
         c === 'point'
