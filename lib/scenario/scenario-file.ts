@@ -50,22 +50,27 @@ export function scenarioFromJson(json: unknown, where: string): Scenario {
   };
 }
 
-export function loadScenarioFile(path: string): Scenario {
+/**
+ * Read a JSON input file; bad input names the option and the file: `--config x.json: not valid JSON (...)`.
+ */
+export function readJsonFile(path: string, option: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new InputError(
-      `--scenario ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      `${option} ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`--scenario ${path}: not valid JSON (${(e as Error).message})`);
+    throw new InputError(`${option} ${path}: not valid JSON (${(e as Error).message})`);
   }
-  return scenarioFromJson(json, path);
+}
+
+export function loadScenarioFile(path: string): Scenario {
+  return scenarioFromJson(readJsonFile(path, '--scenario'), path);
 }
 
 /** A scenario id, or a path to a JSON scenario file. */

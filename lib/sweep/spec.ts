@@ -18,14 +18,13 @@
  * value is checked against its parameter's spec before anything runs; errors name the field.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { checkValue, type ParamSpec } from '../model/param-spec.js';
 import { specAt } from '../model/params.js';
 import { InputError, type Overrides } from '../model/resolve-params.js';
 import { ENGINE, ENGINES, type EngineId, resolveRunParams } from '../run/run-scenario.js';
 import { parseDuration } from '../scenario/duration.js';
-import { scenarioFromJson } from '../scenario/scenario-file.js';
+import { readJsonFile, scenarioFromJson } from '../scenario/scenario-file.js';
 import { findScenario, SCENARIOS, type Scenario } from '../scenario/scenarios.js';
 import { MODEL_FINGERPRINT, PACKAGE_VERSION } from '../version.js';
 
@@ -119,21 +118,7 @@ export interface SweepSpec {
 
 /** Read and validate a spec file. Errors name the file and the field. */
 export function loadSweepSpec(path: string): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      `--config ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseSweepSpec(json, path);
+  return parseSweepSpec(readJsonFile(path, '--config'), path);
 }
 
 /** Validate a spec object; `where` prefixes every error message (a file name). */
