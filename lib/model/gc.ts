@@ -90,6 +90,18 @@ export class GcState {
     return { pauseSec: stwPauseSec(this.config, threads) };
   }
 
+  /** An independent copy (to try steps ahead without committing to them). */
+  clone(): GcState {
+    const copy = new GcState(this.config);
+    copy.garbageBytes = this.garbageBytes;
+    copy.marking = this.marking;
+    copy.markRemainingSec = this.markRemainingSec;
+    copy.floatingBytes = this.floatingBytes;
+    copy.cpuShare = this.cpuShare;
+    copy.cycles = this.cycles;
+    return copy;
+  }
+
   /** A new process: empty heap beyond its live set. */
   reset(): void {
     this.garbageBytes = 0;

@@ -84,6 +84,7 @@ export class ErrorLog {
 
   /** Bulk mode: account lines written by `nowSec`. */
   settle(nowSec: number): void {
+    if (this.queued === 0) return;
     const backlog = Math.min(this.queued, this.backlogAt(nowSec));
     this.written += this.queued - backlog;
     this.queued = backlog;

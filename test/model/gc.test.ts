@@ -51,3 +51,17 @@ describe('gc', () => {
     expect(gc.cpuShare).toBe(0.5);
   });
 });
+
+describe('GcState.clone', () => {
+  it('copies the state and then evolves independently', () => {
+    const gc = new GcState(config);
+    const heapOnly = { liveHeapBytes: 100 * MB, stackBytes: 0, otherBytes: 0 };
+    gc.step(0.01, 150 * MB, heapOnly, 10); // starts a cycle
+    const copy = gc.clone();
+    expect(copy).toEqual(gc);
+    copy.step(10, 0, heapOnly, 10); // the copy finishes marking
+    expect(copy.marking).toBe(false);
+    expect(gc.marking).toBe(true);
+    expect(gc.cycles).toBe(1);
+  });
+});

@@ -38,7 +38,13 @@ import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js
 import { normalTrafficProfile } from './normal-traffic.js';
 
 /** The reference engine's options (scripted injections are resolved as bursts at their instant). */
-export type FastRunOptions = Omit<HostRunOptions, 'onCheck'>;
+export type FastRunOptions = Omit<HostRunOptions, 'onCheck'> & {
+  /**
+   * Take quiet seconds in one go (default true; see `quietSecond`). False steps every tick: slower, the
+   * same model, for checking that the shortcut changes nothing but the random stream.
+   */
+  readonly quietSeconds?: boolean;
+};
 
 /** The reference engine's figures; `events` counts steps taken. */
 export type FastRunStats = HostRunStats;
@@ -90,7 +96,7 @@ class FastHost {
   /** Random-local-IP sockets: 16.5 M addresses x the port range, collisions negligible. */
   private readonly randomPorts: PortTable;
   private runtime: GoRuntime;
-  private readonly gc: GcState;
+  private gc: GcState;
   private readonly log: ErrorLog;
   private readonly lifecycle: Lifecycle;
   private readonly metrics: HostMetrics;
@@ -112,6 +118,14 @@ class FastHost {
    * second (pool churn, an empty pool during a burst) can move to failed. Keeps requests conserved.
    */
   private readonly okThisSecond: Float64Array;
+  /**
+   * Requests served without a dial in this second, per client, not yet booked: the quiet path of `normal`
+   * adds here and `bookQuiet` moves them to the counters above and the metrics before anything reads them.
+   */
+  private readonly quietOk: Float64Array;
+  /** The table dials use: one fixed local IP's range, or the random-local-IP space. */
+  private readonly table: PortTable;
+  private quietPending = false;
   /** Idle connections in the pool (normal traffic's concurrency is small and transient). */
   private idle = 0;
   /** Connections a warm pool settles at for normal traffic. */
@@ -134,6 +148,10 @@ class FastHost {
   private readonly cacheOf: Int32Array;
   private readonly setCarry = new Float64Array(CACHE_TYPES.length);
   private uriCarry = 0;
+  private perSecondTables: PoissonTable[] | null = null;
+  private readonly quietN: Float64Array;
+  private readonly quietOps = new Float64Array(CACHE_TYPES.length);
+  private readonly quietSetCarry = new Float64Array(CACHE_TYPES.length);
   /** Requests per full step of each client. */
   private readonly arrivalTables: PoissonTable[];
   private readonly mem = { liveHeapBytes: 0, stackBytes: 0, otherBytes: 0 };
@@ -174,6 +192,7 @@ class FastHost {
       ...tableConfig,
       portCount: tableConfig.portCount * k.randomLocalIpCount,
     });
+    this.table = k.localIpMode === 'random' ? this.randomPorts : this.ports;
     this.dialMode = k.dialMode;
     this.runtime = this.newRuntime();
     this.gc = new GcState(gcConfig(p));
@@ -198,6 +217,8 @@ class FastHost {
     this.requestsInBin = new Float64Array(this.clients.length);
     this.okByClient = new Float64Array(this.clients.length);
     this.okThisSecond = new Float64Array(this.clients.length);
+    this.quietOk = new Float64Array(this.clients.length);
+    this.quietN = new Float64Array(this.clients.length);
     this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
     this.arrivalTables = this.clients.map((c) => new PoissonTable(c.ratePerSec * this.dt));
     const pool = profile.pool;
@@ -217,14 +238,21 @@ class FastHost {
     const steps = Math.round(durationSec / this.dt);
     const binEvery = Math.max(1, Math.round(this.metrics.resolutionSec / this.dt));
     const secondEvery = Math.max(1, Math.round(1 / this.dt));
+    // A quiet second is taken in one go only when no timeline interval closes inside it.
+    const wholeSeconds = binEvery % secondEvery === 0 && this.options.quietSeconds !== false;
     // Steps are counted, not accumulated, so that times stay exact multiples of the step.
     let nextSecond = secondEvery;
     let nextBin = binEvery;
     for (let i = 1; i <= steps; i++) {
+      const first = i;
+      if (wholeSeconds && (i - 1) % secondEvery === 0 && i - 1 + secondEvery <= steps) {
+        if (this.quietSecond(i - 1, secondEvery)) i += secondEvery - 1;
+      }
+      if (i === first) this.step((i - 1) * this.dt, i * this.dt);
       const t1 = i * this.dt;
-      this.step((i - 1) * this.dt, t1);
       if (i === nextSecond) {
         nextSecond += secondEvery;
+        this.bookQuiet();
         this.metrics.closeSecond(t1, this.lifecycle);
         this.okThisSecond.fill(0);
         this.options.onProgress?.(t1);
@@ -232,11 +260,126 @@ class FastHost {
       if (i === nextBin) {
         nextBin += binEvery;
         this.noteNormalSizes();
+        this.bookQuiet();
         this.metrics.closeBin(t1, this.lifecycle, this.poolView(), this.allPorts(), this.runtime);
       }
     }
+    this.bookQuiet();
     const figures = this.metrics.finish(this.lifecycle, this.log, this.latencies());
     return { durationSec, ...figures, events: steps };
+  }
+
+  /**
+   * A quiet second in one go: the process serving, no burst, no blocked syscall pending, no log line
+   * queued, the pool at its working set (no dial, no churn), no new-client request, restart or injection
+   * due. Then nothing but normal requests served from idle connections and the GC happens, and a second's
+   * requests per client are one Poisson draw (a sum of Poisson counts is Poisson). Their allocation is
+   * spread evenly over the second's GC steps (the steps' Poisson noise of about 1/sqrt(100 x rate) in
+   * allocation is the only thing given up). The GC runs on a copy first: if RSS would cross the
+   * memory limit inside the second, the copy is dropped and the second is stepped as usual. Returns false
+   * (and changes nothing but the random stream) when the second is not quiet.
+   */
+  private quietSecond(step0: number, span: number): boolean {
+    const t0 = step0 * this.dt;
+    const t1 = (step0 + span) * this.dt;
+    if (
+      !this.lifecycle.serving ||
+      this.restartAtSec <= t1 ||
+      this.readyAtSec <= t1 ||
+      this.bursts.length > 0 ||
+      this.pendingThreads.length > 0 ||
+      this.log.queued > 0 ||
+      this.idle < this.workingSet ||
+      this.churn.mean > 0 ||
+      this.nextTriggerSec <= t1 ||
+      this.options.injections?.some((inj) => inj.atSec > t0 && inj.atSec <= t1)
+    ) {
+      return false;
+    }
+    for (let c = 0; c < this.clients.length; c++) {
+      const client = this.clients[c]!;
+      if (c !== this.triggerClient && (client.activeFromSec > t0 || client.activeUntilSec < t1)) return false;
+    }
+    this.ports.expire(t0 + this.dt);
+    if (this.table !== this.ports) this.table.expire(t0 + this.dt);
+    if (this.runtime.setLogWriterBlocked(false)) return false;
+    // The second's requests and their memcached ops, on copies of the carries until the GC agrees.
+    const p = this.p;
+    const tables = this.secondTables(span);
+    const n = this.quietN;
+    let uriCarry = this.uriCarry;
+    const setCarry = this.quietSetCarry;
+    setCarry.set(this.setCarry);
+    const ops = this.quietOps;
+    ops.fill(0);
+    let allocated = this.allocatedBytes;
+    for (let c = 0; c < this.clients.length; c++) {
+      n[c] = c === this.triggerClient ? 0 : tables[c]!.sample(this.rng);
+      if (n[c] === 0) continue;
+      let o = n[c]!;
+      if (this.clients[c]!.endpoint === ENDPOINT.getPostRecord) {
+        uriCarry += n[c]! * this.meanUris[c]!;
+        o = Math.floor(uriCarry);
+        uriCarry -= o;
+      }
+      const cache = this.cacheOf[c]!;
+      setCarry[cache]! += o * (1 - p.memcached.hitRatio);
+      const sets = Math.floor(setCarry[cache]!);
+      setCarry[cache]! -= sets;
+      ops[cache]! += o + sets;
+      allocated += (o + 2 * sets) * p.runtime.allocBytesPerOp;
+    }
+    // The GC over the second's steps, on a copy.
+    const rt = p.runtime;
+    const goroutines = Math.ceil(this.meanInFlight) + this.requestsInFlight;
+    const mem = this.mem;
+    mem.liveHeapBytes =
+      rt.baseLiveHeapBytes + goroutines * rt.goroutineHeapBytes + this.idle * p.memcached.connBufferBytes;
+    mem.stackBytes = goroutines * rt.goroutineStackBytes;
+    mem.otherBytes = this.runtime.threads * rt.threadBytes + rt.nonHeapBytes;
+    const gc = this.gc.clone();
+    const perStep = allocated / span;
+    let heapMax = 0;
+    let rssMax = 0;
+    let pauseMax = 0;
+    let heap = 0;
+    let rss = 0;
+    for (let k = 0; k < span; k++) {
+      const pause = gc.step(this.dt, perStep, mem, this.runtime.threads).pauseSec;
+      heap = gc.heapBytes(mem);
+      rss = heap + mem.stackBytes + mem.otherBytes;
+      if (rss > p.process.memoryLimitBytes) return false;
+      if (heap > heapMax) heapMax = heap;
+      if (rss > rssMax) rssMax = rss;
+      if (pause > pauseMax) pauseMax = pause;
+    }
+    // Commit.
+    this.gc = gc;
+    this.runtime.goroutines = goroutines;
+    this.allocatedBytes = 0;
+    this.uriCarry = uriCarry;
+    this.setCarry.set(setCarry);
+    for (let k = 0; k < ops.length; k++) this.metrics.ops[k]! += ops[k]!;
+    for (let c = 0; c < this.clients.length; c++) {
+      if (n[c] === 0) continue;
+      this.requestsInBin[c]! += n[c]!;
+      this.quietOk[c]! += n[c]!;
+      this.quietPending = true;
+    }
+    // The gauges: the second's maxima, then its closing values.
+    const sample = (h: number, r: number, pause: number) =>
+      this.metrics.sample(this.table, this.poolView(), this.runtime, this.log, gc, h, r, pause);
+    sample(heapMax, rssMax, pauseMax);
+    this.ports.expire(t1);
+    if (this.table !== this.ports) this.table.expire(t1);
+    sample(heap, rss, 0);
+    return true;
+  }
+
+  /** Poisson tables of each client's requests in `span` steps (built on first use). */
+  private secondTables(span: number): readonly PoissonTable[] {
+    this.perSecondTables ??= this.clients.map((c) => new PoissonTable(c.ratePerSec * span * this.dt));
+    return this.perSecondTables;
   }
 
   /**
@@ -261,7 +404,7 @@ class FastHost {
 
   private step(t0: number, t1: number): void {
     this.ports.expire(t1);
-    if (this.p.kernel.localIpMode === 'random') this.randomPorts.expire(t1);
+    if (this.table !== this.ports) this.table.expire(t1);
     this.lifecycleEvents(t1);
     this.log.settle(t1);
     for (let c = 0; c < this.clients.length; c++) if (c !== this.triggerClient) this.arrivals(c, t0, t1);
@@ -358,10 +501,8 @@ class FastHost {
       }
     }
     if (failedOps === 0) {
-      this.okByClient[client]! += n;
-      this.okThisSecond[client]! += n;
-      this.metrics.requestLatency(client, n * this.templateMeanSec[client]!, n);
-      this.metrics.requestsDone(client, n, 0, c.userFacing);
+      this.quietOk[client]! += n;
+      this.quietPending = true;
       return;
     }
     this.metrics.opErrors[cache]! += failedOps;
@@ -389,7 +530,7 @@ class FastHost {
   private poolChurn(t1: number): void {
     const k = this.churn.sample(this.rng);
     if (k === 0) return;
-    const table = this.p.kernel.localIpMode === 'random' ? this.randomPorts : this.ports;
+    const table = this.table;
     this.metrics.dials += k;
     const r = table.allocateMany(Math.max(t1, this.lastCloseSec), FIXED_IP, this.dialMode, k);
     if (r.ok > 0) this.closeSockets(table, r.ok, t1);
@@ -407,8 +548,24 @@ class FastHost {
     return (this.p.workload.normalBatchMin + this.p.workload.normalBatchMax) / 2;
   }
 
+  /** Book the requests `normal` served on its quiet path (see `quietOk`). */
+  private bookQuiet(): void {
+    if (!this.quietPending) return;
+    this.quietPending = false;
+    for (let c = 0; c < this.clients.length; c++) {
+      const n = this.quietOk[c]!;
+      if (n === 0) continue;
+      this.quietOk[c] = 0;
+      this.okByClient[c]! += n;
+      this.okThisSecond[c]! += n;
+      this.metrics.requestLatency(c, n * this.templateMeanSec[c]!, n);
+      this.metrics.requestsDone(c, n, 0, this.clients[c]!.userFacing);
+    }
+  }
+
   /** Move up to `requests` of this second's ok requests of a client to failed (they waited `waitSec`). */
   private failOkRequests(client: number, requests: number, waitSec: number): void {
+    this.bookQuiet();
     const moved = Math.min(requests, this.okThisSecond[client]!);
     if (moved <= 0) return;
     this.okThisSecond[client]! -= moved;
@@ -424,6 +581,7 @@ class FastHost {
    */
   private queuedBehindBurst(busySec: number): void {
     if (busySec <= 0) return;
+    this.bookQuiet();
     for (let c = 0; c < this.clients.length; c++) {
       const client = this.clients[c]!;
       if (!client.userFacing || client.ratePerSec <= 0) continue;
@@ -439,7 +597,7 @@ class FastHost {
   private dial(count: number, nowSec: number): number {
     if (count <= 0) return 0;
     this.metrics.dials += count;
-    const table = this.p.kernel.localIpMode === 'random' ? this.randomPorts : this.ports;
+    const table = this.table;
     const ip = FIXED_IP;
     const r = table.allocateMany(nowSec, ip, this.dialMode, count);
     if (r.failed > 0) {
@@ -516,7 +674,7 @@ class FastHost {
     const k = p.kernel;
     const tick = p.runtime.sysmonTickSec;
     const procs = p.runtime.gomaxprocs;
-    const table = k.localIpMode === 'random' ? this.randomPorts : this.ports;
+    const table = this.table;
     const cache = CACHE_TYPES.indexOf(this.clients[b.client]!.cache);
     const range = table.portCount;
     // 1. Dials, in gate order: successes while the range has ports, then failures that scan all of it.
@@ -673,13 +831,17 @@ class FastHost {
     }
     let burstOps = 0;
     let burstConns = 0;
-    for (const b of this.bursts) {
-      this.advanceBurst(b, t1);
-      const load = burstLoad(b);
-      burstOps += load.goroutines;
-      burstConns += load.conns;
+    if (this.bursts.length > 0) {
+      let done = false;
+      for (const b of this.bursts) {
+        this.advanceBurst(b, t1);
+        const load = burstLoad(b);
+        burstOps += load.goroutines;
+        burstConns += load.conns;
+        if (b.done) done = true;
+      }
+      if (done) this.bursts = this.bursts.filter((b) => !b.done);
     }
-    if (this.bursts.some((b) => b.done)) this.bursts = this.bursts.filter((b) => !b.done);
     if (this.pendingThreads.length > 0) {
       let fatal = false;
       this.pendingThreads = this.pendingThreads.filter((x) => {
@@ -728,7 +890,7 @@ class FastHost {
     this.metrics.event(reason === KILL_REASON.oom ? 'oom-kill' : 'thread-exhaustion');
     // Every socket of the dead process is closed by the kernel: the pool's idle connections and those of
     // a burst still running enter TIME_WAIT.
-    const table = this.p.kernel.localIpMode === 'random' ? this.randomPorts : this.ports;
+    const table = this.table;
     const open = table.establishedCount;
     if (open > 0) this.closeSockets(table, open, nowSec);
     this.idle = 0;
@@ -756,8 +918,7 @@ class FastHost {
 
   /** Both tables seen as one (for gauges): the fixed-IP range and the random-IP sockets. */
   private allPorts(): PortTable {
-    if (this.p.kernel.localIpMode !== 'random') return this.ports;
-    return this.randomPorts;
+    return this.table;
   }
 
   private poolView(): PoolGauges {

@@ -103,3 +103,43 @@ describe('runHostFast conserves requests when the range is tiny', () => {
     );
   });
 });
+
+describe('runHostFast quiet seconds', () => {
+  // Quiet seconds (pool at its working set, nothing queued, no burst) are taken in one go; stepping every
+  // tick instead must give the same figures up to the random stream.
+  it('give a baseline run the same figures as stepping every tick', async () => {
+    const { findScenario } = await import('../../../lib/scenario/scenarios.js');
+    const { resolveRunParams } = await import('../../../lib/run/run-scenario.js');
+    const params = resolveRunParams(findScenario('baseline')!);
+    const quiet = runHostFast({ params, seed: 2, durationSec: 600 });
+    const stepped = runHostFast({ params, seed: 2, durationSec: 600, quietSeconds: false });
+    expect(quiet.availability).toBe(1);
+    expect(stepped.availability).toBe(1);
+    expect(quiet.dialErrors).toBe(0);
+    expect(rel(quiet.peakRssBytes, stepped.peakRssBytes)).toBeLessThan(0.001);
+    expect(quiet.maxGcPauseMs).toBeCloseTo(stepped.maxGcPauseMs!, 6);
+    expect(quiet.p99LatencyMs).toBe(stepped.p99LatencyMs);
+  });
+
+  it('keep the outage figures within run-to-run noise (8 seeds, 3 standard errors)', () => {
+    const params = applyOverrides(defaultParams(), { 'workload.triggerStartSec': 60 });
+    const keys = ['dialErrors', 'logLinesAttempted', 'peakTimeWait', 'availability', 'oomKills'] as const;
+    const runs = (quietSeconds: boolean) =>
+      Array.from({ length: 8 }, (_, i) =>
+        runHostFast({ params, seed: i + 1, durationSec: 600, quietSeconds }),
+      );
+    const quiet = runs(true);
+    const stepped = runs(false);
+    const stats = (xs: number[]) => {
+      const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const v = xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1);
+      return { m, se2: v / xs.length };
+    };
+    for (const key of keys) {
+      const a = stats(quiet.map((r) => r[key]));
+      const b = stats(stepped.map((r) => r[key]));
+      const bound = 3 * Math.sqrt(a.se2 + b.se2) + 1e-9 * Math.abs(b.m);
+      expect(Math.abs(a.m - b.m), key).toBeLessThanOrEqual(bound);
+    }
+  });
+});
