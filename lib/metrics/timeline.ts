@@ -3,6 +3,8 @@
  * are totals within the interval; gauges are the value at the interval's end, or its maximum where the
  * column name ends in `Max`. Per client: requests ok and failed, their mean latency (`latencyMs`, empty when
  * none finished), URIs requested, the largest request, and requests by size bucket (`reqUris1-50`, ...).
+ * `userAvailability` is the share of user-facing data-plane calls served (AppView retries included);
+ * `loadFactor` the user traffic's multiplier at the interval's end (calendar x retry amplification).
  * Rows are streamed as intervals close, so memory does not grow with duration.
  */
 import { CACHE_TYPES, CLIENT_IDS } from '../model/workload.js';
@@ -28,6 +30,7 @@ export const TIMELINE_COLUMNS = [
   'processState',
   ...CLIENT_COLUMNS,
   'userAvailability',
+  'loadFactor',
   ...CACHE_COLUMNS,
   'dials',
   'dialErr:addr-in-use',

@@ -96,6 +96,13 @@ export class ErrorLog {
     this.written++;
   }
 
+  /** A new logger (new settings after a deploy) continues the old one's counts. */
+  carryCountsFrom(old: ErrorLog): void {
+    this.attempted = old.attempted;
+    this.accepted = old.accepted;
+    this.written = old.written;
+  }
+
   /** The process died: queued lines are lost. */
   reset(nowSec: number): void {
     this.queued = 0;

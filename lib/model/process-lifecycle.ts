@@ -8,7 +8,7 @@
 export const PROCESS_STATE = { up: 'up', down: 'down', starting: 'starting' } as const;
 export type ProcessState = (typeof PROCESS_STATE)[keyof typeof PROCESS_STATE];
 
-export const KILL_REASON = { oom: 'oom', threadExhaustion: 'thread-exhaustion' } as const;
+export const KILL_REASON = { oom: 'oom', threadExhaustion: 'thread-exhaustion', deploy: 'deploy' } as const;
 export type KillReason = (typeof KILL_REASON)[keyof typeof KILL_REASON];
 
 export interface LifecycleConfig {
@@ -40,8 +40,17 @@ export class Lifecycle {
     return this.state === PROCESS_STATE.up;
   }
 
-  /** Kill the process at `nowSec`; returns when it starts again. */
+  /**
+   * Kill the process at `nowSec`; returns when it starts again. A deploy is a graceful restart: not a
+   * crash, no back-off, and it resets the crash count.
+   */
   kill(nowSec: number, reason: KillReason): number {
+    if (reason === KILL_REASON.deploy) {
+      this.consecutiveCrashes = 0;
+      this.epoch++;
+      this.state = PROCESS_STATE.down;
+      return nowSec;
+    }
     if (nowSec - this.upSinceSec >= this.config.backoffResetSec) this.consecutiveCrashes = 0;
     this.consecutiveCrashes++;
     this.epoch++;

@@ -7,6 +7,7 @@ import { runHostDes } from '../engine/des/host-sim.js';
 import { runHostFast } from '../engine/fast/host-fast.js';
 import type { RunFigures } from '../metrics/run-figures.js';
 import type { TimelineRow } from '../metrics/timeline.js';
+import { resolveDeploys } from '../model/deploys.js';
 import { defaultParams, type Params } from '../model/params.js';
 import { applyOverrides, InputError, type Overrides } from '../model/resolve-params.js';
 import type { Scenario } from '../scenario/scenarios.js';
@@ -70,6 +71,10 @@ export function resolveRunParams(scenario: Scenario, overrides: Overrides = {}):
   return applyOverrides(applyOverrides(defaultParams(), scenario.overrides), overrides);
 }
 
+/**
+ * One run of a scenario on one host. Scenario deploys (configuration changes during the run) are applied
+ * on the run's parameters, overrides included; the reference engine rejects them.
+ */
 export function runScenario(request: RunRequest): RunResult {
   const engine = request.engine ?? ENGINE.des;
   const seed = request.seed ?? 1;
@@ -81,9 +86,11 @@ export function runScenario(request: RunRequest): RunResult {
     throw new InputError(`--duration: expected a duration in (0 s, 30 d], got ${durationSec} s`);
   }
   const params = resolveRunParams(request.scenario, request.overrides);
+  const deploys = resolveDeploys(params, request.scenario.deploys ?? []);
   const run = engine === ENGINE.fast ? runHostFast : runHostDes;
   const stats = run({
     params,
+    ...(deploys.length > 0 && { deploys }),
     seed,
     durationSec,
     ...(request.resolutionSec !== undefined && { resolutionSec: request.resolutionSec }),

@@ -2,7 +2,9 @@
  * Named scenarios: data, not code. Each is a set of parameter overrides on the defaults (one host of the
  * affected data center) plus a default duration. Scenario files (JSON) have the same shape.
  */
+import type { Deploy } from '../model/deploys.js';
 import type { Overrides } from '../model/resolve-params.js';
+import { INCIDENT_WEEK } from './calendar.js';
 
 export const SCENARIO_ID = {
   baseline: 'baseline',
@@ -18,6 +20,8 @@ export interface Scenario {
   readonly durationSec: number;
   /** Overrides by dotted path, applied on the defaults. */
   readonly overrides: Overrides;
+  /** Configuration changes during the run, in time order (model/deploys.ts). */
+  readonly deploys?: readonly Deploy[];
 }
 
 /** The outage's trigger: the new client from 30 s on (shared by the outage and every fix). */
@@ -104,6 +108,41 @@ export const FIXES: readonly FixDef[] = [
   },
 ];
 
+/** The outage on the incident's calendar (Friday to Wednesday), with the weekly load shape. */
+const WEEK_OVERRIDES: Overrides = {
+  'load.calendarStartUtcSec': INCIDENT_WEEK.startUtcSec,
+  'workload.triggerStartSec': INCIDENT_WEEK.triggerSec,
+};
+
+/** The week-long scenarios: the outage left alone, and the fixes as they were deployed. */
+export const WEEK_SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'outage-week',
+    title: 'The outage week, left alone (Friday 2026-04-03 to Wednesday 04-08)',
+    description:
+      'One host of the affected data center on the real calendar: the new client from Friday 22:16 UTC, weekend and Monday load, no fix deployed.',
+    durationSec: INCIDENT_WEEK.durationSec,
+    overrides: WEEK_OVERRIDES,
+  },
+  {
+    id: 'as-deployed',
+    title: 'The outage week as it happened: band-aid Monday, SetLimit Wednesday, band-aid removed',
+    description:
+      'outage-week with the deploys: a random local IP per dial on Monday, errgroup SetLimit(50) on Wednesday, then the band-aid rolled back.',
+    durationSec: INCIDENT_WEEK.durationSec,
+    overrides: WEEK_OVERRIDES,
+    deploys: [
+      { atSec: INCIDENT_WEEK.bandAidSec, label: 'band-aid', overrides: { 'kernel.localIpMode': 'random' } },
+      { atSec: INCIDENT_WEEK.setLimitSec, label: 'set-limit', overrides: { concurrencyLimit: 50 } },
+      {
+        atSec: INCIDENT_WEEK.bandAidRemovedSec,
+        label: 'band-aid-removed',
+        overrides: { 'kernel.localIpMode': 'fixed' },
+      },
+    ],
+  },
+];
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: SCENARIO_ID.baseline,
@@ -153,6 +192,7 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   ...FIXES.map((f) => ({ ...f, durationSec: 900, overrides: { ...OUTAGE_OVERRIDES, ...f.overrides } })),
+  ...WEEK_SCENARIOS,
 ];
 
 export function findScenario(id: string): Scenario | undefined {

@@ -212,11 +212,22 @@ export class HostMetrics {
     this.gcCpuShare = 0;
   }
 
+  /** Share of user-facing calls failing, averaged over `upstream.failureAverageSec` (drives retries). */
+  failedShareAverage = 0;
+  /** Multiplier of user traffic in force (reported in the timeline). */
+  loadFactor = 1;
   private gcCyclesNow = 0;
   private gcCyclesBase = 0;
   private logNow: ErrorLog | null = null;
 
+  /**
+   * Close one second. The share of user calls that failed in it feeds the failure share that drives the
+   * upstream's retries: an exponential average over `upstream.failureAverageSec`, the data center's share
+   * as seen from one representative host (a pod that is down fails its calls, which count).
+   */
   closeSecond(nowSec: number, lifecycle: Lifecycle): void {
+    const share = this.secondTotal > 0 ? 1 - this.secondOk / this.secondTotal : lifecycle.serving ? 0 : 1;
+    this.failedShareAverage += (share - this.failedShareAverage) / this.p.upstream.failureAverageSec;
     const down =
       !lifecycle.serving ||
       (this.secondTotal > 0 && this.secondOk / this.secondTotal < this.p.metrics.downtimeAvailability);
@@ -265,6 +276,7 @@ export class HostMetrics {
         });
       });
       row['userAvailability'] = this.binUserTotal > 0 ? round(this.binUserOk / this.binUserTotal, 6) : '';
+      row['loadFactor'] = round(this.loadFactor, 4);
       CACHE_TYPES.forEach((c, i) => {
         row[`ops:${c}`] = this.ops[i]!;
         row[`opErrors:${c}`] = this.opErrors[i]!;

@@ -38,6 +38,9 @@ import {
   ENDPOINT,
   rejectedByCap,
 } from '../../model/workload.js';
+import type { ResolvedDeploy } from '../../model/deploys.js';
+import { trafficFactor } from '../../model/load.js';
+import { InputError } from '../../model/resolve-params.js';
 import { HostMetrics } from './host-metrics.js';
 import { RequestStore, TaskStore } from './stores.js';
 
@@ -83,6 +86,8 @@ export interface HostRunOptions {
   readonly injections?: readonly Injection[];
   /** Called at every runtime tick with conservation counts (tests). */
   readonly onCheck?: (snapshot: HostSnapshot) => void;
+  /** Configuration changes during the run (model/deploys.ts); the aggregate engine only. */
+  readonly deploys?: readonly ResolvedDeploy[];
 }
 
 /** One scripted request: at `atSec`, client `client` sends a batch of `uris` URIs. */
@@ -136,6 +141,8 @@ class HostSim implements EventHandler {
   private readonly gc: GcState;
   private readonly log: ErrorLog;
   private readonly memcachedThreads: FifoServers;
+  /** User traffic multiplier in force (calendar x retry amplification, model/load.ts), set each second. */
+  private rateFactor = 1;
   private readonly scylla: FifoServers;
   private readonly lifecycle: Lifecycle;
   private readonly tasks = new TaskStoreRef();
@@ -151,6 +158,11 @@ class HostSim implements EventHandler {
   private readonly timeoutSec: number;
 
   constructor(private readonly options: HostRunOptions) {
+    if (options.deploys && options.deploys.length > 0) {
+      throw new InputError(
+        'deploys: the reference engine (des) runs one configuration; use --engine fast for scenarios with deploys',
+      );
+    }
     const p = options.params;
     this.p = p;
     const seed = options.seed;
@@ -171,6 +183,7 @@ class HostSim implements EventHandler {
     this.lifecycle = new Lifecycle(p.process);
     this.timeoutSec = p.memcached.timeoutSec;
     this.metrics = new HostMetrics(p, options.resolutionSec ?? 1, options.onRow);
+    this.setRateFactor(0);
   }
 
   run(): HostRunStats {
@@ -222,8 +235,16 @@ class HostSim implements EventHandler {
   private scheduleArrival(client: number, fromSec: number): void {
     const c = this.clients[client]!;
     if (c.ratePerSec <= 0) return;
-    const t = Math.max(fromSec, this.sim.now) + exponential(this.rngArrivals[client]!, c.ratePerSec);
+    const rate = c.userFacing ? c.ratePerSec * this.rateFactor : c.ratePerSec;
+    const t = Math.max(fromSec, this.sim.now) + exponential(this.rngArrivals[client]!, rate);
     if (t < c.activeUntilSec && t <= this.options.durationSec) this.sim.at(t, EV.arrival, client);
+  }
+
+  /** The multiplier for the second starting at `nowSec`, from the calendar and the averaged failure share. */
+  private setRateFactor(nowSec: number): void {
+    const failed = this.metrics.failedShareAverage;
+    this.rateFactor = trafficFactor(this.p, nowSec, failed);
+    this.metrics.loadFactor = this.rateFactor;
   }
 
   private onArrival(client: number): void {
@@ -661,6 +682,7 @@ class HostSim implements EventHandler {
   private onSecond(): void {
     const now = this.sim.now;
     this.metrics.closeSecond(now, this.lifecycle);
+    this.setRateFactor(now);
     this.options.onProgress?.(now);
     if (now + 1 <= this.options.durationSec) this.sim.at(now + 1, EV.second, 0, PRIO_ACCOUNTING + 1);
   }

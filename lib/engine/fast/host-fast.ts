@@ -35,6 +35,7 @@ import {
 } from '../../model/workload.js';
 import { HostMetrics, type PoolGauges, uriBucket } from '../des/host-metrics.js';
 import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js';
+import { trafficFactor } from '../../model/load.js';
 import { normalTrafficProfile } from './normal-traffic.js';
 
 /** The reference engine's options (scripted injections are resolved as bursts at their instant). */
@@ -87,7 +88,7 @@ function burstLoad(b: ActiveBurst): { goroutines: number; conns: number } {
 }
 
 class FastHost {
-  private readonly p: Params;
+  private p: Params;
   private readonly dt: number;
   private readonly clients: readonly ClientSpec[];
   private readonly rng: Rng;
@@ -97,7 +98,7 @@ class FastHost {
   private readonly randomPorts: PortTable;
   private runtime: GoRuntime;
   private gc: GcState;
-  private readonly log: ErrorLog;
+  private log: ErrorLog;
   private readonly lifecycle: Lifecycle;
   private readonly metrics: HostMetrics;
   private readonly failLatencies = new LatencyHistogram();
@@ -124,17 +125,17 @@ class FastHost {
    */
   private readonly quietOk: Float64Array;
   /** The table dials use: one fixed local IP's range, or the random-local-IP space. */
-  private readonly table: PortTable;
+  private table: PortTable;
   private quietPending = false;
   /** Idle connections in the pool (normal traffic's concurrency is small and transient). */
   private idle = 0;
   /** Connections a warm pool settles at for normal traffic. */
-  private readonly workingSet: number;
+  private workingSet: number;
   /** Dials per step that concurrency peaks above poolSize cost a warm pool (closed again on release). */
-  private readonly churn: PoissonTable;
+  private churn: PoissonTable;
   /** Mean concurrent memcached ops of normal traffic. */
-  private readonly meanInFlight: number;
-  private readonly dialMode: DialMode;
+  private meanInFlight: number;
+  private dialMode: DialMode;
   private readonly triggerClient: number;
   private readonly rngTrigger: Rng;
   private readonly rngTriggerBatch: Rng;
@@ -148,12 +149,15 @@ class FastHost {
   private readonly cacheOf: Int32Array;
   private readonly setCarry = new Float64Array(CACHE_TYPES.length);
   private uriCarry = 0;
-  private perSecondTables: PoissonTable[] | null = null;
+  /** User traffic multiplier in force this second (calendar x retry amplification, model/load.ts). */
+  private rateFactor = 1;
+  /** Per-step arrival tables per multiplier in use (a few dozen at most: multipliers are rounded). */
+  private readonly tablesByFactor = new Map<number, PoissonTable[]>();
   private readonly quietN: Float64Array;
   private readonly quietOps = new Float64Array(CACHE_TYPES.length);
   private readonly quietSetCarry = new Float64Array(CACHE_TYPES.length);
   /** Requests per full step of each client. */
-  private readonly arrivalTables: PoissonTable[];
+  private arrivalTables: PoissonTable[] = [];
   private readonly mem = { liveHeapBytes: 0, stackBytes: 0, otherBytes: 0 };
   private lastCloseSec = 0;
   /** Goroutines of bursts that are still running ops (not those blocked on logging), and when they end. */
@@ -164,6 +168,8 @@ class FastHost {
   /** Handler goroutines of normal requests in flight (Little's law on the latency templates). */
   private readonly requestsInFlight: number;
   private restartAtSec = Number.POSITIVE_INFINITY;
+  private nextDeploy = 0;
+  private nextDeploySec = Number.POSITIVE_INFINITY;
   private readyAtSec = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: FastRunOptions) {
@@ -220,11 +226,12 @@ class FastHost {
     this.quietOk = new Float64Array(this.clients.length);
     this.quietN = new Float64Array(this.clients.length);
     this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
-    this.arrivalTables = this.clients.map((c) => new PoissonTable(c.ratePerSec * this.dt));
     const pool = profile.pool;
     this.workingSet = Math.min(p.poolSize, pool.peakConns);
     this.meanInFlight = pool.meanInFlight;
     this.churn = new PoissonTable(pool.churnDialsPerSec * this.dt);
+    this.setRateFactor(0);
+    this.nextDeploySec = options.deploys?.[0]?.atSec ?? Number.POSITIVE_INFINITY;
     this.requestsInFlight = Math.ceil(
       this.clients.reduce(
         (a, c, i) => a + (c.userFacing ? c.ratePerSec * this.templates[i]!.meanSec() : 0),
@@ -254,6 +261,7 @@ class FastHost {
         nextSecond += secondEvery;
         this.bookQuiet();
         this.metrics.closeSecond(t1, this.lifecycle);
+        this.setRateFactor(t1);
         this.okThisSecond.fill(0);
         this.options.onProgress?.(t1);
       }
@@ -292,6 +300,7 @@ class FastHost {
       this.idle < this.workingSet ||
       this.churn.mean > 0 ||
       this.nextTriggerSec <= t1 ||
+      this.nextDeploySec <= t1 ||
       this.options.injections?.some((inj) => inj.atSec > t0 && inj.atSec <= t1)
     ) {
       return false;
@@ -305,7 +314,6 @@ class FastHost {
     if (this.runtime.setLogWriterBlocked(false)) return false;
     // The second's requests and their memcached ops, on copies of the carries until the GC agrees.
     const p = this.p;
-    const tables = this.secondTables(span);
     const n = this.quietN;
     let uriCarry = this.uriCarry;
     const setCarry = this.quietSetCarry;
@@ -314,7 +322,7 @@ class FastHost {
     ops.fill(0);
     let allocated = this.allocatedBytes;
     for (let c = 0; c < this.clients.length; c++) {
-      n[c] = c === this.triggerClient ? 0 : tables[c]!.sample(this.rng);
+      n[c] = c === this.triggerClient ? 0 : poisson(this.rng, this.rateOf(c) * span * this.dt);
       if (n[c] === 0) continue;
       let o = n[c]!;
       if (this.clients[c]!.endpoint === ENDPOINT.getPostRecord) {
@@ -331,7 +339,7 @@ class FastHost {
     }
     // The GC over the second's steps, on a copy.
     const rt = p.runtime;
-    const goroutines = Math.ceil(this.meanInFlight) + this.requestsInFlight;
+    const goroutines = this.normalGoroutines();
     const mem = this.mem;
     mem.liveHeapBytes =
       rt.baseLiveHeapBytes + goroutines * rt.goroutineHeapBytes + this.idle * p.memcached.connBufferBytes;
@@ -376,10 +384,31 @@ class FastHost {
     return true;
   }
 
-  /** Poisson tables of each client's requests in `span` steps (built on first use). */
-  private secondTables(span: number): readonly PoissonTable[] {
-    this.perSecondTables ??= this.clients.map((c) => new PoissonTable(c.ratePerSec * span * this.dt));
-    return this.perSecondTables;
+  /** A client's arrival rate now: user-facing clients under the traffic multiplier. */
+  private rateOf(client: number): number {
+    const c = this.clients[client]!;
+    return c.userFacing ? c.ratePerSec * this.rateFactor : c.ratePerSec;
+  }
+
+  /** Goroutines of normal requests and their memcached ops in flight (Little's law at the current rate). */
+  private normalGoroutines(): number {
+    return Math.ceil(this.meanInFlight * this.rateFactor) + Math.ceil(this.requestsInFlight * this.rateFactor);
+  }
+
+  /** The multiplier for the second starting at `tSec`, from the calendar and the averaged failure share. */
+  private setRateFactor(tSec: number): void {
+    const failed = this.metrics.failedShareAverage;
+    const factor = trafficFactor(this.p, tSec, failed);
+    this.metrics.loadFactor = factor;
+    if (factor === this.rateFactor && this.arrivalTables.length > 0) return;
+    this.rateFactor = factor;
+    let tables = this.tablesByFactor.get(factor);
+    if (!tables) {
+      tables = this.clients.map((_, c) => new PoissonTable(this.rateOf(c) * this.dt));
+      if (this.tablesByFactor.size >= 256) this.tablesByFactor.delete(this.tablesByFactor.keys().next().value!);
+      this.tablesByFactor.set(factor, tables);
+    }
+    this.arrivalTables = tables;
   }
 
   /**
@@ -406,6 +435,7 @@ class FastHost {
     this.ports.expire(t1);
     if (this.table !== this.ports) this.table.expire(t1);
     this.lifecycleEvents(t1);
+    if (this.nextDeploySec <= t1) this.deployDue(t1);
     this.log.settle(t1);
     for (let c = 0; c < this.clients.length; c++) if (c !== this.triggerClient) this.arrivals(c, t0, t1);
     this.triggerArrivals(t1);
@@ -436,7 +466,7 @@ class FastHost {
     if (to <= from || c.ratePerSec <= 0) return;
     const table = this.arrivalTables[client]!;
     const full = Math.abs(to - from - this.dt) < 1e-9;
-    const n = full ? table.sample(this.rng) : poisson(this.rng, c.ratePerSec * (to - from));
+    const n = full ? table.sample(this.rng) : poisson(this.rng, this.rateOf(client) * (to - from));
     if (n === 0) return;
     // Per-client size metrics are noted once per timeline interval (`noteNormalSizes`).
     this.requestsInBin[client]! += n;
@@ -585,7 +615,7 @@ class FastHost {
     for (let c = 0; c < this.clients.length; c++) {
       const client = this.clients[c]!;
       if (!client.userFacing || client.ratePerSec <= 0) continue;
-      const delayed = Math.min(this.okByClient[c]!, client.ratePerSec * busySec);
+      const delayed = Math.min(this.okByClient[c]!, this.rateOf(c) * busySec);
       if (delayed <= 0) continue;
       this.okByClient[c]! -= delayed;
       const base = this.templates[c]!.quantileSec(0.5) ?? 0;
@@ -763,7 +793,7 @@ class FastHost {
       const client = this.clients[c]!;
       if (!client.userFacing || client.ratePerSec <= 0) continue;
       const perRequest = client.endpoint === ENDPOINT.getPostRecord ? this.meanNormalBatch() : 1;
-      const requests = poisson(this.rng, client.ratePerSec * holdSec);
+      const requests = poisson(this.rng, this.rateOf(c) * holdSec);
       if (requests === 0) continue;
       const ops = Math.round(requests * perRequest);
       this.failedDials(ops, tb);
@@ -856,7 +886,7 @@ class FastHost {
       return this.kill(KILL_REASON.threadExhaustion, t1);
     }
     const rt = this.p.runtime;
-    const goroutines = burstOps + this.log.queued + Math.ceil(this.meanInFlight) + this.requestsInFlight;
+    const goroutines = burstOps + this.log.queued + this.normalGoroutines();
     this.runtime.goroutines = goroutines;
     const live =
       rt.baseLiveHeapBytes +
@@ -884,10 +914,39 @@ class FastHost {
     if (rss > this.p.process.memoryLimitBytes) this.kill(KILL_REASON.oom, t1);
   }
 
+  /**
+   * Deploys due by `nowSec` (model/deploys.ts): the old process stops gracefully (its sockets close with
+   * its own settings), the new one starts at once with the new parameters; the kernel's tables stay.
+   */
+  private deployDue(nowSec: number): void {
+    const deploys = this.options.deploys ?? [];
+    while (this.nextDeploy < deploys.length && deploys[this.nextDeploy]!.atSec <= nowSec) {
+      const d = deploys[this.nextDeploy++]!;
+      this.metrics.event(`deploy:${d.label}`);
+      if (this.lifecycle.state !== PROCESS_STATE.down) this.kill(KILL_REASON.deploy, nowSec);
+      this.p = d.params;
+      const k = d.params.kernel;
+      this.table = k.localIpMode === 'random' ? this.randomPorts : this.ports;
+      this.dialMode = k.dialMode;
+      const pool = normalTrafficProfile(d.params, this.clients).pool;
+      this.workingSet = Math.min(d.params.poolSize, pool.peakConns);
+      this.meanInFlight = pool.meanInFlight;
+      this.churn = new PoissonTable(pool.churnDialsPerSec * this.dt);
+      this.runtime = this.newRuntime();
+      this.gc = new GcState(gcConfig(d.params));
+      const log = new ErrorLog(errorLogConfig(d.params));
+      log.carryCountsFrom(this.log);
+      this.log = log;
+    }
+    this.nextDeploySec = deploys[this.nextDeploy]?.atSec ?? Number.POSITIVE_INFINITY;
+  }
+
   private kill(reason: KillReason, nowSec: number): void {
     this.restartAtSec = this.lifecycle.kill(nowSec, reason);
     this.readyAtSec = Number.POSITIVE_INFINITY;
-    this.metrics.event(reason === KILL_REASON.oom ? 'oom-kill' : 'thread-exhaustion');
+    if (reason !== KILL_REASON.deploy) {
+      this.metrics.event(reason === KILL_REASON.oom ? 'oom-kill' : 'thread-exhaustion');
+    }
     // Every socket of the dead process is closed by the kernel: the pool's idle connections and those of
     // a burst still running enter TIME_WAIT.
     const table = this.table;
