@@ -61,6 +61,29 @@ export function buildProgram(): Command {
     .action((opts) => runCommand(opts));
 
   program
+    .command('fleet')
+    .description(
+      'both data centers (representative hosts, fast engine) and the users behind the AppView: per-DC and overall user availability',
+    )
+    .requiredOption(
+      '--scenario <id|file.json>',
+      'scenario id (see `outage-lab scenarios`) or a JSON scenario file',
+    )
+    .option('--duration <d>', 'simulated time: 600, 90s, 15m, 2h, 1d (default: the scenario)')
+    .option('--seed <n>', 'random seed (integer)', '1')
+    .option(
+      '--set <path=value...>',
+      'override any parameter, e.g. --set fleet.representativeHosts=4',
+      collect,
+      [],
+    )
+    .option('--timeline <file.csv>', 'write the fleet timeline (per DC, per interval) as CSV')
+    .option('--resolution <d>', 'timeline interval (default 60s)')
+    .option('--json', 'print the summary as one JSON object')
+    .option('--quiet', 'no progress output')
+    .action(async (opts) => (await import('./fleet-command.js')).fleetCommand(opts));
+
+  program
     .command('sweep')
     .description('run a parameter sweep (spec: data/sweeps/*.json) in parallel; shardable, resumable')
     .requiredOption('--config <file.json>', 'sweep spec, e.g. data/sweeps/ci-small.json')

@@ -10,13 +10,16 @@ export function timelineCsv(rows: readonly TimelineRow[]): string {
   return stringify(rows as TimelineRow[], { header: true, columns: [...TIMELINE_COLUMNS] });
 }
 
-export class TimelineCsvWriter {
+export class TimelineCsvWriter<Row extends Record<string, number | string> = TimelineRow> {
   private readonly tmpPath: string;
   private fd: number;
-  private buffered: TimelineRow[] = [];
+  private buffered: Row[] = [];
   private wroteHeader = false;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly columns: readonly string[] = TIMELINE_COLUMNS,
+  ) {
     // A device or pipe (/dev/stdout, a FIFO) is written directly: there is no file to replace atomically.
     this.direct = isSpecialFile(path);
     this.tmpPath = this.direct ? path : `${path}.tmp-${process.pid}`;
@@ -25,7 +28,7 @@ export class TimelineCsvWriter {
 
   private readonly direct: boolean;
 
-  write(row: TimelineRow): void {
+  write(row: Row): void {
     this.buffered.push(row);
     if (this.buffered.length >= 1000) this.flush();
   }
@@ -47,7 +50,7 @@ export class TimelineCsvWriter {
 
   private flush(): void {
     if (this.buffered.length === 0 && this.wroteHeader) return;
-    const text = stringify(this.buffered, { header: !this.wroteHeader, columns: [...TIMELINE_COLUMNS] });
+    const text = stringify(this.buffered, { header: !this.wroteHeader, columns: [...this.columns] });
     writeSync(this.fd, text);
     this.wroteHeader = true;
     this.buffered = [];

@@ -3,6 +3,7 @@
  * are totals within the interval; gauges are the value at the interval's end, or its maximum where the
  * column name ends in `Max`. Per client: requests ok and failed, their mean latency (`latencyMs`, empty when
  * none finished), URIs requested, the largest request, and requests by size bucket (`reqUris1-50`, ...).
+ * `utc` is the interval's end on the scenario's calendar (ISO 8601), empty without one.
  * `userAvailability` is the share of user-facing data-plane calls served (AppView retries included);
  * `loadFactor` the user traffic's multiplier at the interval's end (calendar x retry amplification).
  * Rows are streamed as intervals close, so memory does not grow with duration.
@@ -27,6 +28,7 @@ const CACHE_COLUMNS = CACHE_TYPES.flatMap((c) => [`ops:${c}`, `opErrors:${c}`]);
 /** Column names, in CSV order. */
 export const TIMELINE_COLUMNS = [
   'tSec',
+  'utc',
   'processState',
   ...CLIENT_COLUMNS,
   'userAvailability',

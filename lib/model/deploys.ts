@@ -53,7 +53,9 @@ export function resolveDeploys(base: Params, deploys: readonly Deploy[]): Resolv
       );
     }
     if (!/^[a-z0-9][a-z0-9-]*$/.test(d.label)) {
-      throw new InputError(`${where}.label: expected lowercase words joined by '-', got ${JSON.stringify(d.label)}`);
+      throw new InputError(
+        `${where}.label: expected lowercase words joined by '-', got ${JSON.stringify(d.label)}`,
+      );
     }
     for (const path of Object.keys(d.overrides)) {
       if (!(DEPLOYABLE_PATHS as readonly string[]).includes(path)) {

@@ -172,7 +172,8 @@ export const PARAM_SPECS = {
       max: 0.01,
       unit: 's',
       doc: 'Fixed kernel time of socket + bind + connect on loopback (the handshake included), besides the port search.',
-      source: 'measured on these machines: scripts/measure-dial.py, medians 31-43 us over runs on a 2-core VM, ~3 us of it Python; production cores are faster; range 10-60 us',
+      source:
+        'measured on these machines: scripts/measure-dial.py, medians 31-43 us over runs on a 2-core VM, ~3 us of it Python; production cores are faster; range 10-60 us',
     },
   },
   memcached: {
@@ -722,7 +723,8 @@ export const PARAM_SPECS = {
       integer: true,
       unit: 'retries',
       doc: 'AppView retries of a failed data-plane call: with a share f of calls failing, each user request makes 1 + f + ... + f^retries calls (retry amplification) and fails with probability f^(retries+1).',
-      source: 'assumption (0-3); the post-mortem names AppView as the caller. 2 retries turn the Monday spiral into a permanent collapse, which was not observed',
+      source:
+        'assumption (0-3); the post-mortem names AppView as the caller. 2 retries turn the Monday spiral into a permanent collapse, which was not observed',
     },
     failureAverageSec: {
       kind: 'number',
@@ -732,6 +734,46 @@ export const PARAM_SPECS = {
       unit: 's',
       doc: "Time constant of the failure share that drives retries: the data center's share, estimated by this host's own share averaged over this window (hosts are exchangeable and out of step, so a host's time average stands for its peers' instant average).",
       source: 'assumption (60-900 s): model choice for a representative host',
+    },
+  },
+  fleet: {
+    hostsPerDc: {
+      kind: 'number',
+      default: 24,
+      min: 1,
+      max: 10_000,
+      integer: true,
+      unit: 'hosts',
+      doc: 'Data-plane hosts in each of the two data centers (the new client runs in DC A only).',
+      source: `${PM}: ~2 M memcached requests/s fleet-wide; at ~42k ops/s per host (the workload defaults) about 48 hosts, 24 per DC; assumption (10-100)`,
+    },
+    representativeHosts: {
+      kind: 'number',
+      default: 2,
+      min: 1,
+      max: 100,
+      integer: true,
+      unit: 'hosts',
+      doc: "Hosts simulated per data center; the DC's totals are their mean scaled to hostsPerDc (hosts within a DC are exchangeable).",
+      source: 'model choice: MODEL.md, "a few representative hosts per DC, scaled"',
+    },
+    rolloutSec: {
+      kind: 'number',
+      default: 1800,
+      min: 0,
+      max: 86_400,
+      unit: 's',
+      doc: "Time a rolling deploy takes to reach every host of a DC (the fleet staggers a scenario's deploys over it).",
+      source: 'assumption (5-60 min)',
+    },
+    userShareDcA: {
+      kind: 'number',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      unit: 'fraction',
+      doc: 'Share of users served by DC A (the affected data center); the rest by DC B.',
+      source: `${PM}: "~1/2 our users"`,
     },
   },
   metrics: {

@@ -13,6 +13,7 @@ import type { Params } from '../../model/params.js';
 import type { PortTable } from '../../model/port-table.js';
 import type { Lifecycle } from '../../model/process-lifecycle.js';
 import { CACHE_TYPES, CLIENT_IDS } from '../../model/workload.js';
+import { utcAt } from '../../scenario/calendar.js';
 
 /** What the timeline reads of a connection pool. */
 export interface PoolGauges {
@@ -162,7 +163,10 @@ export class HostMetrics {
   }
 
   notePortExhaustion(nowSec: number): void {
-    if (this.firstPortExhaustionSec === null) this.firstPortExhaustionSec = nowSec;
+    if (this.firstPortExhaustionSec === null) {
+      this.firstPortExhaustionSec = nowSec;
+      this.binEvents.push('first-dial-error');
+    }
   }
 
   noteThreads(runtime: GoRuntime): void {
@@ -260,8 +264,10 @@ export class HostMetrics {
     const accepted = log ? log.accepted : this.lastLogAccepted;
     const written = log ? log.written : this.lastLogWritten;
     if (this.onRow) {
+      const calendar = this.p.load.calendarStartUtcSec;
       const row: Record<string, number | string> = {
         tSec: round(nowSec, 6),
+        utc: calendar === 'none' ? '' : utcAt(calendar, nowSec),
         processState: lifecycle.state,
       };
       CLIENT_IDS.forEach((c, i) => {

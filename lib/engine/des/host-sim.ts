@@ -18,16 +18,19 @@ import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import type { RunFigures } from '../../metrics/run-figures.js';
 import type { TimelineRow } from '../../metrics/timeline.js';
 import { ConnPool, RELEASE } from '../../model/conn-pool.js';
+import type { ResolvedDeploy } from '../../model/deploys.js';
 import { startable } from '../../model/errgroup.js';
 import { DIAL_ERROR, DIAL_ERRORS, type DialError, OP_ERROR } from '../../model/errors.js';
 import { FifoServers } from '../../model/fifo-servers.js';
 import { GcState, type MemoryView } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
+import { trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
 import { PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
+import { InputError } from '../../model/resolve-params.js';
 import {
   CACHE_TYPES,
   CLIENT_IDS,
@@ -38,9 +41,6 @@ import {
   ENDPOINT,
   rejectedByCap,
 } from '../../model/workload.js';
-import type { ResolvedDeploy } from '../../model/deploys.js';
-import { trafficFactor } from '../../model/load.js';
-import { InputError } from '../../model/resolve-params.js';
 import { HostMetrics } from './host-metrics.js';
 import { RequestStore, TaskStore } from './stores.js';
 

@@ -19,6 +19,7 @@ import { DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
+import { trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
 import { DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
@@ -35,7 +36,6 @@ import {
 } from '../../model/workload.js';
 import { HostMetrics, type PoolGauges, uriBucket } from '../des/host-metrics.js';
 import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js';
-import { trafficFactor } from '../../model/load.js';
 import { normalTrafficProfile } from './normal-traffic.js';
 
 /** The reference engine's options (scripted injections are resolved as bursts at their instant). */
@@ -392,7 +392,9 @@ class FastHost {
 
   /** Goroutines of normal requests and their memcached ops in flight (Little's law at the current rate). */
   private normalGoroutines(): number {
-    return Math.ceil(this.meanInFlight * this.rateFactor) + Math.ceil(this.requestsInFlight * this.rateFactor);
+    return (
+      Math.ceil(this.meanInFlight * this.rateFactor) + Math.ceil(this.requestsInFlight * this.rateFactor)
+    );
   }
 
   /** The multiplier for the second starting at `tSec`, from the calendar and the averaged failure share. */
@@ -405,7 +407,8 @@ class FastHost {
     let tables = this.tablesByFactor.get(factor);
     if (!tables) {
       tables = this.clients.map((_, c) => new PoissonTable(this.rateOf(c) * this.dt));
-      if (this.tablesByFactor.size >= 256) this.tablesByFactor.delete(this.tablesByFactor.keys().next().value!);
+      if (this.tablesByFactor.size >= 256)
+        this.tablesByFactor.delete(this.tablesByFactor.keys().next().value!);
       this.tablesByFactor.set(factor, tables);
     }
     this.arrivalTables = tables;

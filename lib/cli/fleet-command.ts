@@ -1,0 +1,126 @@
+/**
+ * `outage-lab fleet`: both data centers of a scenario (representative hosts on the fast engine) and the
+ * users behind the AppView: per-DC and overall user availability, DC totals, and a fleet timeline.
+ */
+import { FLEET_COLUMNS, type FleetRow, type FleetSummary, runFleet } from '../fleet/fleet.js';
+import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
+import { InputError, parseAssignments } from '../model/resolve-params.js';
+import { resolveRunParams } from '../run/run-scenario.js';
+import { parseDuration } from '../scenario/duration.js';
+import { resolveScenario } from '../scenario/scenario-file.js';
+import { table } from './format.js';
+import { createProgress } from './progress.js';
+
+export interface FleetOptions {
+  scenario: string;
+  duration?: string;
+  seed?: string;
+  set?: string[];
+  timeline?: string;
+  resolution?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function fleetCommand(opts: FleetOptions): void {
+  const scenario = resolveScenario(opts.scenario);
+  const seed = opts.seed === undefined ? 1 : Number(opts.seed);
+  if (opts.seed !== undefined && (!/^\d+$/.test(opts.seed.trim()) || seed > 2 ** 32 - 1)) {
+    throw new InputError(`--seed: expected an integer in [0, 4294967295], got ${JSON.stringify(opts.seed)}`);
+  }
+  const durationSec =
+    opts.duration === undefined ? scenario.durationSec : parseDuration(opts.duration, '--duration');
+  const resolutionSec = opts.resolution === undefined ? 60 : parseDuration(opts.resolution, '--resolution');
+  const overrides = parseAssignments(opts.set ?? []);
+  // Validate everything before any output is created.
+  const params = resolveRunParams(scenario, overrides);
+  const writer = opts.timeline ? openWriter(opts.timeline) : undefined;
+  const hosts = 2 * params.fleet.representativeHosts;
+  const progress = createProgress(
+    `fleet ${scenario.id} (${hosts} hosts)`,
+    durationSec * hosts,
+    'host-s',
+    opts.quiet ?? false,
+  );
+  let summary: FleetSummary;
+  try {
+    summary = runFleet({
+      scenario,
+      seed,
+      durationSec,
+      overrides,
+      resolutionSec,
+      ...(writer && { onRow: (row: FleetRow) => writer.write(row) }),
+      onProgress: (done) => progress.update(done),
+    });
+    writer?.commit();
+  } catch (e) {
+    writer?.abort();
+    throw e;
+  } finally {
+    progress.stop();
+  }
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  process.stdout.write(`${formatFleet(summary)}\n`);
+  if (opts.timeline) process.stdout.write(`timeline: ${opts.timeline}\n`);
+}
+
+function openWriter(path: string): TimelineCsvWriter<FleetRow> {
+  try {
+    return new TimelineCsvWriter<FleetRow>(path, FLEET_COLUMNS);
+  } catch (e) {
+    throw new InputError(
+      `--timeline ${path}: cannot create the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(4)} %`;
+
+export function formatFleet(s: FleetSummary): string {
+  const head = table([
+    ['scenario', s.scenario],
+    ['seed', String(s.seed)],
+    ['durationSec', String(s.durationSec)],
+    ['userAvailability', pct(s.userAvailability)],
+    ['usersAffectedShare', String(s.usersAffectedShare)],
+  ]);
+  const fields = [
+    'hosts',
+    'userShare',
+    'userAvailability',
+    'callAvailability',
+    'affectedHours',
+    'worstHourUserAvailability',
+    'dialErrors',
+    'oomKills',
+    'restarts',
+    'logLinesAttempted',
+    'peakThreads',
+    'peakLogLinesPerSec',
+    'peakMemcachedOpsPerSec',
+  ] as const;
+  const rows = [
+    ['', ...s.dcs.map((d) => `DC ${d.dc}`)],
+    ...fields.map((f) => [
+      f,
+      ...s.dcs.map((d) => {
+        const v = d[f];
+        return f.endsWith('Availability') ? pct(v) : String(v);
+      }),
+    ]),
+    [
+      'affectedHoursByDay',
+      ...s.dcs.map(
+        (d) =>
+          Object.entries(d.affectedHoursByDay)
+            .map(([day, h]) => `${day}: ${h}`)
+            .join(', ') || '-',
+      ),
+    ],
+  ];
+  return `${head}\n\n${table(rows)}`;
+}
