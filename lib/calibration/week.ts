@@ -106,8 +106,8 @@ export function runWeekFleet(
     seed,
     onRow: (r) => rows.push(r),
     onHostRow: (dc, h, r) => {
-      const list = (hosts[dc][h] ??= []);
-      list.push(compact(r));
+      hosts[dc][h] ??= [];
+      hosts[dc][h].push(compact(r));
     },
     ...(onProgress && { onProgress }),
   });

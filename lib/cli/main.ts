@@ -84,6 +84,16 @@ export function buildProgram(): Command {
     .action(async (opts) => (await import('./fleet-command.js')).fleetCommand(opts));
 
   program
+    .command('calibration')
+    .description(
+      "check the post-mortem's observations O1-O10 (data/expectations.json) against the outage week, run as a fleet",
+    )
+    .option('--seed <n>', 'random seed (integer)', '1')
+    .option('--json', 'print the results as JSON')
+    .option('--quiet', 'no progress output')
+    .action(async (opts) => (await import('./calibration-command.js')).calibrationCommand(opts));
+
+  program
     .command('sweep')
     .description('run a parameter sweep (spec: data/sweeps/*.json) in parallel; shardable, resumable')
     .requiredOption('--config <file.json>', 'sweep spec, e.g. data/sweeps/ci-small.json')

@@ -37,3 +37,21 @@ describe('process lifecycle', () => {
     expect(p.fatalCrashes).toBe(1);
   });
 });
+
+describe('process lifecycle: deploys', () => {
+  it('a deploy restarts at once, is not a crash, and resets the back-off', () => {
+    const p = new Lifecycle(config);
+    p.ready(0);
+    p.kill(100, KILL_REASON.oom);
+    p.start(100);
+    p.ready(105);
+    expect(p.kill(110, KILL_REASON.oom)).toBe(120); // second crash in a row: 10 s
+    p.start(120);
+    p.ready(125);
+    expect(p.kill(130, KILL_REASON.deploy)).toBe(130);
+    expect([p.oomKills, p.fatalCrashes, p.epoch]).toEqual([2, 0, 3]);
+    p.start(130);
+    p.ready(135);
+    expect(p.kill(140, KILL_REASON.oom)).toBe(140); // the count started over: first crash, no delay
+  });
+});

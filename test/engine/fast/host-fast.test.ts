@@ -59,7 +59,11 @@ describe('runHostFast', () => {
   });
 
   it('a restart into a full port range fails at once (O8), as in the reference engine', () => {
-    const params = applyOverrides(defaultParams(), { 'workload.triggerStartSec': 30 });
+    // GOMEMLIMIT at 95% of the container limit: a burst gets the process OOM-killed within the window.
+    const params = applyOverrides(defaultParams(), {
+      'workload.triggerStartSec': 30,
+      'runtime.memLimitBytes': 0.95 * 4 * 1024 ** 3,
+    });
     const rows: TimelineRow[] = [];
     runHostFast({ params, seed: 7, durationSec: 70, onRow: (r) => rows.push(r) });
     const ready = rows.findIndex((r) => String(r.events).includes('ready'));
@@ -141,5 +145,61 @@ describe('runHostFast quiet seconds', () => {
       const bound = 3 * Math.sqrt(a.se2 + b.se2) + 1e-9 * Math.abs(b.m);
       expect(Math.abs(a.m - b.m), key).toBeLessThanOrEqual(bound);
     }
+  });
+});
+
+describe('runHostFast: deploys and the load shape', () => {
+  it('a band-aid deployed mid-run: the process restarts with it and the dial errors stop', async () => {
+    const { resolveDeploys } = await import('../../../lib/model/deploys.js');
+    const params = applyOverrides(defaultParams(), { 'workload.triggerStartSec': 30 });
+    const deploys = resolveDeploys(params, [
+      { atSec: 200, label: 'band-aid', overrides: { 'kernel.localIpMode': 'random' } },
+    ]);
+    const rows: TimelineRow[] = [];
+    const r = runHostFast({ params, seed: 4, durationSec: 400, deploys, onRow: (row) => rows.push(row) });
+    const at = rows.findIndex((row) => String(row.events).includes('deploy:band-aid'));
+    expect(rows[at]!.tSec).toBe(200);
+    expect(r.restarts).toBeGreaterThanOrEqual(1);
+    const errors = (from: number, to: number) =>
+      rows.slice(from, to).reduce((a, row) => a + Number(row['dialErr:addr-in-use']), 0);
+    expect(errors(0, at)).toBeGreaterThan(0);
+    expect(errors(at + 10, rows.length)).toBe(0);
+    expect(Number(rows[rows.length - 1]!.threads)).toBe(params.runtime.baseThreads);
+  });
+
+  it('the reference engine refuses deploys with a clear error', async () => {
+    const { resolveDeploys } = await import('../../../lib/model/deploys.js');
+    const params = defaultParams();
+    const deploys = resolveDeploys(params, [{ atSec: 5, label: 'x', overrides: { poolSize: 10 } }]);
+    expect(() => runHostDes({ params, seed: 1, durationSec: 10, deploys })).toThrow(
+      /deploys: .*--engine fast/,
+    );
+  });
+
+  it('user traffic follows the calendar: loadFactor is the load shape, requests scale with it', async () => {
+    const { loadFactorAt } = await import('../../../lib/model/load.js');
+    const params = applyOverrides(defaultParams(), {
+      'workload.newClientRatePerSec': 0,
+      'load.calendarStartUtcSec': Date.UTC(2026, 3, 6) / 1000, // Monday 00:00 UTC
+    });
+    const rows: TimelineRow[] = [];
+    runHostFast({
+      params,
+      seed: 1,
+      durationSec: 6 * 3600,
+      resolutionSec: 600,
+      onRow: (row) => rows.push(row),
+    });
+    for (const row of rows) {
+      const expected = Math.round(loadFactorAt(params.load, Number(row.tSec)) * 200) / 200;
+      expect(Number(row.loadFactor)).toBeCloseTo(expected, 10);
+    }
+    const users = (row: TimelineRow) => Number(row['reqOk:appview-users']);
+    const first = rows[0]!;
+    const last = rows[rows.length - 1]!;
+    // 00:00-00:10 vs 05:50-06:00 on Monday: the trough is near 05:00, so both are low; compare to the shape.
+    const ratio = users(last) / users(first);
+    const shape = loadFactorAt(params.load, 6 * 3600 - 300) / loadFactorAt(params.load, 300);
+    expect(ratio).toBeCloseTo(shape, 1);
   });
 });
