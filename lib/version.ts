@@ -27,15 +27,15 @@ function files(dir: string, ext: string): string[] {
 }
 
 /**
- * sha256 (16 hex digits) over the model's TypeScript sources (lib/), or over the compiled files when
- * only dist/ is present (an installed package).
+ * sha256 (16 hex digits) over the TypeScript sources (lib/) at `paths` (directories or files without
+ * extension), or over the compiled files when only dist/ is present (an installed package).
  */
-function modelFingerprint(): string {
+export function sourceFingerprint(paths: readonly string[]): string {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const lib = join(root, 'lib');
   const [base, ext] = existsSync(lib) ? [lib, '.ts'] : [join(root, 'dist'), '.js'];
   const hash = createHash('sha256');
-  for (const path of MODEL_PATHS) {
+  for (const path of paths) {
     const single = join(base, `${path}${ext}`);
     const list = existsSync(single) ? [single] : files(join(base, path), ext).sort();
     for (const file of list) {
@@ -43,6 +43,10 @@ function modelFingerprint(): string {
     }
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+function modelFingerprint(): string {
+  return sourceFingerprint(MODEL_PATHS);
 }
 
 export const MODEL_FINGERPRINT: string = modelFingerprint();

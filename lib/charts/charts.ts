@@ -244,3 +244,85 @@ export function barChart(rows: readonly object[], options: BarChartOptions): Top
     config: CONFIG,
   } as TopLevelSpec;
 }
+
+export interface CalendarChartOptions {
+  readonly title: string;
+  /** Field of the ISO UTC time of each row. */
+  readonly timeField: string;
+  readonly seriesField: string;
+  readonly series: readonly string[];
+  readonly panels: readonly (TimelinePanel & { readonly series?: readonly string[] })[];
+  /** Vertical rules with labels: `{ [timeField]: iso, label }`. */
+  readonly events: readonly Record<string, unknown>[];
+  readonly width?: number;
+  readonly panelHeight?: number;
+}
+
+/**
+ * Stacked panels over calendar time (UTC), one line per series, with the events drawn as dashed rules
+ * across every panel and labelled in the first. A panel may show a subset of the series.
+ */
+export function calendarChart(rows: readonly object[], options: CalendarChartOptions): TopLevelSpec {
+  const width = options.width ?? 760;
+  const height = options.panelHeight ?? 130;
+  const x = {
+    field: options.timeField,
+    type: 'temporal',
+    title: null,
+    axis: { format: '%a %d', labelAngle: 0, tickCount: { interval: 'day', step: 1 } },
+  };
+  const rules = {
+    data: { values: options.events as Record<string, unknown>[] },
+    mark: { type: 'rule', strokeDash: [4, 3], color: '#666' },
+    encoding: { x: { field: options.timeField, type: 'temporal' } },
+  };
+  const labels = {
+    data: { values: options.events as Record<string, unknown>[] },
+    mark: {
+      type: 'text',
+      angle: 270,
+      align: 'right',
+      baseline: 'bottom',
+      dx: -4,
+      dy: -2,
+      fontSize: 9,
+      color: '#333',
+    },
+    encoding: {
+      x: { field: options.timeField, type: 'temporal' },
+      y: { value: 0 },
+      text: { field: 'label' },
+    },
+  };
+  return {
+    $schema: SCHEMA,
+    title: options.title,
+    data: { values: rows as Record<string, unknown>[] },
+    vconcat: options.panels.map((panel, i) => ({
+      width,
+      height,
+      layer: [
+        {
+          ...(panel.series && {
+            transform: [{ filter: { field: options.seriesField, oneOf: [...panel.series] } }],
+          }),
+          mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2 },
+          encoding: {
+            x,
+            y: { field: panel.field, type: 'quantitative', title: panel.title, scale: { zero: false } },
+            color: {
+              field: options.seriesField,
+              type: 'nominal',
+              title: null,
+              scale: { domain: [...options.series] },
+            },
+          },
+        },
+        rules,
+        ...(i === 0 ? [labels] : []),
+      ],
+    })),
+    resolve: { scale: { color: 'shared' } },
+    config: CONFIG,
+  } as TopLevelSpec;
+}

@@ -16,6 +16,7 @@ import { buildReportData, detectionRun, loadIncident, timelineRuns } from './dat
 import { reportFigures } from './figures.js';
 import { buildPostmortem, type RenderedFigure } from './postmortem.js';
 import { acquireSweep, updateCache } from './sweeps.js';
+import { acquireWeek } from './week.js';
 
 export interface ReportOptions {
   /** Results of the default sweep (e.g. merged shards) instead of cached or fresh ones. */
@@ -62,11 +63,28 @@ export async function writeReport(options: ReportOptions): Promise<{ path: strin
     for (const s of [fixes, sweep, metastability]) log(`cache updated: ${updateCache(ROOT, s)}`);
   }
   const incident = loadIncident(ROOT);
+  let weekProgress: ReturnType<typeof createProgress> | undefined;
+  const week = (() => {
+    try {
+      return acquireWeek(ROOT, {
+        log,
+        updateCache: options.updateCache ?? false,
+        onProgress: (done, total) => {
+          weekProgress ??= createProgress('week fleets', total, 'host-s', options.quiet ?? false);
+          weekProgress.update(done);
+        },
+      });
+    } finally {
+      weekProgress?.stop();
+    }
+  })();
+  log(`week: O1-O10 on ${week.scenarios.week} and ${week.scenarios.withoutFix} (${week.origin})`);
   const inputs = {
     fixes,
     sweep,
     metastability,
     incident,
+    week,
     command: 'npm ci && npm run report',
   };
   const seed = runAt(fixes.spec, 0).seed;

@@ -14,6 +14,7 @@ import {
 } from '../analysis/detection.js';
 import { RECOVERY_CLASSES, SUSTAINING_LOOPS } from '../analysis/recovery.js';
 import { type CollectedRun, collectRun } from '../analysis/runs.js';
+import type { WeekObservation } from '../calibration/week.js';
 import type { TIMELINE_COLUMNS, TimelineRow } from '../metrics/timeline.js';
 import type { Params } from '../model/params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
@@ -30,7 +31,7 @@ import { readResultsCsv } from '../sweep/results.js';
 import { SWEEP_AXES, type SweepSpec } from '../sweep/spec.js';
 import type { SweepManifest } from '../sweep/store.js';
 import { MODEL_FINGERPRINT, PACKAGE_VERSION } from '../version.js';
-import { evaluateObservations, type Observation } from './observations.js';
+import type { WeekData } from './week.js';
 
 export type Stats = Omit<SummaryStats, 'metric'>;
 export type ScenarioStats = Record<SweepMetric, Stats>;
@@ -111,7 +112,8 @@ export interface ReportData {
     readonly boundaryLow: number | null;
     readonly boundaryHigh: number | null;
   };
-  readonly observations: readonly Observation[];
+  readonly observations: readonly WeekObservation[];
+  readonly week: WeekData & { readonly facts: Readonly<Record<string, number | string | null>> };
   readonly observationCounts: Readonly<Record<string, number>>;
   readonly detection: {
     readonly rules: Readonly<Record<string, number>>;
@@ -143,6 +145,7 @@ export interface ReportInputs {
   readonly sweep: AcquiredSweepLike;
   readonly metastability: AcquiredSweepLike;
   readonly incident: IncidentFacts;
+  readonly week: WeekData;
   readonly command: string;
 }
 
@@ -307,6 +310,50 @@ function metastabilityData(m: AcquiredSweepLike): ReportData['metastability'] {
   };
 }
 
+/** The week's figures the prose quotes, under short names. */
+function weekFacts(week: WeekData): ReportData['week'] {
+  const fig = (id: string, key: string) => week.observations.find((o) => o.id === id)?.figures[key] ?? null;
+  const [a, b] = week.fleets.week.dcs;
+  const noFixA = week.fleets.withoutFix.dcs[0]!;
+  const eventAt = (label: string) => week.events.find((e) => e.label === label)?.utc ?? null;
+  return {
+    ...week,
+    facts: {
+      hostsPerDc: a!.hosts,
+      representativeHosts: a!.representativeHosts,
+      userShareA: a!.userShare,
+      userAvailabilityA: a!.userAvailability,
+      userAvailabilityB: b!.userAvailability,
+      userAvailabilityAll: week.fleets.week.userAvailability,
+      noFixUserAvailabilityA: noFixA.userAvailability,
+      callAvailabilityA: a!.callAvailability,
+      affectedHoursA: a!.affectedHours,
+      affectedHoursB: b!.affectedHours,
+      noFixAffectedHoursA: noFixA.affectedHours,
+      mondayAffectedHours: fig('O9', 'mondayAffectedHours'),
+      worstHourA: a!.worstHourUserAvailability,
+      oomKillsA: a!.oomKills,
+      noFixOomKillsA: noFixA.oomKills,
+      mondayKillsPerHour: fig('O7', 'mondayKillsPerHour'),
+      weekendKillsPerHour: fig('O7', 'weekendKillsPerHour'),
+      upMinutes: fig('O7', 'upMinutes'),
+      peakThreads: a!.peakThreads,
+      threadRatio: fig('O5', 'ratio'),
+      peakLogLinesPerSec: a!.peakLogLinesPerSec,
+      peakOpsPerSec: a!.peakMemcachedOpsPerSec,
+      bandAidOomKills: fig('O10', 'bandAidOomKills'),
+      withoutFixOomKills: fig('O10', 'withoutFixOomKills'),
+      bandAidUserAvailability: fig('O10', 'bandAidUserAvailability'),
+      withoutFixUserAvailability: fig('O10', 'withoutFixUserAvailability'),
+      firstDialErrorAfterTriggerSec: fig('O1', 'firstDialErrorAfterTriggerSec'),
+      firstDialErrorUtc: eventAt('first-dial-error'),
+      bandAidUtc: eventAt('deploy:band-aid'),
+      setLimitUtc: eventAt('deploy:set-limit'),
+      bandAidRemovedUtc: eventAt('deploy:band-aid-removed'),
+    },
+  };
+}
+
 export function buildReportData(
   inputs: ReportInputs,
   runs: readonly CollectedRun[],
@@ -395,15 +442,7 @@ export function buildReportData(
     timelineEvents: eventsOf(runs, new Date(inputs.incident.triggerAt), triggerSec),
     metastability: metastabilityData(inputs.metastability),
     ...(() => {
-      const observations = evaluateObservations({
-        mean: (scenario, metric) => scenarios[scenario]?.[metric as SweepMetric]?.mean ?? null,
-        outageRows: runs.find((r) => r.label === 'outage')?.rows ?? [],
-        triggerSec,
-        observedThreadRatio:
-          inputs.incident.observed['threadsDuring']! / inputs.incident.observed['threadsBefore']!,
-        observedUpMinutes: inputs.incident.observed['upMinutesBetweenKills']!,
-        windowHours: windowH,
-      });
+      const observations = inputs.week.observations;
       const count = (v: string) => observations.filter((o) => o.verdict === v).length;
       return {
         observations,
@@ -411,10 +450,10 @@ export function buildReportData(
           total: observations.length,
           reproduced: count('reproduced'),
           notReproduced: count('not reproduced'),
-          notModelled: count('not modelled'),
         },
       };
     })(),
+    week: weekFacts(inputs.week),
     detection: (() => {
       const rules: DetectionRules = {
         ...DEFAULT_DETECTION_RULES,

@@ -4,9 +4,10 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { CollectedRun } from '../analysis/runs.js';
-import { heatmapChart, intervalChart, timelineChart } from '../charts/charts.js';
+import { calendarChart, heatmapChart, intervalChart, timelineChart } from '../charts/charts.js';
 import type { SweepMetric } from '../sweep/aggregate.js';
 import type { ReportData } from './data.js';
+import { WEEK_SERIES } from './week.js';
 
 export interface FigureSpec {
   readonly id: string;
@@ -70,7 +71,28 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
       ...(value === 'availability' ? { domain: [0.8, 1] as [number, number] } : { scheme: 'reds' }),
     });
   const regimeRows = data.metastability.regimes.map((r) => ({ ...r }));
+  const week = data.week;
   return [
+    {
+      id: 'week',
+      title: 'The outage week on the fleet',
+      caption: `Hourly means over the incident's calendar (UTC), seed ${week.seed}: the share of user requests served after the AppView's retries, per data center, and OOM kills per hour over the affected data center's ${week.facts['hostsPerDc']} hosts. "DC A, no fix" is the same week and seeds without any deploy. Dashed lines: the model's first dial error and the deploys.`,
+      spec: calendarChart(week.hourly, {
+        title: 'Fri 2026-04-03 to Wed 2026-04-08',
+        timeField: 'utc',
+        seriesField: 'series',
+        series: WEEK_SERIES,
+        panels: [
+          { field: 'userAvailabilityPct', title: 'user requests served (%)' },
+          {
+            field: 'oomKills',
+            title: 'OOM kills per hour',
+            series: [WEEK_SERIES[0], WEEK_SERIES[1]],
+          },
+        ],
+        events: week.events,
+      }),
+    },
     {
       id: 'timeline',
       title: 'The outage and the two deployed fixes, one host',

@@ -2,13 +2,17 @@
  * Scenario files: `{ "id": "...", "title": "...", "description": "...", "base": "outage",
  * "duration": "2h", "params": { "poolSize": 5000, "kernel": { "dialMode": "connect" } } }`.
  * Every field but `params` or `base` is optional; `params` may be nested or use dotted paths.
+ * `"deploys": [{ "at": "3d", "label": "band-aid", "params": { "kernel.localIpMode": "random" } }]` changes
+ * the configuration during the run (model/deploys.ts; the fast engine only); `at` is a duration or seconds.
+ * Without `deploys`, a file with a `base` keeps the base's deploys.
  */
 import { readFileSync } from 'node:fs';
+import type { Deploy } from '../model/deploys.js';
 import { flattenOverrides, InputError } from '../model/resolve-params.js';
 import { parseDuration } from './duration.js';
 import { findScenario, SCENARIOS, type Scenario } from './scenarios.js';
 
-const KNOWN_KEYS = ['id', 'title', 'description', 'base', 'duration', 'params'];
+const KNOWN_KEYS = ['id', 'title', 'description', 'base', 'duration', 'params', 'deploys'];
 
 export function scenarioFromJson(json: unknown, where: string): Scenario {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -41,13 +45,37 @@ export function scenarioFromJson(json: unknown, where: string): Scenario {
     durationSec = parseDuration(String(durationText), `${where}: duration`);
   }
   const params = o['params'] === undefined ? {} : flattenOverrides(o['params']);
+  const deploys = o['deploys'] === undefined ? base?.deploys : parseDeploys(o['deploys'], where);
   return {
+    ...(deploys && { deploys }),
     id: text('id') ?? base?.id ?? 'custom',
     title: text('title') ?? base?.title ?? 'Custom scenario',
     description: text('description') ?? base?.description ?? `Loaded from ${where}`,
     durationSec,
     overrides: { ...(base?.overrides ?? {}), ...params },
   };
+}
+
+function parseDeploys(json: unknown, where: string): Deploy[] {
+  if (!Array.isArray(json)) throw new InputError(`${where}: deploys: expected an array, got ${JSON.stringify(json)}`);
+  return json.map((d, i) => {
+    const at = `${where}: deploys[${i}]`;
+    if (typeof d !== 'object' || d === null || Array.isArray(d)) {
+      throw new InputError(`${at}: expected an object with at, label and params`);
+    }
+    const o = d as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
+      if (!['at', 'label', 'params'].includes(key)) {
+        throw new InputError(`${at}: unknown field "${key}"; expected at, label, params`);
+      }
+    }
+    if (typeof o['label'] !== 'string') throw new InputError(`${at}.label: expected a string`);
+    if (typeof o['at'] !== 'number' && typeof o['at'] !== 'string') {
+      throw new InputError(`${at}.at: expected a duration (e.g. "3d", "90m") or seconds`);
+    }
+    const atSec = typeof o['at'] === 'number' ? o['at'] : parseDuration(o['at'], `${at}.at`);
+    return { atSec, label: o['label'], overrides: flattenOverrides(o['params'] ?? {}) };
+  });
 }
 
 /**

@@ -22,6 +22,7 @@ import { type Fmt, FORMATS, factWriter, formatValue, valueAt } from '../../lib/r
 import { reportFigures } from '../../lib/report/figures.js';
 import { buildPostmortem, type RenderedFigure } from '../../lib/report/postmortem.js';
 import { acquireSweep } from '../../lib/report/sweeps.js';
+import { acquireWeek } from '../../lib/report/week.js';
 import { runAt } from '../../lib/sweep/grid.js';
 import { SweepStore } from '../../lib/sweep/store.js';
 
@@ -67,8 +68,16 @@ describe('the post-mortem', () => {
     });
     const seed = runAt(fixes.spec, 0).seed;
     const runs = timelineRuns(fixes.spec, seed);
+    const week = acquireWeek(ROOT);
     data = buildReportData(
-      { fixes, sweep, metastability, incident: loadIncident(ROOT), command: 'npm ci && npm run report' },
+      {
+        fixes,
+        sweep,
+        metastability,
+        incident: loadIncident(ROOT),
+        week,
+        command: 'npm ci && npm run report',
+      },
       runs,
       detectionRun(fixes.spec, seed),
     );
@@ -87,6 +96,7 @@ describe('the post-mortem', () => {
       expect(manifest?.specHash, `data/cache/${name} is stale`).toBe(spec.hash);
       expect(['cache', 'runs']).toContain(spec.origin);
     }
+    expect(data.week.origin, 'data/cache/week.json is stale').toMatch(/^(cache|runs)$/);
   });
 
   it('has every section of the canon', () => {

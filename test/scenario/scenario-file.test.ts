@@ -26,6 +26,25 @@ describe('scenarios', () => {
     expect([p.kernel.dialMode, p.memcached.threads, p.workload.triggerStartSec]).toEqual(['connect', 8, 30]);
   });
 
+  it('scenarioFromJson() reads deploys (times as durations or seconds); a base keeps its own otherwise', () => {
+    const s = scenarioFromJson(
+      {
+        base: 'outage',
+        deploys: [
+          { at: '5m', label: 'band-aid', params: { kernel: { localIpMode: 'random' } } },
+          { at: 900, label: 'set-limit', params: { concurrencyLimit: 50 } },
+        ],
+      },
+      'x.json',
+    );
+    expect(s.deploys).toEqual([
+      { atSec: 300, label: 'band-aid', overrides: { 'kernel.localIpMode': 'random' } },
+      { atSec: 900, label: 'set-limit', overrides: { concurrencyLimit: 50 } },
+    ]);
+    expect(scenarioFromJson({ base: 'as-deployed' }, 'y.json').deploys).toHaveLength(3);
+    expect(() => runScenario({ scenario: s, engine: 'des', durationSec: 10 })).toThrow(/--engine fast/);
+  });
+
   it.each([
     [[], 'x.json: expected a JSON object'],
     [{ params: {}, extra: 1 }, 'x.json: unknown field "extra"'],
@@ -33,6 +52,9 @@ describe('scenarios', () => {
     [{ title: 3 }, 'x.json: title: expected a non-empty string'],
     [{ duration: 'soon' }, 'x.json: duration: expected a positive duration'],
     [{ params: [1] }, 'params: expected an object of parameters'],
+    [{ deploys: {} }, 'x.json: deploys: expected an array'],
+    [{ deploys: [{ at: '1h', label: 'x', params: {}, when: 1 }] }, 'x.json: deploys[0]: unknown field "when"'],
+    [{ deploys: [{ at: 'later', label: 'x' }] }, 'x.json: deploys[0].at: expected a positive duration'],
   ])('scenarioFromJson(%j) fails with a message naming the field', (json, message) => {
     expect(() => scenarioFromJson(json, 'x.json')).toThrow(message);
   });

@@ -1,0 +1,156 @@
+/**
+ * The outage week for the report: both week-long scenarios run as a fleet (lib/calibration/week.ts), the
+ * observations O1-O10 evaluated on them, and hourly series for the chart. About a minute of work, so the
+ * result is kept like a sweep's: data/runs/week-<key>.json, and the committed data/cache/week.json; the
+ * key covers the model's source, the fleet and calibration code, the expectations file, the package
+ * version and the seed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  evaluateWeek,
+  type FleetRun,
+  loadExpectations,
+  runWeekFleet,
+  type WeekObservation,
+} from '../calibration/week.js';
+import type { DcSummary, FleetSummary } from '../fleet/fleet.js';
+import { writeFileAtomic } from '../sweep/store.js';
+import { MODEL_FINGERPRINT, PACKAGE_VERSION, sourceFingerprint } from '../version.js';
+
+export const WEEK_SEED = 1;
+
+export type DcFigures = Omit<DcSummary, 'hostSummaries'>;
+
+export interface WeekData {
+  readonly key: string;
+  readonly seed: number;
+  /** Where the data came from: 'runs', 'cache' or 'fresh'. */
+  origin: string;
+  readonly scenarios: { readonly week: string; readonly withoutFix: string };
+  readonly observations: readonly WeekObservation[];
+  readonly fleets: {
+    readonly week: Omit<FleetSummary, 'dcs'> & { readonly dcs: readonly DcFigures[] };
+    readonly withoutFix: Omit<FleetSummary, 'dcs'> & { readonly dcs: readonly DcFigures[] };
+  };
+  /** Per hour and series: user availability (%) and DC-wide OOM kills. */
+  readonly hourly: readonly {
+    readonly utc: string;
+    readonly series: string;
+    readonly userAvailabilityPct: number | null;
+    readonly oomKills: number;
+  }[];
+  /** The model's annotations on the calendar (first dial error, deploys). */
+  readonly events: readonly { readonly utc: string; readonly label: string }[];
+}
+
+/** Drawn in this order: the no-fix line first, so the as-deployed one shows where they coincide. */
+export const WEEK_SERIES = ['DC A, no fix', 'DC A, as deployed', 'DC B'] as const;
+
+function weekKey(root: string, seed: number): string {
+  return createHash('sha256')
+    .update(PACKAGE_VERSION)
+    .update('\0')
+    .update(MODEL_FINGERPRINT)
+    .update('\0')
+    .update(sourceFingerprint(['fleet', 'calibration']))
+    .update('\0')
+    .update(readFileSync(join(root, 'data', 'expectations.json')))
+    .update('\0')
+    .update(String(seed))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function lite(s: FleetSummary) {
+  return { ...s, dcs: s.dcs.map(({ hostSummaries: _hosts, ...rest }) => rest) };
+}
+
+function hourly(run: FleetRun, dc: 'A' | 'B', series: string): WeekData['hourly'][number][] {
+  const out: WeekData['hourly'][number][] = [];
+  const rows = run.rows;
+  const perHour = Math.max(1, Math.round(3600 / (rows.length > 1 ? rows[1]!.tSec - rows[0]!.tSec : 60)));
+  for (let i = 0; i < rows.length; i += perHour) {
+    const chunk = rows.slice(i, i + perHour);
+    const avail = chunk.map((r) => r[`userAvailability:${dc}`]).filter((v) => v !== '');
+    out.push({
+      utc: String(chunk[0]!.utc)
+        .replace(/:\d\dZ$/, ':00Z')
+        .replace(/T(\d\d):\d\d/, 'T$1:00'),
+      series,
+      userAvailabilityPct:
+        avail.length > 0
+          ? +((100 * avail.reduce<number>((a, v) => a + Number(v), 0)) / avail.length).toFixed(4)
+          : null,
+      oomKills: +chunk.reduce<number>((a, r) => a + Number(r[`oomKills:${dc}`]), 0).toFixed(2),
+    });
+  }
+  return out;
+}
+
+/** Compute the week's data (both fleets, about a minute on one core). */
+export function computeWeek(
+  root: string,
+  seed = WEEK_SEED,
+  onProgress?: (done: number, total: number) => void,
+): WeekData {
+  const exp = loadExpectations(join(root, 'data', 'expectations.json'));
+  const week = runWeekFleet(exp.scenarios.week, seed, (d, t) => onProgress?.(d, 2 * t));
+  const withoutFix = runWeekFleet(exp.scenarios.withoutFix, seed, (d, t) => onProgress?.(t + d, 2 * t));
+  return {
+    key: weekKey(root, seed),
+    seed,
+    origin: 'fresh',
+    scenarios: exp.scenarios,
+    observations: evaluateWeek(exp, week, withoutFix),
+    fleets: { week: lite(week.summary), withoutFix: lite(withoutFix.summary) },
+    hourly: [
+      ...hourly(withoutFix, 'A', WEEK_SERIES[0]),
+      ...hourly(week, 'A', WEEK_SERIES[1]),
+      ...hourly(week, 'B', WEEK_SERIES[2]),
+    ],
+    events: week.rows.flatMap((r) =>
+      String(r.events)
+        .split(';')
+        .filter((e) => e !== '')
+        .map((e) => ({ utc: String(r.utc), label: e })),
+    ),
+  };
+}
+
+export interface AcquireWeekOptions {
+  readonly log?: (line: string) => void;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly updateCache?: boolean;
+}
+
+/** The week's data: from data/runs or the committed cache when their key matches, else computed now. */
+export function acquireWeek(root: string, options: AcquireWeekOptions = {}): WeekData {
+  const key = weekKey(root, WEEK_SEED);
+  const runsPath = join(root, 'data', 'runs', `week-${key}.json`);
+  const cachePath = join(root, 'data', 'cache', 'week.json');
+  let data: WeekData | undefined;
+  for (const [path, origin] of [
+    [runsPath, 'runs'],
+    [cachePath, 'cache'],
+  ] as const) {
+    if (!existsSync(path)) continue;
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as WeekData;
+    if (stored.key === key) {
+      data = { ...stored, origin };
+      break;
+    }
+  }
+  if (!data) {
+    options.log?.(`week: no results for key ${key} yet; running both week-long fleets (about a minute)`);
+    data = computeWeek(root, WEEK_SEED, options.onProgress);
+    mkdirSync(join(root, 'data', 'runs'), { recursive: true });
+    writeFileAtomic(runsPath, `${JSON.stringify(data)}\n`);
+  }
+  if (options.updateCache) {
+    writeFileAtomic(cachePath, `${JSON.stringify({ ...data, origin: 'cache' })}\n`);
+    options.log?.(`cache updated: ${cachePath}`);
+  }
+  return data;
+}
