@@ -5,6 +5,7 @@
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { benchDes } from './des.js';
 import { benchEngines } from './engines.js';
+import { benchFleet } from './fleet.js';
 import { benchMmc } from './mmc.js';
 import { benchRegimes } from './regimes.js';
 import { benchSweep } from './sweep.js';
@@ -17,6 +18,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<string> | string> = {
   engines: benchEngines,
   sweep: benchSweep,
   regimes: benchRegimes,
+  fleet: benchFleet,
 };
 
 async function main(): Promise<number> {

@@ -256,11 +256,35 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
     sumHosts(A, (r) => r.oomKills, from, to) / A.length / ((to - from) / 3600);
   const monday = killRate(mondayFrom, mondayTo);
   const weekend = killRate(weekendFrom, weekendTo);
+  // Kills of a process that had served less than 10 minutes since its restart: the spiral's re-kills.
+  const rekills = (from: number, to: number) => {
+    let all = 0;
+    let early = 0;
+    for (const rows of A) {
+      let restartedAt = Number.NEGATIVE_INFINITY;
+      for (const r of rows) {
+        if (r.oomKills > 0 && within(r, from, to)) {
+          all += r.oomKills;
+          if (r.tSec - restartedAt < 600) early += r.oomKills;
+        }
+        if (r.restarts > 0) restartedAt = r.tSec;
+      }
+    }
+    return all > 0 ? early / all : null;
+  };
+  const mondayRekills = rekills(mondayFrom, mondayTo);
+  const weekendRekills = rekills(weekendFrom, weekendTo);
   const upMinutes = monday > 0 ? 60 / monday : null;
   add(
     'O7',
-    `Monday: ${fmt(monday, 2)} OOM kills per host-hour, one every ${fmt(upMinutes, 0)} min (observed about ${fmt(f7.observedUpMinutes!)}); weekend: ${fmt(weekend, 2)} per host-hour`,
-    { mondayKillsPerHour: monday, weekendKillsPerHour: weekend, upMinutes },
+    `Monday: ${fmt(monday, 2)} OOM kills per host-hour, one every ${fmt(upMinutes, 0)} min (observed about ${fmt(f7.observedUpMinutes!)}), ${fmt(mondayRekills === null ? null : 100 * mondayRekills)}% of them within 10 min of a restart; weekend: ${fmt(weekend, 2)} per host-hour, ${fmt(weekendRekills === null ? null : 100 * weekendRekills)}% within 10 min of a restart`,
+    {
+      mondayKillsPerHour: monday,
+      weekendKillsPerHour: weekend,
+      upMinutes,
+      mondayRekillShare: mondayRekills,
+      weekendRekillShare: weekendRekills,
+    },
     upMinutes !== null &&
       upMinutes / f7.observedUpMinutes! <= f7.maxFactor! &&
       f7.observedUpMinutes! / upMinutes <= f7.maxFactor! &&

@@ -18,6 +18,7 @@ import type { WeekObservation } from '../calibration/week.js';
 import type { TIMELINE_COLUMNS, TimelineRow } from '../metrics/timeline.js';
 import type { Params } from '../model/params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
+import { INCIDENT_WEEK, utcAt } from '../scenario/calendar.js';
 import { findScenario } from '../scenario/scenarios.js';
 import {
   CONFIDENCE_LEVEL,
@@ -312,10 +313,27 @@ function metastabilityData(m: AcquiredSweepLike): ReportData['metastability'] {
 
 /** The week's figures the prose quotes, under short names. */
 function weekFacts(week: WeekData): ReportData['week'] {
+  // What a host failing every call would log at the peaks of Monday and of the weekend, and what its
+  // log pipe drains (parameters of the week scenario).
+  const p = resolveRunParams(findScenario(week.scenarios.week)!);
+  const w = p.workload;
+  const getsPerSec =
+    w.postRatePerSec * ((w.normalBatchMin + w.normalBatchMax) / 2) + w.userRatePerSec + w.countsRatePerSec;
+  const peak = 1 + p.load.diurnalAmplitude;
   const fig = (id: string, key: string) => week.observations.find((o) => o.id === id)?.figures[key] ?? null;
   const [a, b] = week.fleets.week.dcs;
   const noFixA = week.fleets.withoutFix.dcs[0]!;
-  const eventAt = (label: string) => week.events.find((e) => e.label === label)?.utc ?? null;
+  const calendarText = (iso: string | null) => {
+    if (iso === null) return null;
+    const d = new Date(iso);
+    const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
+    return `${day} ${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  };
+  const deployAt = (label: string) => {
+    const d = findScenario(week.scenarios.week)?.deploys?.find((x) => x.label === label);
+    return d ? calendarText(utcAt(INCIDENT_WEEK.startUtcSec, d.atSec)) : null;
+  };
+  const afterTrigger = fig('O1', 'firstDialErrorAfterTriggerSec');
   return {
     ...week,
     facts: {
@@ -346,10 +364,22 @@ function weekFacts(week: WeekData): ReportData['week'] {
       bandAidUserAvailability: fig('O10', 'bandAidUserAvailability'),
       withoutFixUserAvailability: fig('O10', 'withoutFixUserAvailability'),
       firstDialErrorAfterTriggerSec: fig('O1', 'firstDialErrorAfterTriggerSec'),
-      firstDialErrorUtc: eventAt('first-dial-error'),
-      bandAidUtc: eventAt('deploy:band-aid'),
-      setLimitUtc: eventAt('deploy:set-limit'),
-      bandAidRemovedUtc: eventAt('deploy:band-aid-removed'),
+      nominalGetsPerSec: getsPerSec,
+      mondayPeakGetsPerSec: getsPerSec * p.load.mondayFactor * peak,
+      weekendPeakGetsPerSec: getsPerSec * p.load.weekendFactor * peak,
+      logDrainLinesPerSec: p.logging.pipeBytesPerSec / p.logging.lineBytes,
+      mondayRekillShare: fig('O7', 'mondayRekillShare'),
+      weekendRekillShare: fig('O7', 'weekendRekillShare'),
+      failedRestarts: fig('O8', 'failedRestarts'),
+      restarts: fig('O8', 'restarts'),
+      triggerUtc: calendarText(utcAt(INCIDENT_WEEK.startUtcSec, INCIDENT_WEEK.triggerSec)),
+      firstDialErrorUtc:
+        afterTrigger === null
+          ? null
+          : calendarText(utcAt(INCIDENT_WEEK.startUtcSec, INCIDENT_WEEK.triggerSec + afterTrigger)),
+      bandAidUtc: deployAt('band-aid'),
+      setLimitUtc: deployAt('set-limit'),
+      bandAidRemovedUtc: deployAt('band-aid-removed'),
     },
   };
 }

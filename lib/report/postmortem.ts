@@ -83,8 +83,8 @@ from simulation runs: the outage week as a fleet of two data centers of ${w('hos
 behind the AppView; ${f('meta.sweeps.fixes.replicates')} replicates of ${f('derived.windowHours', 'd1')}
 simulated hours per scenario on one host, on common random numbers; and a sweep of
 ${f('sweep.findings.points')} combinations of the four knobs.</p>
-<p>Over the week as it happened (the new client from ${w('firstDialErrorUtc', 'text')}, the band-aid
-deployed ${w('bandAidUtc', 'text')}, bounded concurrency ${w('setLimitUtc', 'text')}), the users of the
+<p>Over the week as it happened (the new client from ${w('triggerUtc', 'text')}, the band-aid deployed
+from ${w('bandAidUtc', 'text')}, bounded concurrency from ${w('setLimitUtc', 'text')}), the users of the
 affected data center got ${w('userAvailabilityA', 'pct2')} of their requests served, those of the other
 ${w('userAvailabilityB', 'pct2')}. The affected data center had ${w('affectedHoursA')} hours in which more
 than one user request in a thousand failed, ${w('mondayAffectedHours')} of them on Monday (the source:
@@ -196,20 +196,25 @@ the next section follows the whole week on the fleet.</p>`,
     `<p>The scenario <code>as-deployed</code> maps the model's clock onto the incident's calendar: the new
 client's big batches start at the first logged dial error, user traffic follows a weekly shape (the weekend
 at ${f('params.load.weekendFactor', 'pct0')} of a weekday, Monday at ${f('params.load.mondayFactor', 'pct0')},
-a daily swing of ${f('params.load.diurnalAmplitude', 'pct0')} peaking at ${f('params.load.peakHourUtc')}:00
-UTC), and the fixes are deployed as they were, each rolling over the hosts in
+a daily swing of ${f('params.load.diurnalAmplitude', 'pct0')} peaking at hour
+${f('params.load.peakHourUtc')} UTC), and the fixes are deployed as they were, each rolling over the hosts in
 ${f('params.fleet.rolloutSec', 'min1')} minutes. Two data centers of ${w('hostsPerDc')} hosts serve
 ${w('userShareA', 'pct0')} of the users each; ${w('representativeHosts')} hosts per data center are simulated and
 scaled. The AppView retries a failed call ${f('params.upstream.retries')} time(s) on another host, so a user
 request fails only when every attempt does, and failures bring more calls.</p>
 ${fig('week')}
-<p>The affected data center first fails ${w('firstDialErrorAfterTriggerSec', 'd1')} s after the new client
-starts. Through the weekend its hosts run out of ports after every big batch, log errors and hold
-${w('peakThreads')} threads instead of ${S('baseline', 'peakThreads')}, yet they are rarely killed
-(${w('weekendKillsPerHour', 'd2')} OOM kills per host-hour): the weekend's lighter traffic leaves the
-error-log writer able to drain what a restart into a full port range produces. Monday's heavier traffic does
-not: each kill brings a restart that fails at once, whose error storm outgrows the log pipe and the memory
-left under the limit, and the hosts are killed about every ${w('upMinutes')} minutes. Users of that data
+<p>The affected data center first fails at ${w('firstDialErrorUtc', 'text')},
+${w('firstDialErrorAfterTriggerSec', 'd1')} s after the new client starts. Through the weekend its hosts run
+out of ports after every big batch, log errors and hold ${w('peakThreads')} threads instead of
+${S('baseline', 'peakThreads')}, yet they are rarely killed (${w('weekendKillsPerHour', 'd2')} OOM kills per
+host-hour), and a restarted host mostly survives: ${w('weekendRekillShare', 'pct0')} of the weekend's kills
+come within ten minutes of a restart. On Monday ${w('mondayRekillShare', 'pct0')} do. A restart finds the
+ports still in <code>TIME_WAIT</code> and fails at once (${w('failedRestarts')} of ${w('restarts')}
+restarts before the band-aid), and a host failing every call logs one line per memcached get: about
+${w('mondayPeakGetsPerSec')} per second at Monday's peak, ${w('weekendPeakGetsPerSec')} at the weekend's,
+against ${w('logDrainLinesPerSec')} lines per second its log pipe drains. On Monday the waiting goroutines
+and their lines pile up and fill the memory left under the limit.
+The hosts are killed about every ${w('upMinutes')} minutes. Users of that data
 center see ${w('mondayAffectedHours')} hours on Monday with more than one request in a thousand failing, the
 worst at ${w('worstHourA', 'pct2')} served, while the other data center stays at
 ${w('userAvailabilityB', 'pct2')} over the week. After the band-aid the dial errors stop and the kills drop
@@ -218,7 +223,7 @@ users of the affected data center get ${w('bandAidUserAvailability', 'pct2')} of
 that window, against ${w('withoutFixUserAvailability', 'pct2')} without it. After bounded concurrency and
 the band-aid's removal nothing fails.</p>
 ${tableHtml(
-  ['model time (UTC)', 'event on the first simulated host of the affected data center'],
+  ['minute ending (UTC)', 'event on the first simulated host of the affected data center'],
   data.week.events.map((e) => [e.utc, e.label]),
 )}`,
   ]);

@@ -57,7 +57,8 @@ export function scenarioFromJson(json: unknown, where: string): Scenario {
 }
 
 function parseDeploys(json: unknown, where: string): Deploy[] {
-  if (!Array.isArray(json)) throw new InputError(`${where}: deploys: expected an array, got ${JSON.stringify(json)}`);
+  if (!Array.isArray(json))
+    throw new InputError(`${where}: deploys: expected an array, got ${JSON.stringify(json)}`);
   return json.map((d, i) => {
     const at = `${where}: deploys[${i}]`;
     if (typeof d !== 'object' || d === null || Array.isArray(d)) {

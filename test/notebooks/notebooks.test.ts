@@ -80,12 +80,13 @@ describe('notebooks', () => {
     all = await runNotebooks(['--out', out, ...NOTEBOOKS.map((f) => join('notebooks', f))]);
   }, 600_000);
 
-  it('has the four notebooks, each with a cell tagged parameters', () => {
+  it('has the five notebooks, each with a cell tagged parameters', () => {
     expect(NOTEBOOKS.sort()).toEqual([
       '01-reproduce-the-outage.ipynb',
       '02-the-fixes.ipynb',
       '03-parameter-sweeps.ipynb',
       '04-metastability.ipynb',
+      '05-the-week.ipynb',
     ]);
     for (const f of NOTEBOOKS) {
       const nb = read(join(ROOT, 'notebooks', f));

@@ -53,7 +53,10 @@ describe('scenarios', () => {
     [{ duration: 'soon' }, 'x.json: duration: expected a positive duration'],
     [{ params: [1] }, 'params: expected an object of parameters'],
     [{ deploys: {} }, 'x.json: deploys: expected an array'],
-    [{ deploys: [{ at: '1h', label: 'x', params: {}, when: 1 }] }, 'x.json: deploys[0]: unknown field "when"'],
+    [
+      { deploys: [{ at: '1h', label: 'x', params: {}, when: 1 }] },
+      'x.json: deploys[0]: unknown field "when"',
+    ],
     [{ deploys: [{ at: 'later', label: 'x' }] }, 'x.json: deploys[0].at: expected a positive duration'],
   ])('scenarioFromJson(%j) fails with a message naming the field', (json, message) => {
     expect(() => scenarioFromJson(json, 'x.json')).toThrow(message);
