@@ -207,14 +207,15 @@ ${fig('week')}
 ${w('firstDialErrorAfterTriggerSec', 'd1')} s after the new client starts. Through the weekend its hosts run
 out of ports after every big batch, log errors and hold ${w('peakThreads')} threads instead of
 ${S('baseline', 'peakThreads')}, yet they are rarely killed (${w('weekendKillsPerHour', 'd2')} OOM kills per
-host-hour), and a restarted host mostly survives: ${w('weekendRekillShare', 'pct0')} of the weekend's kills
-come within ten minutes of a restart. On Monday ${w('mondayRekillShare', 'pct0')} do. A restart finds the
-ports still in <code>TIME_WAIT</code> and fails at once (${w('failedRestarts')} of ${w('restarts')}
-restarts before the band-aid), and a host failing every call logs one line per memcached get: about
-${w('mondayPeakGetsPerSec')} per second at Monday's peak, ${w('weekendPeakGetsPerSec')} at the weekend's,
-against ${w('logDrainLinesPerSec')} lines per second its log pipe drains. On Monday the waiting goroutines
-and their lines pile up and fill the memory left under the limit.
-The hosts are killed about every ${w('upMinutes')} minutes. Users of that data
+host-hour). On Monday they are killed about every ${w('upMinutes')} minutes. What changes is how often a
+host is killed, not what follows a kill: a restart finds the ports still in <code>TIME_WAIT</code> and
+fails at once (${w('failedRestarts')} of ${w('restarts')} restarts before the band-aid), and
+${w('weekendRekillShare', 'pct0')} of the weekend's kills, ${w('mondayRekillShare', 'pct0')} of Monday's,
+come within ten minutes of a restart. The heap of a host sits at its GOMEMLIMIT; a big batch adds its
+goroutines' stacks and its error lines at once, and the garbage that piles up while the collector marks
+grows with the traffic, about ${w('mondayPeakGetsPerSec')} memcached gets per second at Monday's peak
+against ${w('weekendPeakGetsPerSec')} at the weekend's. With more traffic, more of the batches push a
+host over the container's limit. Users of that data
 center see ${w('mondayAffectedHours')} hours on Monday with more than one request in a thousand failing, the
 worst at ${w('worstHourA', 'pct2')} served, while the other data center stays at
 ${w('userAvailabilityB', 'pct2')} over the week. After the band-aid the dial errors stop and the kills drop
@@ -389,8 +390,9 @@ unstable.</p>
 ${f('metastability.loops.threadRatchet')} points) but no longer block anything, and nothing in a single host
 re-creates the bursts. With no concurrency limit, a pool of ${f('params.poolSize')} and unlimited logs, the
 boundary between stable and vulnerable lies between ${f('metastability.boundaryLow')} and
-${f('metastability.boundaryHigh')} URIs per batch (bisected). What kept the real fleet down is outside one
-host: restarts into a full port range and retries from the AppView, which a fleet model would add.</p>
+${f('metastability.boundaryHigh')} URIs per batch (bisected). The week above tells the same story at the
+scale of the fleet, with the AppView's retries: the failure lasted as long as the new client's bursts did,
+and its severity followed the load.</p>
 ${fig('regimes')}
 ${tableHtml(
   ['concurrency limit', 'pool', 'log rate', 'below', 'above', 'boundary in (URIs)'],
