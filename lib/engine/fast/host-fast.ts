@@ -149,6 +149,9 @@ class FastHost {
   private readonly cacheOf: Int32Array;
   private readonly setCarry = new Float64Array(CACHE_TYPES.length);
   private uriCarry = 0;
+  /** Waits of the lines of the last `logErrors` call: from the first to the last. */
+  private waitFrom = 0;
+  private waitTo = 0;
   /** User traffic multiplier in force this second (calendar x retry amplification, model/load.ts). */
   private rateFactor = 1;
   /** Per-step arrival tables per multiplier in use (a few dozen at most: multipliers are rounded). */
@@ -552,7 +555,7 @@ class FastHost {
       n,
     );
     this.metrics.requestsDone(client, n - failedRequests, failedRequests, c.userFacing);
-    if (c.userFacing) this.failLatencies.record(waitSec, failedRequests);
+    if (c.userFacing) this.recordFailures(failedRequests);
   }
 
   /**
@@ -572,9 +575,9 @@ class FastHost {
     this.metrics.notePortExhaustion(t1);
     const posts = this.clients.findIndex((c) => c.id === CLIENT.posts);
     this.metrics.opErrors[this.cacheOf[posts]!]! += r.failed;
-    const wait = this.logErrors(r.failed, t1);
+    this.logErrors(r.failed, t1);
     // Each failed op fails its request (a batch of normal size), among the requests already counted ok.
-    this.failOkRequests(posts, Math.ceil(r.failed / this.meanNormalBatch()), wait);
+    this.failOkRequests(posts, Math.ceil(r.failed / this.meanNormalBatch()));
   }
 
   private meanNormalBatch(): number {
@@ -596,15 +599,18 @@ class FastHost {
     }
   }
 
-  /** Move up to `requests` of this second's ok requests of a client to failed (they waited `waitSec`). */
-  private failOkRequests(client: number, requests: number, waitSec: number): void {
+  /**
+   * Move up to `requests` of this second's ok requests of a client to failed; they waited for the log
+   * writer as the lines of the last `logErrors` call did.
+   */
+  private failOkRequests(client: number, requests: number): void {
     this.bookQuiet();
     const moved = Math.min(requests, this.okThisSecond[client]!);
     if (moved <= 0) return;
     this.okThisSecond[client]! -= moved;
     this.okByClient[client]! -= moved;
     this.metrics.requestsDone(client, -moved, moved, true);
-    this.failLatencies.record(waitSec, moved);
+    this.recordFailures(moved);
   }
 
   /**
@@ -651,10 +657,30 @@ class FastHost {
   }
 
   /** Log `count` error lines; returns how long the last accepted line waits (its writer's backlog). */
+  /**
+   * Log `count` error lines at `nowSec`. Returns how long their goroutines wait for the writer: the lines
+   * queue behind the backlog in the order they are offered, so the waits spread evenly from the backlog
+   * before them to the backlog after them (`waitFrom` to `waitTo`, set here; the return is their mean).
+   */
   private logErrors(count: number, nowSec: number): number {
     this.allocatedBytes += count * this.p.logging.allocBytesPerLine;
+    const before = this.log.queued > 0 ? this.log.backlogAt(nowSec) * this.log.writeSec : 0;
     const accepted = this.log.offerMany(nowSec, count, this.rngLog);
-    return accepted > 0 ? this.log.backlogAt(nowSec) * this.log.writeSec : 0;
+    const after = accepted > 0 ? this.log.backlogAt(nowSec) * this.log.writeSec : before;
+    this.waitFrom = before;
+    this.waitTo = after;
+    return (before + after) / 2;
+  }
+
+  /** `count` failed requests whose waits spread evenly over the last `logErrors` call's window. */
+  private recordFailures(count: number): void {
+    const slices = 4;
+    for (let j = 0; j < slices; j++) {
+      this.failLatencies.record(
+        this.waitFrom + ((this.waitTo - this.waitFrom) * (j + 0.5)) / slices,
+        count / slices,
+      );
+    }
   }
 
   private injected(inj: Injection): void {
@@ -801,9 +827,9 @@ class FastHost {
       const ops = Math.round(requests * perRequest);
       this.failedDials(ops, tb);
       this.metrics.opErrors[CACHE_TYPES.indexOf(client.cache)]! += ops;
-      const wait = this.logErrors(ops, tb);
+      this.logErrors(ops, tb);
       // These requests were counted as ok by `normal`; move them to failed.
-      this.failOkRequests(c, requests, wait);
+      this.failOkRequests(c, requests);
     }
   }
 
