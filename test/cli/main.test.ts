@@ -46,7 +46,7 @@ describe('outage-lab CLI', () => {
     const r = cli('run', '--scenario', 'tiny-exhaustion', '--duration', '5s', '--timeline', file, '--quiet');
     expect(r.code).toBe(0);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
-    expect(lines[0]).toMatch(/^tSec,processState,reqOk:appview-posts/);
+    expect(lines[0]).toMatch(/^tSec,utc,processState,reqOk:appview-posts/);
     expect(lines).toHaveLength(6);
     expect(readdirSync(dir)).toEqual(['t.csv']);
   });

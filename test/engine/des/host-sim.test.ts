@@ -176,7 +176,7 @@ describe('runHostDes traces', () => {
         injections: [{ atSec: 0.5, client: CLIENT.newClient, uris: 5000 }],
       }),
     );
-    expect(rows[0]!.events).toBe('thread-exhaustion;restart');
+    expect(rows[0]!.events).toBe('first-dial-error;thread-exhaustion;restart');
     expect(rows.some((r) => String(r.events).includes('ready'))).toBe(true);
   });
 
