@@ -724,7 +724,7 @@ export const PARAM_SPECS = {
       unit: 'retries',
       doc: 'AppView retries of a failed data-plane call: with a share f of calls failing, each user request makes 1 + f + ... + f^retries calls (retry amplification) and fails with probability f^(retries+1).',
       source:
-        'assumption (0-3); the post-mortem names AppView as the caller. 2 retries turn the Monday spiral into a permanent collapse, which was not observed',
+        'assumption (0-3); the post-mortem names AppView as the caller. At the calibrated memory limit 1 or 2 retries give the same Monday OOM rate (2.1 kills per host-hour, seeds 1-3)',
     },
     failureAverageSec: {
       kind: 'number',
