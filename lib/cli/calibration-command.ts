@@ -3,16 +3,13 @@
  * against the outage week run as a fleet, as deployed and without a fix. Exit 1 if any is not reproduced.
  */
 import { evaluateWeek, loadExpectations, runWeekFleet } from '../calibration/week.js';
-import { InputError } from '../model/resolve-params.js';
 import { PartialFailure } from './errors.js';
 import { table } from './format.js';
+import { parseSeed } from './options.js';
 import { createProgress } from './progress.js';
 
 export function calibrationCommand(opts: { seed?: string; json?: boolean; quiet?: boolean }): void {
-  const seed = opts.seed === undefined ? 1 : Number(opts.seed);
-  if (opts.seed !== undefined && (!/^\d+$/.test(opts.seed.trim()) || seed > 2 ** 32 - 1)) {
-    throw new InputError(`--seed: expected an integer in [0, 4294967295], got ${JSON.stringify(opts.seed)}`);
-  }
+  const seed = parseSeed(opts.seed);
   const exp = loadExpectations();
   const runs = [exp.scenarios.week, exp.scenarios.withoutFix];
   const [first, second] = runs.map((id, i) => {

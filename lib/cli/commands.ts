@@ -2,7 +2,7 @@
  * The CLI's commands: thin wrappers that parse options, call the library, and print.
  */
 
-import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
+import type { TimelineRow } from '../metrics/timeline.js';
 import { describeExpected, parseText } from '../model/param-spec.js';
 import { getPath, listParamSpecs, specAt } from '../model/params.js';
 import { InputError, parseAssignments } from '../model/resolve-params.js';
@@ -18,6 +18,8 @@ import { formatDuration, parseDuration } from '../scenario/duration.js';
 import { resolveScenario } from '../scenario/scenario-file.js';
 import { SCENARIOS } from '../scenario/scenarios.js';
 import { formatBytes, table } from './format.js';
+import { parseSeed } from './options.js';
+import { openTimelineCsv, streamed } from './output.js';
 import { createProgress } from './progress.js';
 
 export function scenariosCommand(opts: { json?: boolean }): void {
@@ -97,21 +99,17 @@ export function runCommand(opts: RunOptions): void {
   const engine = (opts.engine ?? 'des') as EngineId;
   if (!ENGINES.includes(engine))
     throw new InputError(`--engine: expected one of ${ENGINES.join(', ')}, got "${opts.engine}"`);
-  const seed = opts.seed === undefined ? 1 : Number(opts.seed);
-  if (opts.seed !== undefined && (!/^\d+$/.test(opts.seed.trim()) || seed > 2 ** 32 - 1)) {
-    throw new InputError(`--seed: expected an integer in [0, 4294967295], got ${JSON.stringify(opts.seed)}`);
-  }
+  const seed = parseSeed(opts.seed);
   const durationSec =
     opts.duration === undefined ? scenario.durationSec : parseDuration(opts.duration, '--duration');
   const resolutionSec = opts.resolution === undefined ? 1 : parseDuration(opts.resolution, '--resolution');
   const overrides = { ...axisOverrides(opts), ...parseAssignments(opts.set ?? []) };
   // Validate everything before any output is created.
   resolveRunParams(scenario, overrides);
-  const writer = opts.timeline ? openTimeline(opts.timeline) : undefined;
+  const writer = opts.timeline ? openTimelineCsv<TimelineRow>(opts.timeline) : undefined;
   const progress = createProgress(`run ${scenario.id}`, durationSec, 'sim s', opts.quiet ?? false);
-  let result: ReturnType<typeof runScenario>;
-  try {
-    result = runScenario({
+  const result = streamed(writer, progress, () =>
+    runScenario({
       scenario,
       engine,
       seed,
@@ -120,30 +118,14 @@ export function runCommand(opts: RunOptions): void {
       resolutionSec,
       ...(writer && { onRow: (row) => writer.write(row) }),
       onProgress: (sec) => progress.update(sec),
-    });
-    writer?.commit();
-  } catch (e) {
-    writer?.abort();
-    throw e;
-  } finally {
-    progress.stop();
-  }
+    }),
+  );
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result.summary)}\n`);
     return;
   }
   process.stdout.write(`${formatSummary(result.summary)}\n`);
   if (opts.timeline) process.stdout.write(`timeline: ${opts.timeline}\n`);
-}
-
-function openTimeline(path: string): TimelineCsvWriter {
-  try {
-    return new TimelineCsvWriter(path);
-  } catch (e) {
-    throw new InputError(
-      `--timeline ${path}: cannot create the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
 }
 
 export function formatSummary(s: RunSummary): string {

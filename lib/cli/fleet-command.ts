@@ -3,12 +3,13 @@
  * users behind the AppView: per-DC and overall user availability, DC totals, and a fleet timeline.
  */
 import { FLEET_COLUMNS, type FleetRow, type FleetSummary, runFleet } from '../fleet/fleet.js';
-import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
-import { InputError, parseAssignments } from '../model/resolve-params.js';
+import { parseAssignments } from '../model/resolve-params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
 import { parseDuration } from '../scenario/duration.js';
 import { resolveScenario } from '../scenario/scenario-file.js';
 import { table } from './format.js';
+import { parseSeed } from './options.js';
+import { openTimelineCsv, streamed } from './output.js';
 import { createProgress } from './progress.js';
 
 export interface FleetOptions {
@@ -24,17 +25,14 @@ export interface FleetOptions {
 
 export function fleetCommand(opts: FleetOptions): void {
   const scenario = resolveScenario(opts.scenario);
-  const seed = opts.seed === undefined ? 1 : Number(opts.seed);
-  if (opts.seed !== undefined && (!/^\d+$/.test(opts.seed.trim()) || seed > 2 ** 32 - 1)) {
-    throw new InputError(`--seed: expected an integer in [0, 4294967295], got ${JSON.stringify(opts.seed)}`);
-  }
+  const seed = parseSeed(opts.seed);
   const durationSec =
     opts.duration === undefined ? scenario.durationSec : parseDuration(opts.duration, '--duration');
   const resolutionSec = opts.resolution === undefined ? 60 : parseDuration(opts.resolution, '--resolution');
   const overrides = parseAssignments(opts.set ?? []);
   // Validate everything before any output is created.
   const params = resolveRunParams(scenario, overrides);
-  const writer = opts.timeline ? openWriter(opts.timeline) : undefined;
+  const writer = opts.timeline ? openTimelineCsv<FleetRow>(opts.timeline, FLEET_COLUMNS) : undefined;
   const hosts = 2 * params.fleet.representativeHosts;
   const progress = createProgress(
     `fleet ${scenario.id} (${hosts} hosts)`,
@@ -42,9 +40,8 @@ export function fleetCommand(opts: FleetOptions): void {
     'host-s',
     opts.quiet ?? false,
   );
-  let summary: FleetSummary;
-  try {
-    summary = runFleet({
+  const summary = streamed(writer, progress, () =>
+    runFleet({
       scenario,
       seed,
       durationSec,
@@ -52,30 +49,14 @@ export function fleetCommand(opts: FleetOptions): void {
       resolutionSec,
       ...(writer && { onRow: (row: FleetRow) => writer.write(row) }),
       onProgress: (done) => progress.update(done),
-    });
-    writer?.commit();
-  } catch (e) {
-    writer?.abort();
-    throw e;
-  } finally {
-    progress.stop();
-  }
+    }),
+  );
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
   process.stdout.write(`${formatFleet(summary)}\n`);
   if (opts.timeline) process.stdout.write(`timeline: ${opts.timeline}\n`);
-}
-
-function openWriter(path: string): TimelineCsvWriter<FleetRow> {
-  try {
-    return new TimelineCsvWriter<FleetRow>(path, FLEET_COLUMNS);
-  } catch (e) {
-    throw new InputError(
-      `--timeline ${path}: cannot create the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(4)} %`;

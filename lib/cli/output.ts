@@ -1,0 +1,39 @@
+/**
+ * Output helpers shared by the commands that stream a timeline: open the CSV (bad paths are input
+ * errors naming the option), and run the work so that the file is moved into place only on success and
+ * the progress display always stops.
+ */
+import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
+import { InputError } from '../model/resolve-params.js';
+import type { Progress } from './progress.js';
+
+export function openTimelineCsv<Row extends Record<string, number | string>>(
+  path: string,
+  columns?: readonly string[],
+): TimelineCsvWriter<Row> {
+  try {
+    return new TimelineCsvWriter<Row>(path, columns);
+  } catch (e) {
+    throw new InputError(
+      `--timeline ${path}: cannot create the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+/** Run `work`; commit the writer if it succeeds, delete its file if it throws; stop the progress display. */
+export function streamed<T, Row extends Record<string, number | string>>(
+  writer: TimelineCsvWriter<Row> | undefined,
+  progress: Progress,
+  work: () => T,
+): T {
+  try {
+    const result = work();
+    writer?.commit();
+    return result;
+  } catch (e) {
+    writer?.abort();
+    throw e;
+  } finally {
+    progress.stop();
+  }
+}
