@@ -295,9 +295,10 @@ ${det('per-client-histograms', 'causeSec')} seconds, at the first alert.</p>`,
     `<p><strong>Band-aid: a random local IP per dial.</strong> Spreading dials over many local addresses
 gives each (address, port) pair its own <code>TIME_WAIT</code>, so dials stop failing:
 ${S('fix-random-local-ip', 'dialErrors')} dial errors against ${S('outage', 'dialErrors')} in the outage.
-The bursts still happen, with their goroutines and buffers: the model still sees
-${S('fix-random-local-ip', 'oomKills', 'd1')} OOM kills per window and an availability of
-${S('fix-random-local-ip', 'availability', 'pct2')}.${
+The bursts still happen, with their goroutines and buffers; over the window the model sees
+${S('fix-random-local-ip', 'oomKills', 'd1')} OOM kills (the outage: ${S('outage', 'oomKills', 'd1')}) and an
+availability of ${S('fix-random-local-ip', 'availability', 'pct2')}. Under Monday's load, in the week, it
+cut the affected data center's OOM kills from ${w('withoutFixOomKills')} to ${w('bandAidOomKills')}.${
       (data.scenarios['fix-random-local-ip']?.availability.mean ?? 0) <
       (data.scenarios['outage']?.availability.mean ?? 0)
         ? ` <strong>Here the model disagrees with what was observed:</strong> in the source the band-aid
