@@ -27,15 +27,17 @@ function spawnWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-export async function runPool(options: PoolOptions): Promise<void> {
+/** Run `runs`; resolves with the number of worker threads started (0: in the calling thread, or none to run). */
+export async function runPool(options: PoolOptions): Promise<number> {
   const { spec, runs, onOutcome } = options;
+  if (runs.length === 0) return 0;
   if (options.workers <= 0) {
     for (const index of runs) {
       onOutcome(runSweepRun(spec, index));
       // Let timers and signals through between runs.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return;
+    return 0;
   }
   let next = 0;
   const count = Math.min(options.workers, runs.length);
@@ -86,6 +88,7 @@ export async function runPool(options: PoolOptions): Promise<void> {
     };
     for (let i = 0; i < count; i++) start();
   });
+  return count;
 }
 
 function crashedOutcome(spec: SweepSpec, index: number, message: string): RunOutcome {
