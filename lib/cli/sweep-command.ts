@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { mergeSweeps } from '../sweep/merge.js';
 import { defaultWorkers, runSweep } from '../sweep/runner.js';
-import { planWorkers } from '../sweep/workers.js';
 import { parseShard, type Shard, shardFromEnv, WHOLE } from '../sweep/shard.js';
 import { loadSweepSpec } from '../sweep/spec.js';
+import { planWorkers } from '../sweep/workers.js';
 import { PartialFailure } from './errors.js';
 import { createProgress } from './progress.js';
 

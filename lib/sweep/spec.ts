@@ -19,10 +19,10 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { checkValue, type ParamSpec } from '../model/param-spec.js';
-import { specAt } from '../model/params.js';
 import { InputError } from '../errors.js';
 import { checkJsonTree, readJsonFile } from '../io/json-file.js';
+import { checkValue, type ParamSpec } from '../model/param-spec.js';
+import { specAt } from '../model/params.js';
 import type { Overrides } from '../model/resolve-params.js';
 import { ENGINE, ENGINES, type EngineId, resolveRunParams } from '../run/run-scenario.js';
 import { parseDuration } from '../scenario/duration.js';

@@ -75,7 +75,9 @@ describe('runSweep on data/sweeps/ci-small.json', () => {
 
   it('refuses to overwrite a sweep without --resume, and to resume another spec', async () => {
     await reference;
-    await expect(runSweep({ spec, outDir: single, workers: 0 })).rejects.toThrow('set `resume` to continue it');
+    await expect(runSweep({ spec, outDir: single, workers: 0 })).rejects.toThrow(
+      'set `resume` to continue it',
+    );
     const other = parseSweepSpec({ ...(spec.source as object), replicates: 1 });
     await expect(runSweep({ spec: other, outDir: single, workers: 0, resume: true })).rejects.toThrow(
       InputError,
