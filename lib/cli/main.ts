@@ -59,7 +59,7 @@ export function buildProgram(): Command {
     .option('--resolution <d>', 'timeline interval (default 1s)')
     .option('--json', 'print the summary as one JSON object')
     .option('--quiet', 'no progress output')
-    .action((opts) => runCommand(opts));
+    .action(async (opts) => runCommand(opts));
 
   program
     .command('fleet')

@@ -4,7 +4,7 @@
  * the progress display always stops.
  */
 import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
-import { InputError } from '../model/resolve-params.js';
+import { InputError } from '../errors.js';
 import type { Progress } from './progress.js';
 
 export function openTimelineCsv<Row extends Record<string, number | string>>(
@@ -20,14 +20,14 @@ export function openTimelineCsv<Row extends Record<string, number | string>>(
   }
 }
 
-/** Run `work`; commit the writer if it succeeds, delete its file if it throws; stop the progress display. */
-export function streamed<T, Row extends Record<string, number | string>>(
+/** Run `work`; commit the writer if it succeeds, delete its file if it fails; stop the progress display. */
+export async function streamed<T, Row extends Record<string, number | string>>(
   writer: TimelineCsvWriter<Row> | undefined,
   progress: Progress,
-  work: () => T,
-): T {
+  work: () => Promise<T>,
+): Promise<T> {
   try {
-    const result = work();
+    const result = await work();
     writer?.commit();
     return result;
   } catch (e) {

@@ -3,7 +3,7 @@
  * order; the caller persists them (the results never depend on that order: each run's seed is its own).
  * With 0 workers the runs execute in the calling thread (tests, notebooks, debugging).
  */
-import { Worker } from 'node:worker_threads';
+import { spawnWorker as spawnModule } from '../run/spawn-worker.js';
 import { runAt } from './grid.js';
 import { type RunOutcome, runSweepRun } from './run-one.js';
 import type { SweepSpec } from './spec.js';
@@ -15,16 +15,6 @@ export interface PoolOptions {
   readonly runs: readonly number[];
   readonly workers: number;
   readonly onOutcome: (outcome: RunOutcome) => void;
-}
-
-/** Start a worker on the compiled `worker.js`, or on `worker.ts` through tsx when running from source. */
-function spawnWorker(workerData: unknown): Worker {
-  const jsUrl = new URL('./worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return new Worker(jsUrl, { workerData });
-  const tsUrl = jsUrl.href.replace(/\.js$/, '.ts');
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(tsUrl)}); })`;
-  return new Worker(boot, { eval: true, workerData });
 }
 
 /** Run `runs`; resolves with the number of worker threads started (0: in the calling thread, or none to run). */
@@ -46,7 +36,7 @@ export async function runPool(options: PoolOptions): Promise<number> {
     let running = count;
     let failed = false;
     const start = (): void => {
-      const worker = spawnWorker(workerData);
+      const worker = spawnModule(new URL('./worker.js', import.meta.url), workerData);
       let current: number | undefined;
       const feed = (): void => {
         if (failed || next >= runs.length) {
