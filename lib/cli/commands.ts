@@ -2,10 +2,10 @@
  * The CLI's commands: thin wrappers that parse options, call the library, and print.
  */
 
+import { InputError } from '../errors.js';
 import type { TimelineRow } from '../metrics/timeline.js';
 import { describeExpected, parseText } from '../model/param-spec.js';
 import { getPath, listParamSpecs, specAt } from '../model/params.js';
-import { InputError } from '../errors.js';
 import { parseAssignments } from '../model/resolve-params.js';
 import {
   checkResolution,

@@ -3,8 +3,9 @@
  * errors naming the option), and run the work so that the file is moved into place only on success and
  * the progress display always stops.
  */
-import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
+
 import { InputError } from '../errors.js';
+import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
 import type { Progress } from './progress.js';
 
 export function openTimelineCsv<Row extends Record<string, number | string>>(

@@ -62,7 +62,7 @@ export async function acquireSweep(specPath: string, options: AcquireOptions): P
  * A directory given for the sweep (field `sweep`): a complete, merged sweep of this spec whose
  * results.csv holds every run of the grid once, each cell of its column's type.
  */
-function givenSweep(spec: SweepSpec, specPath: string, dir: string): AcquiredSweep {
+export function givenSweep(spec: SweepSpec, specPath: string, dir: string): AcquiredSweep {
   const where = `sweep ${dir}`;
   if (dir.trim() === '') throw new InputError(`sweep: expected a directory, got ""`, 'sweep');
   const manifest = new SweepStore(dir, 'sweep').readManifest();
