@@ -8,6 +8,7 @@ import { describeExpected, parseText } from '../model/param-spec.js';
 import { getPath, listParamSpecs, specAt } from '../model/params.js';
 import { parseAssignments } from '../model/resolve-params.js';
 import {
+  checkDuration,
   checkResolution,
   ENGINES,
   type EngineId,
@@ -108,6 +109,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   const overrides = { ...axisOverrides(opts), ...parseAssignments(opts.set ?? []) };
   // Validate everything before any output is created.
   resolveRunParams(scenario, overrides);
+  checkDuration(durationSec);
   checkResolution(resolutionSec, durationSec);
   const writer = opts.timeline ? openTimelineCsv<TimelineRow>(opts.timeline) : undefined;
   const progress = createProgress(`run ${scenario.id}`, durationSec, 'sim s', opts.quiet ?? false);

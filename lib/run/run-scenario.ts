@@ -11,6 +11,7 @@ import type { TimelineRow } from '../metrics/timeline.js';
 import { resolveDeploys } from '../model/deploys.js';
 import { defaultParams, type Params } from '../model/params.js';
 import { applyOverrides, type Overrides } from '../model/resolve-params.js';
+import { MAX_DURATION_SEC } from '../scenario/duration.js';
 import type { Scenario } from '../scenario/scenarios.js';
 
 export const ENGINE = { des: 'des', fast: 'fast' } as const;
@@ -80,6 +81,16 @@ export function resolveRunParams(scenario: Scenario, overrides: Overrides = {}):
   return applyOverrides(applyOverrides(defaultParams(), scenario.overrides), overrides);
 }
 
+/** Check a run's duration: (0 s, 30 d]. */
+export function checkDuration(durationSec: number): void {
+  if (!(durationSec > 0) || durationSec > MAX_DURATION_SEC) {
+    throw new InputError(
+      `durationSec: expected a duration in (0 s, 30 d], got ${durationSec} s`,
+      'durationSec',
+    );
+  }
+}
+
 /** Check a timeline interval against MIN_RESOLUTION_SEC and MAX_TIMELINE_ROWS for a run this long. */
 export function checkResolution(resolutionSec: number, durationSec: number): void {
   if (!(resolutionSec >= MIN_RESOLUTION_SEC) || !Number.isFinite(resolutionSec)) {
@@ -108,12 +119,7 @@ export function runScenario(request: RunRequest): RunResult {
     throw new InputError(`seed: expected an integer in [0, 4294967295], got ${seed}`, 'seed');
   }
   const durationSec = request.durationSec ?? request.scenario.durationSec;
-  if (!(durationSec > 0) || durationSec > 30 * 86_400) {
-    throw new InputError(
-      `durationSec: expected a duration in (0 s, 30 d], got ${durationSec} s`,
-      'durationSec',
-    );
-  }
+  checkDuration(durationSec);
   checkResolution(request.resolutionSec ?? 1, durationSec);
   const params = resolveRunParams(request.scenario, request.overrides);
   const deploys = resolveDeploys(params, request.scenario.deploys ?? []);

@@ -7,7 +7,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../errors.js';
 import { readCsvFile } from '../io/csv-file.js';
-import { checkValue, parseText } from '../model/param-spec.js';
+import { checkValue, describeExpected, parseText } from '../model/param-spec.js';
 import { getPath, type Params, specAt } from '../model/params.js';
 import { ENGINES, resolveRunParams, SUMMARY_FIELDS } from '../run/run-scenario.js';
 import { findScenario } from '../scenario/scenarios.js';
@@ -126,7 +126,8 @@ function cellCheck(column: string): CellCheck {
     return numberOrEmpty;
   }
   const spec = specAt(column);
-  if (spec) return (t) => checkValue(spec, parseText(spec, t));
+  if (spec)
+    return (t) => (checkValue(spec, parseText(spec, t)) ? `expected ${describeExpected(spec)}` : null);
   return () => null;
 }
 
