@@ -189,7 +189,7 @@ describe('3. merge checks every row of every shard', () => {
     [
       'a bad axis value',
       (l: string[]) => [l[0]!, setCell(l[1]!, 'poolSize', '-5'), ...l.slice(2)],
-      'poolSize: expected an integer in [0, 1000000], got -5',
+      'poolSize: expected an integer in [0, 1000000], got "-5"',
     ],
     ['a ragged row', (l: string[]) => [l[0]!, `${l[1]!},extra`, ...l.slice(2)], 'not a valid CSV file'],
     [
