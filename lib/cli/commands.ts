@@ -22,7 +22,7 @@ import { SCENARIOS } from '../scenario/scenarios.js';
 import { formatBytes, table } from './format.js';
 import { runOffThread } from './off-thread.js';
 import { parseSeed } from './options.js';
-import { openTimelineCsv, streamed } from './output.js';
+import { noteDeploysBeyond, openTimelineCsv, streamed } from './output.js';
 import { createProgress } from './progress.js';
 
 export function scenariosCommand(opts: { json?: boolean }): void {
@@ -108,6 +108,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   const resolutionSec = opts.resolution === undefined ? 1 : parseDuration(opts.resolution, '--resolution');
   const overrides = { ...axisOverrides(opts), ...parseAssignments(opts.set ?? []) };
   // Validate everything before any output is created.
+  noteDeploysBeyond(scenario, durationSec, opts.quiet ?? false);
   resolveRunParams(scenario, overrides);
   checkDuration(durationSec);
   checkResolution(resolutionSec, durationSec);

@@ -10,7 +10,7 @@ import { resolveScenario } from '../scenario/scenario-file.js';
 import { table } from './format.js';
 import { runOffThread } from './off-thread.js';
 import { parseSeed } from './options.js';
-import { openTimelineCsv, streamed } from './output.js';
+import { noteDeploysBeyond, openTimelineCsv, streamed } from './output.js';
 import { createProgress } from './progress.js';
 
 export interface FleetOptions {
@@ -32,6 +32,7 @@ export async function fleetCommand(opts: FleetOptions): Promise<void> {
   const resolutionSec = opts.resolution === undefined ? 60 : parseDuration(opts.resolution, '--resolution');
   const overrides = parseAssignments(opts.set ?? []);
   // Validate everything before any output is created.
+  noteDeploysBeyond(scenario, durationSec, opts.quiet ?? false);
   const params = resolveRunParams(scenario, overrides);
   const writer = opts.timeline ? openTimelineCsv<FleetRow>(opts.timeline, FLEET_COLUMNS) : undefined;
   const hosts = 2 * params.fleet.representativeHosts;

@@ -6,7 +6,22 @@
 
 import { InputError } from '../errors.js';
 import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
+import { formatDuration } from '../scenario/duration.js';
+import type { Scenario } from '../scenario/scenarios.js';
 import type { Progress } from './progress.js';
+
+/**
+ * Deploys of the scenario that fall after a shorter `--duration` do not happen: say so (scenario files
+ * themselves are refused when a deploy lies beyond their own duration).
+ */
+export function noteDeploysBeyond(scenario: Scenario, durationSec: number, quiet: boolean): void {
+  const later = (scenario.deploys ?? []).filter((d) => d.atSec > durationSec);
+  if (later.length === 0 || quiet) return;
+  const list = later.map((d) => `${d.label} at ${formatDuration(d.atSec)}`).join(', ');
+  process.stderr.write(
+    `note: --duration ${formatDuration(durationSec)} ends before ${later.length} deploy(s) of ${scenario.id} (${list}); they do not happen in this run\n`,
+  );
+}
 
 export function openTimelineCsv<Row extends Record<string, number | string>>(
   path: string,
