@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../lib/model/resolve-params.js';
+import { InputError } from '../../lib/errors.js';
 import { pointAt, pointCount, runAt, runCount } from '../../lib/sweep/grid.js';
 import { parseShard, shardFromEnv, shardRuns } from '../../lib/sweep/shard.js';
 import { parseSweepSpec } from '../../lib/sweep/spec.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../lib/model/resolve-params.js';
+import { InputError } from '../../lib/errors.js';
 import { loadSummaryTable } from '../../lib/sweep/aggregate.js';
 import { mergeSweeps } from '../../lib/sweep/merge.js';
 import { runSweep } from '../../lib/sweep/runner.js';
