@@ -85,6 +85,7 @@ export function mergeSweeps(dirs: readonly string[], outDir: string): MergeRepor
   out.create();
   const lock = lockDir(outDir, 'outDir');
   try {
+    out.removeStaleTemps();
     const held = out.readManifest();
     if (held && held.specHash !== first.manifest.specHash) {
       throw new InputError(

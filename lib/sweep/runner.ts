@@ -82,6 +82,7 @@ async function runLocked(
   store: SweepStore,
 ): Promise<SweepReport> {
   const where = `outDir ${options.outDir}`;
+  store.removeStaleTemps();
   const previous = store.readManifest();
   if (previous && !options.resume) {
     throw new InputError(

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { isTempName, writeFileAtomic } from '../io/atomic-write.js';
 import { readJsonFile } from '../io/json-file.js';
 import { LOCK_NAME } from '../io/lock.js';
 import { runAt } from './grid.js';
@@ -22,6 +22,9 @@ import type { Shard } from './shard.js';
 import { canonicalJson, type SweepSpec } from './spec.js';
 
 export const MANIFEST_FORMAT = 'outage-lab-sweep/1';
+
+/** The files a sweep or merge writes at the top of its directory. */
+const SWEEP_FILES = ['manifest.json', 'results.csv', 'summary.csv', 'regimes.csv', 'boundary.csv'];
 export const RUN_FORMAT = 'outage-lab-run/1';
 
 // Kept for the modules that import the generic helper from here; it lives in lib/io.
@@ -139,12 +142,31 @@ export class SweepStore {
     }
   }
 
-  /** The directory's entries other than the lock (none: the directory is empty or missing). */
+  /**
+   * The directory's entries other than the lock and an empty `runs/` (none: the directory is empty or
+   * missing, or a sweep was killed before it wrote anything).
+   */
   entries(): string[] {
     try {
-      return readdirSync(this.dir).filter((n) => n !== LOCK_NAME && !n.startsWith(`${LOCK_NAME}.`));
+      return readdirSync(this.dir).filter(
+        (n) =>
+          n !== LOCK_NAME &&
+          !n.startsWith(`${LOCK_NAME}.`) &&
+          !(n === 'runs' && readdirSync(this.runsDir).length === 0),
+      );
     } catch {
       return [];
+    }
+  }
+
+  /**
+   * Remove temporary files a killed writer left of the directory's own files (manifest, results,
+   * summaries); call with the directory's lock held.
+   */
+  removeStaleTemps(): void {
+    for (const name of this.entries()) {
+      const base = name.replace(/\.tmp-.*$/, '');
+      if (isTempName(name) && SWEEP_FILES.includes(base)) rmSync(join(this.dir, name), { force: true });
     }
   }
 

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -447,3 +448,15 @@ async function waitForRunFiles(dir: string, count: number): Promise<void> {
     }, 60_000);
   });
 }
+
+describe('a sweep killed before or while it wrote its files', () => {
+  it('starts again in a directory holding only an empty runs/ and a dead writer’s temporary files', async () => {
+    const dir = join(tmp(), 'early');
+    mkdirSync(join(dir, 'runs'), { recursive: true });
+    writeFileSync(join(dir, 'manifest.json.tmp-999999-1'), '{"half');
+    writeFileSync(join(dir, 'results.csv.tmp-999999-2'), 'point,');
+    await runSweep({ spec, outDir: dir, workers: 0 });
+    expect(results(dir)).toBe(reference);
+    expect(readdirSync(dir).sort()).toEqual(['manifest.json', 'results.csv', 'runs', 'summary.csv']);
+  });
+});
