@@ -389,9 +389,10 @@ describe('kill -9 at 5 moments, then --resume', () => {
     const dir = join(tmp(), 'killed');
     const rng = createRng(17);
     // Four moments during the runs (after k of 32 run files, k drawn at random), then one after the last.
-    const moments = [...new Set(Array.from({ length: 4 }, () => 1 + Math.floor(rng.next() * 30)))]
-      .sort((a, b) => a - b)
-      .concat(32);
+    const during = new Set<number>();
+    while (during.size < 4) during.add(1 + Math.floor(rng.next() * 31));
+    const moments = [...during].sort((a, b) => a - b).concat(32);
+    expect(moments).toHaveLength(5);
     const landed: Array<{ files: number; status: string }> = [];
     for (const k of moments) {
       const child = start([
