@@ -461,3 +461,23 @@ describe('a sweep killed before or while it wrote its files', () => {
     expect(readdirSync(dir).sort()).toEqual(['manifest.json', 'results.csv', 'runs', 'summary.csv']);
   });
 });
+
+describe('6. a sweep interrupted by SIGINT or SIGTERM', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'on %s removes its lock and temporary files; --resume then finishes',
+    async (signal) => {
+      const dir = join(tmp(), 'sig');
+      const child = start(['sweep', '--config', CI_SMALL, '--out', dir, '--workers', '1', '--quiet']);
+      const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, sig) => r(sig)));
+      await waitForRunFiles(dir, 4);
+      child.kill(signal);
+      expect(await exited).toBe(signal);
+      const left = [...readdirSync(dir), ...readdirSync(join(dir, 'runs'))];
+      expect(left.filter((n) => n.includes('.tmp-') || n === '.lock')).toEqual([]);
+      expect(manifestOf(dir).status).toBe('running');
+      const r = await cli(['sweep', '--config', CI_SMALL, '--out', dir, '--resume']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(results(dir)).toBe(reference);
+    },
+  );
+});
