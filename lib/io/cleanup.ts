@@ -16,7 +16,8 @@ function onSignal(signal: NodeJS.Signals): void {
   removeRegistered();
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   installed = false;
-  process.kill(process.pid, signal);
+  // With other listeners, the signal is theirs to act on; alone, end the process as the signal would.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
 /** Remove every registered path now (also what the signal handler does). */

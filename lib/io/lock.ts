@@ -4,7 +4,16 @@
  * or one on another host (whose pids this host cannot check) is refused, naming the lock file. The lock
  * is removed by `release()` and, on SIGINT or SIGTERM, by the cleanup handler.
  */
-import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -132,12 +141,12 @@ function takeOver(path: string, stale: LockOwner): void {
   }
   const moved = readOwner(aside);
   if (moved !== 'gone' && moved !== 'unreadable' && (moved.pid !== stale.pid || moved.host !== stale.host)) {
+    // Put it back unless yet another lock was created meanwhile (link fails then: EEXIST).
     try {
-      renameSync(aside, path);
+      linkSync(aside, path);
     } catch {
-      // ignore: the next attempt reads whatever is there
+      // the next attempt reads whatever lock is there
     }
-    return;
   }
   rmSync(aside, { force: true });
 }

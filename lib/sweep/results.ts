@@ -111,9 +111,8 @@ function cellCheck(column: string): CellCheck {
   if (column === 'point' || column === 'replicate' || column === 'seed') {
     return (t) => (NON_NEGATIVE_INT.test(t) ? null : 'expected a non-negative integer');
   }
-  if (column === 'scenario') {
-    return (t) => (findScenario(t) ? null : 'expected a scenario id');
-  }
+  // A scenario id: a named one, or the id of an inline scenario (any non-empty text).
+  if (column === 'scenario') return (t) => (t !== '' ? null : 'expected a scenario id');
   if (column === 'engine') {
     return (t) =>
       (ENGINES as readonly string[]).includes(t) ? null : `expected one of ${ENGINES.join(', ')}`;

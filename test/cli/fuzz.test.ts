@@ -611,7 +611,7 @@ const MERGES: Case[] = [
     editCell('durationSec', '0'),
     'durationSec: expected a positive number, got "0"',
   ),
-  mergeCase('scenario unknown', editCell('scenario', 'nope'), 'scenario: expected a scenario id, got "nope"'),
+  mergeCase('scenario empty', editCell('scenario', ''), 'scenario: expected a scenario id, got ""'),
   mergeCase('logRate=sometimes', editCell('logRate', 'sometimes'), 'logRate: expected'),
   mergeCase('point=x', editCell('point', 'x'), 'point: expected a non-negative integer, got "x"'),
   mergeCase(

@@ -481,3 +481,29 @@ describe('6. a sweep interrupted by SIGINT or SIGTERM', () => {
     },
   );
 });
+
+describe('checked results of a spec with an inline scenario', () => {
+  it('merge accepts the inline scenario id and gives the single-machine bytes', async () => {
+    const inline = parseSweepSpec({
+      name: 'inline',
+      scenario: { id: 'my-tiny', base: 'tiny-exhaustion', params: { poolSize: 10 } },
+      duration: '20s',
+      axes: { batchSize: [100, 300] },
+      replicates: 2,
+    });
+    const base = tmp();
+    await runSweep({ spec: inline, outDir: join(base, 'single'), workers: 0 });
+    for (const index of [0, 1]) {
+      await runSweep({
+        spec: inline,
+        outDir: join(base, `s${index}`),
+        workers: 0,
+        shard: { index, count: 2 },
+      });
+    }
+    mergeSweeps([join(base, 's0'), join(base, 's1')], join(base, 'm'));
+    expect(results(join(base, 'm'))).toBe(results(join(base, 'single')));
+    expect(results(join(base, 'm'))).toContain(',my-tiny,');
+    expect(loadResultsTable(join(base, 'm')).numRows()).toBe(4);
+  });
+});
