@@ -1,16 +1,19 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isTempName, tempPathFor, writeFileAtomic } from '../../lib/io/atomic-write.js';
 import { registeredPaths } from '../../lib/io/cleanup.js';
+
+const BASE = mkdtempSync(join(tmpdir(), 'io-test-'));
+afterAll(() => rmSync(BASE, { recursive: true, force: true }));
 
 const ROOT = join(import.meta.dirname, '../..');
 
 describe('writeFileAtomic(path, text)', () => {
   it('writes the file whole and leaves no temporary file or registration', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+    const dir = mkdtempSync(join(BASE, 'atomic-'));
     writeFileAtomic(join(dir, 'a.txt'), 'hello');
     expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('hello');
     expect(readdirSync(dir)).toEqual(['a.txt']);
@@ -18,7 +21,7 @@ describe('writeFileAtomic(path, text)', () => {
   });
 
   it('removes its temporary file when the rename fails', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+    const dir = mkdtempSync(join(BASE, 'atomic-'));
     // The target is a non-empty directory: rename fails after the temporary file was written.
     writeFileAtomic(join(dir, 'sub'), 'x');
     expect(() => writeFileAtomic(dir, 'y')).toThrow();
@@ -33,7 +36,7 @@ describe('writeFileAtomic(path, text)', () => {
 
 /** Start `run` or `fleet` with a timeline, signal it once the temporary file exists, list what is left. */
 async function interrupt(command: string[], signal: NodeJS.Signals) {
-  const dir = mkdtempSync(join(tmpdir(), 'signal-'));
+  const dir = mkdtempSync(join(BASE, 'signal-'));
   const child = spawn(
     process.execPath,
     [join(ROOT, 'bin/outage-lab.js'), ...command, '--timeline', join(dir, 't.csv'), '--quiet'],

@@ -1,12 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/errors.js';
 import { checkJsonTree, MAX_JSON_DEPTH, readJsonFile } from '../../lib/io/json-file.js';
 
+const BASE = mkdtempSync(join(tmpdir(), 'io-test-'));
+afterAll(() => rmSync(BASE, { recursive: true, force: true }));
+
 const file = (text: string): string => {
-  const path = join(mkdtempSync(join(tmpdir(), 'json-')), 'x.json');
+  const path = join(mkdtempSync(join(BASE, 'json-')), 'x.json');
   writeFileSync(path, text);
   return path;
 };

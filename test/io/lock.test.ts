@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { registeredPaths } from '../../lib/io/cleanup.js';
 import { isAlive, LOCK_NAME, lockDir } from '../../lib/io/lock.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'lock-'));
+const BASE = mkdtempSync(join(tmpdir(), 'io-test-'));
+afterAll(() => rmSync(BASE, { recursive: true, force: true }));
+
+const tmp = () => mkdtempSync(join(BASE, 'lock-'));
 
 /** The pid of a process that has exited (a child that ran `true`). */
 function deadPid(): number {

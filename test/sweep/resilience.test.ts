@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../lib/engine/rng.js';
 import { InputError } from '../../lib/errors.js';
 import { lockDir } from '../../lib/io/lock.js';
@@ -33,7 +33,15 @@ const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/outage-lab.js');
 const CI_SMALL = join(ROOT, 'data/sweeps/ci-small.json');
 const spec = loadSweepSpec(CI_SMALL);
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'resilience-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'resilience-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const read = (path: string): string => readFileSync(path, 'utf8');
 const results = (dir: string): string => read(join(dir, 'results.csv'));
 const manifestOf = (dir: string) => JSON.parse(read(join(dir, 'manifest.json')));
