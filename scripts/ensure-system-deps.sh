@@ -4,6 +4,7 @@
 #   notebooks: jupyter-nbconvert python3-nbclient python3-ipykernel (executed with /usr/bin/python3)
 #   kernel lab: iproute2 memcached
 #   report browser test: chromium (driven by playwright-core)
+#   Slurm cluster test: slurm-wlm munge (a one-node cluster started by the test itself, as root)
 set -eu
 missing=""
 /usr/bin/python3 -c 'import nbclient, nbconvert, ipykernel' >/dev/null 2>&1 ||
@@ -11,6 +12,8 @@ missing=""
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ] || missing="$missing memcached"
+{ command -v slurmctld && command -v slurmd && command -v sbatch; } >/dev/null 2>&1 || missing="$missing slurm-wlm"
+command -v munged >/dev/null 2>&1 || [ -x /usr/sbin/munged ] || missing="$missing munge"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages:$missing" >&2

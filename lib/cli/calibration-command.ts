@@ -13,10 +13,11 @@ export function calibrationCommand(opts: { seed?: string; json?: boolean; quiet?
   const exp = loadExpectations();
   const runs = [exp.scenarios.week, exp.scenarios.withoutFix];
   const [first, second] = runs.map((id, i) => {
+    // Progress in percent of the fleet's host-seconds (the total is known only once the run starts).
     const progress = createProgress(
       `calibration: ${id} (${i + 1}/2)`,
-      1,
-      'of the fleet',
+      100,
+      '% of the fleet',
       opts.quiet ?? false,
     );
     try {

@@ -2,24 +2,27 @@
  * The CLI's commands: thin wrappers that parse options, call the library, and print.
  */
 
+import { InputError } from '../errors.js';
 import type { TimelineRow } from '../metrics/timeline.js';
 import { describeExpected, parseText } from '../model/param-spec.js';
 import { getPath, listParamSpecs, specAt } from '../model/params.js';
-import { InputError, parseAssignments } from '../model/resolve-params.js';
+import { parseAssignments } from '../model/resolve-params.js';
 import {
+  checkDuration,
+  checkResolution,
   ENGINES,
   type EngineId,
   type RunSummary,
   resolveRunParams,
-  runScenario,
   SUMMARY_FIELDS,
 } from '../run/run-scenario.js';
 import { formatDuration, parseDuration } from '../scenario/duration.js';
 import { resolveScenario } from '../scenario/scenario-file.js';
 import { SCENARIOS } from '../scenario/scenarios.js';
 import { formatBytes, table } from './format.js';
+import { runOffThread } from './off-thread.js';
 import { parseSeed } from './options.js';
-import { openTimelineCsv, streamed } from './output.js';
+import { noteDeploysBeyond, openTimelineCsv, streamed } from './output.js';
 import { createProgress } from './progress.js';
 
 export function scenariosCommand(opts: { json?: boolean }): void {
@@ -94,7 +97,7 @@ function axisOverrides(opts: RunOptions): Record<string, unknown> {
   return out;
 }
 
-export function runCommand(opts: RunOptions): void {
+export async function runCommand(opts: RunOptions): Promise<void> {
   const scenario = resolveScenario(opts.scenario);
   const engine = (opts.engine ?? 'des') as EngineId;
   if (!ENGINES.includes(engine))
@@ -105,26 +108,30 @@ export function runCommand(opts: RunOptions): void {
   const resolutionSec = opts.resolution === undefined ? 1 : parseDuration(opts.resolution, '--resolution');
   const overrides = { ...axisOverrides(opts), ...parseAssignments(opts.set ?? []) };
   // Validate everything before any output is created.
+  noteDeploysBeyond(scenario, durationSec, opts.quiet ?? false);
   resolveRunParams(scenario, overrides);
+  checkDuration(durationSec);
+  checkResolution(resolutionSec, durationSec);
   const writer = opts.timeline ? openTimelineCsv<TimelineRow>(opts.timeline) : undefined;
   const progress = createProgress(`run ${scenario.id}`, durationSec, 'sim s', opts.quiet ?? false);
-  const result = streamed(writer, progress, () =>
-    runScenario({
-      scenario,
-      engine,
-      seed,
-      durationSec,
-      overrides,
-      resolutionSec,
-      ...(writer && { onRow: (row) => writer.write(row) }),
-      onProgress: (sec) => progress.update(sec),
-    }),
+  const summary = await streamed(writer, progress, () =>
+    runOffThread<TimelineRow>(
+      {
+        kind: 'run',
+        request: { scenario, engine, seed, durationSec, overrides, resolutionSec },
+        timeline: writer !== undefined,
+      },
+      {
+        ...(writer && { onRow: (row: TimelineRow) => writer.write(row) }),
+        onProgress: (sec) => progress.update(sec),
+      },
+    ),
   );
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(result.summary)}\n`);
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
-  process.stdout.write(`${formatSummary(result.summary)}\n`);
+  process.stdout.write(`${formatSummary(summary)}\n`);
   if (opts.timeline) process.stdout.write(`timeline: ${opts.timeline}\n`);
 }
 

@@ -2,14 +2,15 @@
  * `outage-lab fleet`: both data centers of a scenario (representative hosts on the fast engine) and the
  * users behind the AppView: per-DC and overall user availability, DC totals, and a fleet timeline.
  */
-import { FLEET_COLUMNS, type FleetRow, type FleetSummary, runFleet } from '../fleet/fleet.js';
+import { FLEET_COLUMNS, type FleetRow, type FleetSummary } from '../fleet/fleet.js';
 import { parseAssignments } from '../model/resolve-params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
 import { parseDuration } from '../scenario/duration.js';
 import { resolveScenario } from '../scenario/scenario-file.js';
 import { table } from './format.js';
+import { runOffThread } from './off-thread.js';
 import { parseSeed } from './options.js';
-import { openTimelineCsv, streamed } from './output.js';
+import { noteDeploysBeyond, openTimelineCsv, streamed } from './output.js';
 import { createProgress } from './progress.js';
 
 export interface FleetOptions {
@@ -23,7 +24,7 @@ export interface FleetOptions {
   quiet?: boolean;
 }
 
-export function fleetCommand(opts: FleetOptions): void {
+export async function fleetCommand(opts: FleetOptions): Promise<void> {
   const scenario = resolveScenario(opts.scenario);
   const seed = parseSeed(opts.seed);
   const durationSec =
@@ -31,6 +32,7 @@ export function fleetCommand(opts: FleetOptions): void {
   const resolutionSec = opts.resolution === undefined ? 60 : parseDuration(opts.resolution, '--resolution');
   const overrides = parseAssignments(opts.set ?? []);
   // Validate everything before any output is created.
+  noteDeploysBeyond(scenario, durationSec, opts.quiet ?? false);
   const params = resolveRunParams(scenario, overrides);
   const writer = opts.timeline ? openTimelineCsv<FleetRow>(opts.timeline, FLEET_COLUMNS) : undefined;
   const hosts = 2 * params.fleet.representativeHosts;
@@ -40,16 +42,18 @@ export function fleetCommand(opts: FleetOptions): void {
     'host-s',
     opts.quiet ?? false,
   );
-  const summary = streamed(writer, progress, () =>
-    runFleet({
-      scenario,
-      seed,
-      durationSec,
-      overrides,
-      resolutionSec,
-      ...(writer && { onRow: (row: FleetRow) => writer.write(row) }),
-      onProgress: (done) => progress.update(done),
-    }),
+  const summary = await streamed(writer, progress, () =>
+    runOffThread<FleetRow>(
+      {
+        kind: 'fleet',
+        request: { scenario, seed, durationSec, overrides, resolutionSec },
+        timeline: writer !== undefined,
+      },
+      {
+        ...(writer && { onRow: (row: FleetRow) => writer.write(row) }),
+        onProgress: (done) => progress.update(done),
+      },
+    ),
   );
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);

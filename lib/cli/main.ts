@@ -3,9 +3,10 @@
  * expected), 1 internal error. No stack traces unless OUTAGE_LAB_DEBUG=1.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { InputError } from '../model/resolve-params.js';
+import { InputError } from '../errors.js';
 import { paramsCommand, runCommand, scenariosCommand } from './commands.js';
 import { PartialFailure } from './errors.js';
+import { cliMessage } from './flags.js';
 
 /** Commands load their modules when they run: `outage-lab run` does not pay for sweeps, reports or the lab. */
 export function buildProgram(): Command {
@@ -58,7 +59,7 @@ export function buildProgram(): Command {
     .option('--resolution <d>', 'timeline interval (default 1s)')
     .option('--json', 'print the summary as one JSON object')
     .option('--quiet', 'no progress output')
-    .action((opts) => runCommand(opts));
+    .action(async (opts) => runCommand(opts));
 
   program
     .command('fleet')
@@ -174,7 +175,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     if (e instanceof InputError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(`error: ${cliMessage(e)}\n`);
       return 2;
     }
     if (process.env['OUTAGE_LAB_DEBUG'] === '1') process.stderr.write(`${(e as Error).stack}\n`);

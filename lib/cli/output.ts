@@ -3,9 +3,25 @@
  * errors naming the option), and run the work so that the file is moved into place only on success and
  * the progress display always stops.
  */
+
+import { InputError } from '../errors.js';
 import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
-import { InputError } from '../model/resolve-params.js';
+import { formatDuration } from '../scenario/duration.js';
+import type { Scenario } from '../scenario/scenarios.js';
 import type { Progress } from './progress.js';
+
+/**
+ * Deploys of the scenario that fall after a shorter `--duration` do not happen: say so (scenario files
+ * themselves are refused when a deploy lies beyond their own duration).
+ */
+export function noteDeploysBeyond(scenario: Scenario, durationSec: number, quiet: boolean): void {
+  const later = (scenario.deploys ?? []).filter((d) => d.atSec > durationSec);
+  if (later.length === 0 || quiet) return;
+  const list = later.map((d) => `${d.label} at ${formatDuration(d.atSec)}`).join(', ');
+  process.stderr.write(
+    `note: --duration ${formatDuration(durationSec)} ends before ${later.length} deploy(s) of ${scenario.id} (${list}); they do not happen in this run\n`,
+  );
+}
 
 export function openTimelineCsv<Row extends Record<string, number | string>>(
   path: string,
@@ -20,14 +36,14 @@ export function openTimelineCsv<Row extends Record<string, number | string>>(
   }
 }
 
-/** Run `work`; commit the writer if it succeeds, delete its file if it throws; stop the progress display. */
-export function streamed<T, Row extends Record<string, number | string>>(
+/** Run `work`; commit the writer if it succeeds, delete its file if it fails; stop the progress display. */
+export async function streamed<T, Row extends Record<string, number | string>>(
   writer: TimelineCsvWriter<Row> | undefined,
   progress: Progress,
-  work: () => T,
-): T {
+  work: () => Promise<T>,
+): Promise<T> {
   try {
-    const result = work();
+    const result = await work();
     writer?.commit();
     return result;
   } catch (e) {

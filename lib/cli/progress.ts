@@ -9,8 +9,10 @@ export interface Progress {
   stop(): void;
 }
 
+/** `done` is clamped to [0, total], so that a late or early count never shows over 100% or a negative ETA. */
 export function createProgress(label: string, total: number, unit: string, quiet = false): Progress {
   if (quiet) return { update() {}, stop() {} };
+  const clamp = (done: number): number => Math.min(Math.max(done, 0), total);
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -23,14 +25,15 @@ export function createProgress(label: string, total: number, unit: string, quiet
     );
     bar.start(Math.round(total), 0);
     return {
-      update: (done) => bar.update(Math.round(done)),
+      update: (done) => bar.update(Math.round(clamp(done))),
       stop: () => bar.stop(),
     };
   }
   const started = Date.now();
   let lastPrint = started;
   return {
-    update(done) {
+    update(count) {
+      const done = clamp(count);
       const now = Date.now();
       if (now - lastPrint < 5000) return;
       lastPrint = now;

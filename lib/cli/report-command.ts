@@ -1,6 +1,9 @@
 /** `outage-lab report`: a thin wrapper over lib/report/command.ts. */
-import { InputError } from '../model/resolve-params.js';
-import { writeReport } from '../report/command.js';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { ROOT, writeReport } from '../report/command.js';
+import { givenSweep } from '../report/sweeps.js';
+import { loadSweepSpec } from '../sweep/spec.js';
 
 export async function reportCommand(opts: {
   sweep?: string;
@@ -17,6 +20,11 @@ export async function reportCommand(opts: {
         `--workers: expected an integer in [0, 1024], got ${JSON.stringify(opts.workers)}`,
       );
     }
+  }
+  // A directory given with --sweep is checked before any other sweep runs.
+  if (opts.sweep !== undefined) {
+    const specPath = join(ROOT, 'data', 'sweeps', 'default.json');
+    givenSweep(loadSweepSpec(specPath), specPath, opts.sweep);
   }
   await writeReport({
     ...(opts.sweep !== undefined && { sweep: opts.sweep }),

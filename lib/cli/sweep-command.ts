@@ -2,11 +2,12 @@
  * `outage-lab sweep` and `outage-lab merge`: thin wrappers over lib/sweep.
  */
 import { join } from 'node:path';
-import { InputError } from '../model/resolve-params.js';
+import { InputError } from '../errors.js';
 import { mergeSweeps } from '../sweep/merge.js';
 import { defaultWorkers, runSweep } from '../sweep/runner.js';
 import { parseShard, type Shard, shardFromEnv, WHOLE } from '../sweep/shard.js';
 import { loadSweepSpec } from '../sweep/spec.js';
+import { planWorkers } from '../sweep/workers.js';
 import { PartialFailure } from './errors.js';
 import { createProgress } from './progress.js';
 
@@ -40,6 +41,12 @@ export async function sweepCommand(opts: SweepCommandOptions): Promise<void> {
   const shard = chooseShard(opts);
   const workers =
     opts.workers === undefined ? defaultWorkers() : parseCount(opts.workers, '--workers', 0, 1024);
+  const plan = planWorkers(workers);
+  if (plan.cappedBy !== null && !opts.quiet) {
+    process.stderr.write(
+      `--workers ${workers}: starting at most ${plan.workers} (capped by this machine's ${plan.cappedBy})\n`,
+    );
+  }
   const outDir =
     opts.out ??
     join(
@@ -56,6 +63,7 @@ export async function sweepCommand(opts: SweepCommandOptions): Promise<void> {
     workers,
     shard,
     resume: opts.resume ?? false,
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     onProgress: (done, total) => {
       progress ??= createProgress(label, total, 'runs', opts.quiet ?? false);
       progress.update(done);
@@ -63,7 +71,7 @@ export async function sweepCommand(opts: SweepCommandOptions): Promise<void> {
   }).finally(() => progress?.stop());
   const line =
     `${label}: ${report.shardRuns} runs (${report.ran} run now, ${report.skipped} already done) ` +
-    `with ${workers} worker(s) in ${report.wallSec.toFixed(1)} s -> ${join(outDir, 'results.csv')}`;
+    `with ${report.workers.started} worker thread(s) in ${report.wallSec.toFixed(1)} s -> ${join(outDir, 'results.csv')}`;
   process.stderr.write(`${line}\n`);
   if (report.failed > 0) {
     throw new PartialFailure(

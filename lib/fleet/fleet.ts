@@ -112,7 +112,10 @@ export function runFleet(request: FleetRequest): FleetSummary {
   const durationSec = request.durationSec ?? request.scenario.durationSec;
   const resolutionSec = request.resolutionSec ?? 60;
   if (!(resolutionSec >= 1) || !Number.isInteger(resolutionSec)) {
-    throw new InputError(`--resolution: expected a whole number of seconds >= 1, got ${resolutionSec}`);
+    throw new InputError(
+      `resolutionSec: expected a whole number of seconds >= 1, got ${resolutionSec}`,
+      'resolutionSec',
+    );
   }
   const params = dcParams(request.scenario, overrides, 'A');
   const { hostsPerDc, representativeHosts: reps, userShareDcA } = params.fleet;

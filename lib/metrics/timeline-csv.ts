@@ -4,6 +4,8 @@
  */
 import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
+import { tempPathFor } from '../io/atomic-write.js';
+import { release, removeOnSignal } from '../io/cleanup.js';
 import { TIMELINE_COLUMNS, type TimelineRow } from './timeline.js';
 
 export function timelineCsv(rows: readonly TimelineRow[]): string {
@@ -22,7 +24,9 @@ export class TimelineCsvWriter<Row extends Record<string, number | string> = Tim
   ) {
     // A device or pipe (/dev/stdout, a FIFO) is written directly: there is no file to replace atomically.
     this.direct = isSpecialFile(path);
-    this.tmpPath = this.direct ? path : `${path}.tmp-${process.pid}`;
+    this.tmpPath = this.direct ? path : tempPathFor(path);
+    // Registered before it exists, so that a signal during the open leaves nothing either.
+    if (!this.direct) removeOnSignal(this.tmpPath);
     this.fd = openSync(this.tmpPath, 'w');
   }
 
@@ -38,14 +42,20 @@ export class TimelineCsvWriter<Row extends Record<string, number | string> = Tim
     this.flush();
     closeSync(this.fd);
     this.fd = -1;
-    if (!this.direct) renameSync(this.tmpPath, this.path);
+    if (!this.direct) {
+      renameSync(this.tmpPath, this.path);
+      release(this.tmpPath);
+    }
   }
 
   /** Close and delete the temporary file. */
   abort(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    if (!this.direct) rmSync(this.tmpPath, { force: true });
+    if (!this.direct) {
+      rmSync(this.tmpPath, { force: true });
+      release(this.tmpPath);
+    }
   }
 
   private flush(): void {

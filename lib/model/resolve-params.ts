@@ -2,29 +2,32 @@
  * Validation and overriding of parameters. Every error names the field and what was expected, in one
  * format: `poolSize: expected an integer in [0, 1000000], got -3`.
  */
+import { InputError } from '../errors.js';
 import { checkValue, parseText } from './param-spec.js';
 import { deepFreeze, getPath, listParamSpecs, type Params, setPath, specAt } from './params.js';
 
-/** Bad input: the message names the field and what was expected. The CLI maps it to exit code 2. */
-export class InputError extends Error {
-  override readonly name = 'InputError';
-}
+// InputError lives in lib/errors.ts; re-exported here for the modules that import it from this one.
+export { InputError } from '../errors.js';
 
 /** A set of overrides by dotted path: `{ 'kernel.timeWaitSec': 30, poolSize: 2000 }`. */
 export type Overrides = Readonly<Record<string, unknown>>;
 
 /** Flatten a nested partial object into dotted-path overrides (leaves are non-object values). */
-export function flattenOverrides(nested: unknown, prefix = ''): Record<string, unknown> {
+export function flattenOverrides(nested: unknown, prefix = '', where = 'params'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) {
     throw new InputError(
-      `${prefix || 'params'}: expected an object of parameters, got ${JSON.stringify(nested)}`,
+      `${prefix ? `${where}.${prefix}` : where}: expected an object of parameters, got ${JSON.stringify(nested)}`,
     );
   }
   for (const [key, value] of Object.entries(nested)) {
     const path = prefix ? `${prefix}.${key}` : key;
+    // JSON.parse keeps "__proto__" as an own key, but assigning it would set the prototype instead.
+    if (key === '__proto__') {
+      throw new InputError(`${where}.${path}: unknown parameter ("__proto__" is not a key)`);
+    }
     if (typeof value === 'object' && value !== null && !Array.isArray(value) && !specAt(path)) {
-      Object.assign(out, flattenOverrides(value, path));
+      Object.assign(out, flattenOverrides(value, path, where));
     } else out[path] = value;
   }
   return out;
@@ -45,12 +48,20 @@ export function applyOverrides(base: Params, overrides: Overrides): Params {
   return deepFreeze(params);
 }
 
-/** Parse `path=value` texts (CLI `--set`) into overrides, values typed by each path's spec. */
+/**
+ * Parse `path=value` texts (the CLI's `--set`) into overrides, values typed by each path's spec. A text
+ * without `=` is an error of the field `assignment`.
+ */
 export function parseAssignments(assignments: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const text of assignments) {
     const eq = text.indexOf('=');
-    if (eq <= 0) throw new InputError(`--set ${text}: expected path=value, e.g. kernel.timeWaitSec=30`);
+    if (eq <= 0) {
+      throw new InputError(
+        `assignment ${JSON.stringify(text)}: expected path=value, e.g. kernel.timeWaitSec=30`,
+        'assignment',
+      );
+    }
     const path = text.slice(0, eq).trim();
     const spec = specAt(path);
     if (!spec) throw new InputError(`${path}: unknown parameter (see \`outage-lab params\` for the list)`);

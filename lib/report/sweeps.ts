@@ -7,7 +7,8 @@
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../model/resolve-params.js';
+import { InputError } from '../errors.js';
+import { readResultsCsv } from '../sweep/results.js';
 import { runSweep } from '../sweep/runner.js';
 import { loadSweepSpec, type SweepSpec } from '../sweep/spec.js';
 import { type SweepManifest, SweepStore } from '../sweep/store.js';
@@ -38,20 +39,7 @@ function complete(dir: string, hash: string): SweepManifest | undefined {
 
 export async function acquireSweep(specPath: string, options: AcquireOptions): Promise<AcquiredSweep> {
   const spec = loadSweepSpec(specPath);
-  if (options.given) {
-    const manifest = new SweepStore(options.given).readManifest();
-    if (!manifest)
-      throw new InputError(`--sweep ${options.given}: no manifest.json (not a sweep output directory)`);
-    if (manifest.specHash !== spec.hash) {
-      throw new InputError(
-        `--sweep ${options.given}: results of spec hash ${manifest.specHash}, but ${specPath} with this model hashes to ${spec.hash}; rerun the sweep`,
-      );
-    }
-    if (manifest.status !== 'complete' || manifest.shard.count !== 1) {
-      throw new InputError(`--sweep ${options.given}: not a complete, merged sweep`);
-    }
-    return { spec, dir: options.given, manifest, origin: 'given' };
-  }
+  if (options.given !== undefined) return givenSweep(spec, specPath, options.given);
   const runsDir = join(options.root, 'data', 'runs', `${spec.name}-${spec.hash}`);
   const cacheDir = join(options.root, 'data', 'cache', spec.name);
   const fromRuns = complete(runsDir, spec.hash);
@@ -68,6 +56,37 @@ export async function acquireSweep(specPath: string, options: AcquireOptions): P
     ...(options.onProgress && { onProgress: options.onProgress }),
   });
   return { spec, dir: runsDir, manifest: complete(runsDir, spec.hash)!, origin: 'fresh' };
+}
+
+/**
+ * A directory given for the sweep (field `sweep`): a complete, merged sweep of this spec whose
+ * results.csv holds every run of the grid once, each cell of its column's type.
+ */
+export function givenSweep(spec: SweepSpec, specPath: string, dir: string): AcquiredSweep {
+  const where = `sweep ${dir}`;
+  if (dir.trim() === '') throw new InputError(`sweep: expected a directory, got ""`, 'sweep');
+  const manifest = new SweepStore(dir, 'sweep').readManifest();
+  if (!manifest) {
+    throw new InputError(`${where}: no manifest.json (not a sweep output directory)`, 'sweep');
+  }
+  if (manifest.specHash !== spec.hash) {
+    throw new InputError(
+      `${where}: results of spec hash ${manifest.specHash}, but ${specPath} with this model hashes to ${spec.hash}; rerun the sweep`,
+      'sweep',
+    );
+  }
+  if (manifest.status !== 'complete' || manifest.shard.count !== 1) {
+    throw new InputError(`${where}: not a complete, merged sweep`, 'sweep');
+  }
+  if (manifest.points * manifest.replicates !== manifest.totalRuns) {
+    throw new InputError(
+      `${where}: manifest.json: totalRuns ${manifest.totalRuns} is not points x replicates (${manifest.points} x ${manifest.replicates})`,
+      'sweep',
+    );
+  }
+  const expect = { points: manifest.points, replicates: manifest.replicates, shard: manifest.shard };
+  readResultsCsv(join(dir, 'results.csv'), expect, 'sweep');
+  return { spec, dir, manifest, origin: 'given' };
 }
 
 /** Copy a sweep's results (not its per-run files) into the committed cache data/cache/<name>/. */

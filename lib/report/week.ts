@@ -16,7 +16,7 @@ import {
   type WeekObservation,
 } from '../calibration/week.js';
 import type { DcSummary, FleetSummary } from '../fleet/fleet.js';
-import { writeFileAtomic } from '../sweep/store.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { MODEL_FINGERPRINT, PACKAGE_VERSION, sourceFingerprint } from '../version.js';
 
 export const WEEK_SEED = 1;

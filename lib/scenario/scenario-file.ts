@@ -6,15 +6,22 @@
  * the configuration during the run (model/deploys.ts; the fast engine only); `at` is a duration or seconds.
  * Without `deploys`, a file with a `base` keeps the base's deploys.
  */
-import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { checkJsonTree, readJsonFile } from '../io/json-file.js';
 import type { Deploy } from '../model/deploys.js';
-import { flattenOverrides, InputError } from '../model/resolve-params.js';
-import { parseDuration } from './duration.js';
+import { checkValue } from '../model/param-spec.js';
+import { specAt } from '../model/params.js';
+import { flattenOverrides } from '../model/resolve-params.js';
+import { MAX_DURATION_SEC, parseDuration } from './duration.js';
 import { findScenario, SCENARIOS, type Scenario } from './scenarios.js';
 
 const KNOWN_KEYS = ['id', 'title', 'description', 'base', 'duration', 'params', 'deploys'];
 
+// Read JSON files through lib/io; re-exported for the modules that import it from here.
+export { readJsonFile } from '../io/json-file.js';
+
 export function scenarioFromJson(json: unknown, where: string): Scenario {
+  checkJsonTree(json, where);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new InputError(
       `${where}: expected a JSON object with "params" (and optionally id, title, base, duration)`,
@@ -42,10 +49,18 @@ export function scenarioFromJson(json: unknown, where: string): Scenario {
   const durationText = o['duration'];
   let durationSec = base?.durationSec ?? 600;
   if (durationText !== undefined) {
+    if (typeof durationText !== 'string' && typeof durationText !== 'number') {
+      throw new InputError(
+        `${where}: duration: expected a duration (e.g. "2h") or seconds, got ${JSON.stringify(durationText)}`,
+      );
+    }
     durationSec = parseDuration(String(durationText), `${where}: duration`);
+    if (durationSec > MAX_DURATION_SEC) {
+      throw new InputError(`${where}: duration: expected at most 30 d, got ${durationSec} s`);
+    }
   }
-  const params = o['params'] === undefined ? {} : flattenOverrides(o['params']);
-  const deploys = o['deploys'] === undefined ? base?.deploys : parseDeploys(o['deploys'], where);
+  const params = o['params'] === undefined ? {} : flattenOverrides(o['params'], '', `${where}: params`);
+  const deploys = o['deploys'] === undefined ? base?.deploys : parseDeploys(o['deploys'], where, durationSec);
   return {
     ...(deploys && { deploys }),
     id: text('id') ?? base?.id ?? 'custom',
@@ -56,7 +71,7 @@ export function scenarioFromJson(json: unknown, where: string): Scenario {
   };
 }
 
-function parseDeploys(json: unknown, where: string): Deploy[] {
+function parseDeploys(json: unknown, where: string, durationSec: number): Deploy[] {
   if (!Array.isArray(json))
     throw new InputError(`${where}: deploys: expected an array, got ${JSON.stringify(json)}`);
   return json.map((d, i) => {
@@ -75,31 +90,24 @@ function parseDeploys(json: unknown, where: string): Deploy[] {
       throw new InputError(`${at}.at: expected a duration (e.g. "3d", "90m") or seconds`);
     }
     const atSec = typeof o['at'] === 'number' ? o['at'] : parseDuration(o['at'], `${at}.at`);
-    return { atSec, label: o['label'], overrides: flattenOverrides(o['params'] ?? {}) };
+    if (!(atSec > 0 && atSec <= durationSec)) {
+      throw new InputError(
+        `${at}.at: expected a time within the scenario's duration (0 s, ${durationSec} s], got ${atSec} s`,
+      );
+    }
+    const overrides = flattenOverrides(o['params'] ?? {}, '', `${at}.params`);
+    for (const [path, value] of Object.entries(overrides)) {
+      const spec = specAt(path);
+      if (!spec) throw new InputError(`${at}.params.${path}: unknown parameter (see \`outage-lab params\`)`);
+      const problem = checkValue(spec, value);
+      if (problem) throw new InputError(`${at}.params.${path}: ${problem}`);
+    }
+    return { atSec, label: o['label'], overrides };
   });
 }
 
-/**
- * Read a JSON input file; bad input names the option and the file: `--config x.json: not valid JSON (...)`.
- */
-export function readJsonFile(path: string, option: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      `${option} ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${option} ${path}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
 export function loadScenarioFile(path: string): Scenario {
-  return scenarioFromJson(readJsonFile(path, '--scenario'), path);
+  return scenarioFromJson(readJsonFile(path, 'scenario'), path);
 }
 
 /** A scenario id, or a path to a JSON scenario file. */
@@ -108,6 +116,7 @@ export function resolveScenario(idOrPath: string): Scenario {
   if (named) return named;
   if (idOrPath.endsWith('.json')) return loadScenarioFile(idOrPath);
   throw new InputError(
-    `--scenario: expected a scenario id (${SCENARIOS.map((s) => s.id).join(', ')}) or a .json file, got "${idOrPath}"`,
+    `scenario: expected a scenario id (${SCENARIOS.map((s) => s.id).join(', ')}) or a .json file, got "${idOrPath}"`,
+    'scenario',
   );
 }

@@ -15,6 +15,7 @@ import { stringify } from 'csv-stringify/sync';
 import { max, mean, min, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { SUMMARY_FIELDS } from '../run/run-scenario.js';
 import { readResultsCsv } from './results.js';
+import { SweepStore } from './store.js';
 
 /** The figures of a run that are summarised (the summary contract minus identification). */
 export const SWEEP_METRICS = SUMMARY_FIELDS.filter(
@@ -164,9 +165,23 @@ export function summaryCsv(summary: SummaryTableRows): string {
   });
 }
 
+/**
+ * A sweep's results.csv, checked (readResultsCsv); when the directory has its manifest.json, also that
+ * the rows are exactly the runs the manifest names.
+ */
+function readSweepResults(dir: string): { columns: string[]; rows: string[][] } {
+  const manifest = new SweepStore(dir).readManifest();
+  const expect = manifest && {
+    points: manifest.points,
+    replicates: manifest.replicates,
+    shard: manifest.shard,
+  };
+  return readResultsCsv(join(dir, 'results.csv'), expect);
+}
+
 /** A sweep's runs as an arquero table (numbers typed, empty cells null). */
 export function loadResultsTable(dir: string): aq.ColumnTable {
-  const { columns, rows } = readResultsCsv(join(dir, 'results.csv'));
+  const { columns, rows } = readSweepResults(dir);
   const data: Record<string, unknown[]> = Object.fromEntries(columns.map((c) => [c, []]));
   for (const row of rows) {
     columns.forEach((c, i) => {
@@ -178,7 +193,7 @@ export function loadResultsTable(dir: string): aq.ColumnTable {
 
 /** A sweep's tidy summary (point x metric) as an arquero table. */
 export function loadSummaryTable(dir: string): aq.ColumnTable {
-  const { columns, rows } = readResultsCsv(join(dir, 'results.csv'));
+  const { columns, rows } = readSweepResults(dir);
   const summary = summarizeResults(columns, rows);
   return aq.from(summary.rows);
 }

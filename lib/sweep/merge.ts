@@ -1,10 +1,13 @@
 /**
  * Merge the shards of one sweep into one directory whose `results.csv` is byte for byte what a single
  * machine would have written. Refuses shards of different specs (hash), of different shard counts,
- * duplicated or missing shards, and unfinished shards.
+ * duplicated or missing shards, unfinished shards, results.csv files whose rows are not exactly their
+ * shard's runs (keys missing, repeated or outside the shard; cells of the wrong type), and an output
+ * directory that holds anything but a sweep of the same spec. The output directory is locked meanwhile.
  */
 import { join, resolve } from 'node:path';
-import { InputError } from '../model/resolve-params.js';
+import { InputError } from '../errors.js';
+import { lockDir } from '../io/lock.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { summarizeResults, summaryCsv } from './aggregate.js';
 import { readResultsCsv, resultsCsv } from './results.js';
@@ -19,10 +22,14 @@ export interface MergeReport {
   readonly failed: number;
 }
 
+/** Merge `dirs` (shard output directories) into `outDir` (field `outDir` in messages). */
 export function mergeSweeps(dirs: readonly string[], outDir: string): MergeReport {
   if (dirs.length === 0) throw new InputError('merge: expected at least one shard directory');
+  if (typeof outDir !== 'string' || outDir.trim() === '') {
+    throw new InputError(`outDir: expected a directory path, got ${JSON.stringify(outDir)}`, 'outDir');
+  }
   if (dirs.some((dir) => resolve(dir) === resolve(outDir))) {
-    throw new InputError(`merge: --out ${outDir} is one of the shard directories; choose another`);
+    throw new InputError(`outDir ${outDir}: is one of the shard directories; choose another`, 'outDir');
   }
   const shards = dirs.map((dir) => {
     const store = new SweepStore(dir);
@@ -30,10 +37,11 @@ export function mergeSweeps(dirs: readonly string[], outDir: string): MergeRepor
     if (!manifest) throw new InputError(`merge: ${dir}: no manifest.json (not a sweep output directory)`);
     if (manifest.status !== 'complete') {
       throw new InputError(
-        `merge: ${dir}: shard ${manifest.shard.index}/${manifest.shard.count} is not complete (${manifest.completed}/${manifest.shardRuns} runs); finish it with --resume`,
+        `merge: ${dir}: shard ${manifest.shard.index}/${manifest.shard.count} is not complete (${manifest.completed}/${manifest.shardRuns} runs); finish it with \`resume\``,
       );
     }
-    return { dir, manifest, results: readResultsCsv(store.resultsPath) };
+    const expect = { points: manifest.points, replicates: manifest.replicates, shard: manifest.shard };
+    return { dir, manifest, results: readResultsCsv(store.resultsPath, expect) };
   });
   const first = shards[0]!;
   const seen = new Map<number, string>();
@@ -73,17 +81,53 @@ export function mergeSweeps(dirs: readonly string[], outDir: string): MergeRepor
   const columns = first.results.columns;
   const errorCol = columns.indexOf('error');
   const failed = rows.filter((r) => r[errorCol] !== '').length;
-  const out = new SweepStore(outDir);
+  const out = new SweepStore(outDir, 'outDir');
   out.create();
-  writeFileAtomic(out.resultsPath, resultsCsv(columns, rows));
-  writeFileAtomic(out.summaryPath, summaryCsv(summarizeResults(columns, rows)));
+  const lock = lockDir(outDir, 'outDir');
+  try {
+    out.removeStaleTemps();
+    const held = out.readManifest();
+    if (held && held.specHash !== first.manifest.specHash) {
+      throw new InputError(
+        `outDir ${outDir}: holds another sweep ("${held.name}", spec hash ${held.specHash}); merge into a new or empty directory`,
+        'outDir',
+      );
+    }
+    if (!held && out.entries().length > 0) {
+      throw new InputError(
+        `outDir ${outDir}: the directory is not empty and holds no sweep (${out.entries().slice(0, 3).join(', ')}); merge into a new or empty directory`,
+        'outDir',
+      );
+    }
+    writeFileAtomic(out.resultsPath, resultsCsv(columns, rows));
+    writeFileAtomic(out.summaryPath, summaryCsv(summarizeResults(columns, rows)));
+    writeMergedManifest(out, first, shards, rows.length, failed);
+    // Regimes (and their bisection runs) need the whole grid: they are computed here for merged shards.
+    const source = first.manifest.spec;
+    writeRegimes(outDir, parseSweepSpec(source, `${first.dir}/manifest.json`));
+  } finally {
+    lock.release();
+  }
+  return { outDir, shards: shards.length, runs: rows.length, failed };
+}
+
+type Shards = ReadonlyArray<{ readonly dir: string; readonly manifest: SweepManifest }>;
+
+function writeMergedManifest(
+  out: SweepStore,
+  first: Shards[number],
+  shards: Shards,
+  runs: number,
+  failed: number,
+): void {
+  const rowsLength = runs;
   const manifests = shards.map((s) => s.manifest);
   const manifest: SweepManifest = {
     ...first.manifest,
     versions: { outageLab: PACKAGE_VERSION, node: process.version },
     shard: { index: 0, count: 1 },
-    shardRuns: rows.length,
-    completed: rows.length,
+    shardRuns: rowsLength,
+    completed: rowsLength,
     failed,
     status: 'complete',
     timings: {
@@ -99,8 +143,4 @@ export function mergeSweeps(dirs: readonly string[], outDir: string): MergeRepor
     mergedFrom: shards.map((s) => join(s.dir)),
   };
   out.writeManifest(manifest);
-  // Regimes (and their bisection runs) need the whole grid: they are computed here for merged shards.
-  const source = first.manifest.spec;
-  writeRegimes(outDir, parseSweepSpec(source, `${first.dir}/manifest.json`));
-  return { outDir, shards: shards.length, runs: rows.length, failed };
 }

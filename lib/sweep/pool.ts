@@ -3,7 +3,7 @@
  * order; the caller persists them (the results never depend on that order: each run's seed is its own).
  * With 0 workers the runs execute in the calling thread (tests, notebooks, debugging).
  */
-import { Worker } from 'node:worker_threads';
+import { spawnWorker as spawnModule } from '../run/spawn-worker.js';
 import { runAt } from './grid.js';
 import { type RunOutcome, runSweepRun } from './run-one.js';
 import type { SweepSpec } from './spec.js';
@@ -17,25 +17,17 @@ export interface PoolOptions {
   readonly onOutcome: (outcome: RunOutcome) => void;
 }
 
-/** Start a worker on the compiled `worker.js`, or on `worker.ts` through tsx when running from source. */
-function spawnWorker(workerData: unknown): Worker {
-  const jsUrl = new URL('./worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return new Worker(jsUrl, { workerData });
-  const tsUrl = jsUrl.href.replace(/\.js$/, '.ts');
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(tsUrl)}); })`;
-  return new Worker(boot, { eval: true, workerData });
-}
-
-export async function runPool(options: PoolOptions): Promise<void> {
+/** Run `runs`; resolves with the number of worker threads started (0: in the calling thread, or none to run). */
+export async function runPool(options: PoolOptions): Promise<number> {
   const { spec, runs, onOutcome } = options;
+  if (runs.length === 0) return 0;
   if (options.workers <= 0) {
     for (const index of runs) {
       onOutcome(runSweepRun(spec, index));
       // Let timers and signals through between runs.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return;
+    return 0;
   }
   let next = 0;
   const count = Math.min(options.workers, runs.length);
@@ -44,7 +36,7 @@ export async function runPool(options: PoolOptions): Promise<void> {
     let running = count;
     let failed = false;
     const start = (): void => {
-      const worker = spawnWorker(workerData);
+      const worker = spawnModule(new URL('./worker.js', import.meta.url), workerData);
       let current: number | undefined;
       const feed = (): void => {
         if (failed || next >= runs.length) {
@@ -86,6 +78,7 @@ export async function runPool(options: PoolOptions): Promise<void> {
     };
     for (let i = 0; i < count; i++) start();
   });
+  return count;
 }
 
 function crashedOutcome(spec: SweepSpec, index: number, message: string): RunOutcome {

@@ -3,9 +3,9 @@
  * on `resume`, and write `results.csv`, `summary.csv` and `manifest.json` at the end. The results depend
  * only on the spec: not on the worker count, the order runs finish in, the shard split, or interruptions.
  */
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../model/resolve-params.js';
+import { InputError } from '../errors.js';
+import { lockDir } from '../io/lock.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { summarizeResults, summaryCsv } from './aggregate.js';
 import { pointCount, runCount } from './grid.js';
@@ -16,13 +16,15 @@ import type { RunOutcome } from './run-one.js';
 import { type Shard, shardRuns, WHOLE } from './shard.js';
 import type { SweepSpec } from './spec.js';
 import { type SweepManifest, SweepStore, writeFileAtomic } from './store.js';
+import { planWorkers, type WorkerPlan } from './workers.js';
 
 export interface SweepOptions {
   readonly spec: SweepSpec;
   /** Where the spec came from (a file name), for messages. */
   readonly where?: string;
+  /** The output directory: new or empty, or (with `resume`) one this sweep wrote before. */
   readonly outDir: string;
-  /** Worker threads; 0 runs in the calling thread. Default: all cores. */
+  /** Worker threads asked for; 0 runs in the calling thread. Default: all cores. Capped by planWorkers. */
   readonly workers?: number;
   readonly shard?: Shard;
   readonly resume?: boolean;
@@ -30,6 +32,8 @@ export interface SweepOptions {
   readonly onRefine?: () => void;
   /** Called after each finished run with (finished, total) for this shard, skipped runs included. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with each problem that does not stop the sweep (a corrupt run file that will run again). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface SweepReport {
@@ -42,42 +46,78 @@ export interface SweepReport {
   readonly skipped: number;
   readonly failed: number;
   readonly wallSec: number;
+  /** The worker threads asked for and started. */
+  readonly workers: WorkerPlan & { readonly started: number };
 }
 
 export function defaultWorkers(): number {
-  return availableParallelism();
+  return planWorkers(Number.MAX_SAFE_INTEGER).workers;
 }
 
 export async function runSweep(options: SweepOptions): Promise<SweepReport> {
   const { spec } = options;
   const shard = options.shard ?? WHOLE;
-  const workers = options.workers ?? defaultWorkers();
-  const store = new SweepStore(options.outDir);
+  const plan = planWorkers(options.workers ?? defaultWorkers());
+  if (typeof options.outDir !== 'string' || options.outDir.trim() === '') {
+    throw new InputError(
+      `outDir: expected a directory path, got ${JSON.stringify(options.outDir)}`,
+      'outDir',
+    );
+  }
+  const store = new SweepStore(options.outDir, 'outDir');
+  store.create();
+  const lock = lockDir(options.outDir, 'outDir');
+  try {
+    return await runLocked(options, spec, shard, plan, store);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  options: SweepOptions,
+  spec: SweepSpec,
+  shard: Shard,
+  plan: WorkerPlan,
+  store: SweepStore,
+): Promise<SweepReport> {
+  const where = `outDir ${options.outDir}`;
+  store.removeStaleTemps();
   const previous = store.readManifest();
   if (previous && !options.resume) {
     throw new InputError(
-      `--out ${options.outDir}: the directory already holds a sweep ("${previous.name}", ${previous.completed}/${previous.shardRuns} runs); pass --resume to continue it or choose another --out`,
+      `${where}: the directory already holds a sweep ("${previous.name}", ${previous.completed}/${previous.shardRuns} runs); set \`resume\` to continue it or choose another output directory`,
+      'outDir',
+    );
+  }
+  if (!previous && store.entries().length > 0) {
+    throw new InputError(
+      `${where}: the directory is not empty and holds no sweep (${store.entries().slice(0, 3).join(', ')}); choose a new or empty directory`,
+      'outDir',
     );
   }
   if (previous && previous.specHash !== spec.hash) {
     throw new InputError(
-      `--resume: ${options.outDir} holds a different sweep (spec hash ${previous.specHash}, this spec ${spec.hash}); use another --out`,
+      `${where}: holds a different sweep (spec hash ${previous.specHash}, this spec ${spec.hash}); choose another output directory`,
+      'outDir',
     );
   }
   if (previous && (previous.shard.index !== shard.index || previous.shard.count !== shard.count)) {
     throw new InputError(
-      `--resume: ${options.outDir} holds shard ${previous.shard.index}/${previous.shard.count}, not ${shard.index}/${shard.count}`,
+      `${where}: holds shard ${previous.shard.index}/${previous.shard.count}, not ${shard.index}/${shard.count}`,
+      'outDir',
     );
   }
   const totalRuns = runCount(spec);
   const mine = shardRuns(totalRuns, shard);
   const startedAt = new Date();
   const started = performance.now();
-  store.create();
-  const done = options.resume ? store.readRuns() : new Map<number, RunOutcome>();
-  const mineSet = new Set(mine);
-  for (const index of done.keys()) if (!mineSet.has(index)) done.delete(index);
+  store.create({ runs: true });
+  const stored = store.readRuns(spec, new Set(mine));
+  for (const problem of stored.corrupt) options.onWarning?.(`${problem}; running it again`);
+  const done = stored.runs;
   const pending = mine.filter((j) => !done.has(j));
+  let threads = 0;
   const manifest = (status: SweepManifest['status'], finishedAt: Date | null): SweepManifest => {
     const outcomes = [...done.values()];
     return {
@@ -98,20 +138,22 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
         startedAt: (previous?.timings.startedAt ?? startedAt.toISOString()) as string,
         finishedAt: finishedAt?.toISOString() ?? null,
         wallSec: finishedAt ? +((performance.now() - started) / 1000).toFixed(3) : null,
-        workers,
+        workers: threads,
+        workersRequested: plan.requested,
         runWallSec: +(outcomes.reduce((s, o) => s + o.wallMs, 0) / 1000).toFixed(3),
       },
     };
   };
-  store.writeManifest(manifest('running', null));
+  // A finished sweep resumed with nothing left stays complete on disk while its files are rewritten.
+  if (pending.length > 0 || previous?.status !== 'complete') store.writeManifest(manifest('running', null));
   options.onProgress?.(done.size, mine.length);
-  await runPool({
+  threads = await runPool({
     spec,
     where: options.where ?? 'spec',
     runs: pending,
-    workers,
+    workers: plan.workers,
     onOutcome: (outcome) => {
-      store.writeRun(outcome);
+      store.writeRun(spec.hash, outcome);
       done.set(outcome.index, outcome);
       options.onProgress?.(done.size, mine.length);
     },
@@ -130,6 +172,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepReport> {
     skipped: mine.length - pending.length,
     failed: final.failed,
     wallSec: final.timings.wallSec ?? 0,
+    workers: { ...plan, started: threads },
   };
 }
 

@@ -3,7 +3,7 @@
  * cheap and expensive points). The shard comes from `--shard i/n` or from a batch scheduler's array
  * variables: Kubernetes Indexed Jobs, Slurm job arrays, AWS Batch array jobs.
  */
-import { InputError } from '../model/resolve-params.js';
+import { InputError } from '../errors.js';
 
 export interface Shard {
   /** 0-based. */
@@ -13,14 +13,15 @@ export interface Shard {
 
 export const WHOLE: Shard = { index: 0, count: 1 };
 
-/** `--shard i/n` with 0 <= i < n. */
-export function parseShard(text: string, field = '--shard'): Shard {
+/** `i/n` with 0 <= i < n (the CLI's `--shard`); `field` names the input in messages. */
+export function parseShard(text: string, field = 'shard'): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = m ? Number(m[1]) : Number.NaN;
   const count = m ? Number(m[2]) : Number.NaN;
   if (!(count >= 1 && index >= 0 && index < count && count <= 100_000)) {
     throw new InputError(
       `${field}: expected i/n with 0 <= i < n <= 100000 (e.g. 0/4), got ${JSON.stringify(text)}`,
+      field,
     );
   }
   return { index, count };
@@ -45,7 +46,7 @@ export function shardFromEnv(env: Env, countHint?: number): Shard | undefined {
     const count = countText !== undefined && countText !== '' ? Number(countText) : countHint;
     if (count === undefined) {
       throw new InputError(
-        `${indexVar} is set but the number of shards is not: set ${countVar ?? '--shard-count N'}`,
+        `${indexVar} is set but the number of shards is not: set ${countVar ?? '`shardCount`'}`,
       );
     }
     const index = Number(indexText) - base;

@@ -19,12 +19,14 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { checkJsonTree, readJsonFile } from '../io/json-file.js';
 import { checkValue, type ParamSpec } from '../model/param-spec.js';
 import { specAt } from '../model/params.js';
-import { InputError, type Overrides } from '../model/resolve-params.js';
+import type { Overrides } from '../model/resolve-params.js';
 import { ENGINE, ENGINES, type EngineId, resolveRunParams } from '../run/run-scenario.js';
 import { parseDuration } from '../scenario/duration.js';
-import { readJsonFile, scenarioFromJson } from '../scenario/scenario-file.js';
+import { scenarioFromJson } from '../scenario/scenario-file.js';
 import { findScenario, SCENARIOS, type Scenario } from '../scenario/scenarios.js';
 import { MODEL_FINGERPRINT, PACKAGE_VERSION } from '../version.js';
 
@@ -118,11 +120,12 @@ export interface SweepSpec {
 
 /** Read and validate a spec file. Errors name the file and the field. */
 export function loadSweepSpec(path: string): SweepSpec {
-  return parseSweepSpec(readJsonFile(path, '--config'), path);
+  return parseSweepSpec(readJsonFile(path, 'config'), path);
 }
 
 /** Validate a spec object; `where` prefixes every error message (a file name). */
 export function parseSweepSpec(json: unknown, where = 'spec'): SweepSpec {
+  checkJsonTree(json, where);
   const parsed = specSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) throw new InputError(`${where}: ${describeIssue(parsed.error.issues[0]!)}`);
   const raw = parsed.data;

@@ -131,4 +131,12 @@ describe('outage-lab CLI', () => {
       expect(r.out).toMatch(/Usage: outage-lab/);
     }
   });
+
+  it('run --duration shorter than the scenario deploys says which deploys do not happen', () => {
+    const r = cli('run', '--scenario', 'as-deployed', '--engine', 'fast', '--duration', '60s', '--json');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(
+      'note: --duration 1m ends before 3 deploy(s) of as-deployed (band-aid at 3d21h, set-limit at 5d17h, band-aid-removed at 5d20h)',
+    );
+  });
 });

@@ -42,7 +42,7 @@ describe('scenarios', () => {
       { atSec: 900, label: 'set-limit', overrides: { concurrencyLimit: 50 } },
     ]);
     expect(scenarioFromJson({ base: 'as-deployed' }, 'y.json').deploys).toHaveLength(3);
-    expect(() => runScenario({ scenario: s, engine: 'des', durationSec: 10 })).toThrow(/--engine fast/);
+    expect(() => runScenario({ scenario: s, engine: 'des', durationSec: 10 })).toThrow(/`engine` fast/);
   });
 
   it.each([

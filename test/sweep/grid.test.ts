@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../lib/model/resolve-params.js';
+import { InputError } from '../../lib/errors.js';
 import { pointAt, pointCount, runAt, runCount } from '../../lib/sweep/grid.js';
 import { parseShard, shardFromEnv, shardRuns } from '../../lib/sweep/shard.js';
 import { parseSweepSpec } from '../../lib/sweep/spec.js';
@@ -54,7 +54,7 @@ describe('shards', () => {
     expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
     for (const bad of ['4/4', '-1/4', '1', 'a/b', '0/0', '1/2/3']) {
       expect(() => parseShard(bad)).toThrow(InputError);
-      expect(() => parseShard(bad)).toThrow('--shard: expected i/n');
+      expect(() => parseShard(bad)).toThrow('shard: expected i/n');
     }
   });
 
@@ -73,7 +73,7 @@ describe('shards', () => {
       count: 2,
     });
     expect(shardFromEnv({ JOB_COMPLETION_INDEX: '5' }, 6)).toEqual({ index: 5, count: 6 });
-    expect(() => shardFromEnv({ JOB_COMPLETION_INDEX: '5' })).toThrow('--shard-count');
+    expect(() => shardFromEnv({ JOB_COMPLETION_INDEX: '5' })).toThrow('`shardCount`');
     expect(() => shardFromEnv({ AWS_BATCH_JOB_ARRAY_INDEX: '4', AWS_BATCH_JOB_ARRAY_SIZE: '4' })).toThrow(
       'AWS_BATCH_JOB_ARRAY_INDEX/AWS_BATCH_JOB_ARRAY_SIZE: expected i/n',
     );

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../lib/model/resolve-params.js';
+import { InputError } from '../../lib/errors.js';
 import { loadSummaryTable } from '../../lib/sweep/aggregate.js';
 import { mergeSweeps } from '../../lib/sweep/merge.js';
 import { runSweep } from '../../lib/sweep/runner.js';
@@ -75,7 +75,9 @@ describe('runSweep on data/sweeps/ci-small.json', () => {
 
   it('refuses to overwrite a sweep without --resume, and to resume another spec', async () => {
     await reference;
-    await expect(runSweep({ spec, outDir: single, workers: 0 })).rejects.toThrow('pass --resume');
+    await expect(runSweep({ spec, outDir: single, workers: 0 })).rejects.toThrow(
+      'set `resume` to continue it',
+    );
     const other = parseSweepSpec({ ...(spec.source as object), replicates: 1 });
     await expect(runSweep({ spec: other, outDir: single, workers: 0, resume: true })).rejects.toThrow(
       InputError,

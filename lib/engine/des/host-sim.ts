@@ -160,7 +160,7 @@ class HostSim implements EventHandler {
   constructor(private readonly options: HostRunOptions) {
     if (options.deploys && options.deploys.length > 0) {
       throw new InputError(
-        'deploys: the reference engine (des) runs one configuration; use --engine fast for scenarios with deploys',
+        'deploys: the reference engine (des) runs one configuration; use `engine` fast for scenarios with deploys',
       );
     }
     const p = options.params;

@@ -172,7 +172,7 @@ describe('runHostFast: deploys and the load shape', () => {
     const params = defaultParams();
     const deploys = resolveDeploys(params, [{ atSec: 5, label: 'x', overrides: { poolSize: 10 } }]);
     expect(() => runHostDes({ params, seed: 1, durationSec: 10, deploys })).toThrow(
-      /deploys: .*--engine fast/,
+      /deploys: .*`engine` fast/,
     );
   });
 
