@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { barChart, heatmapChart, intervalChart, timelineChart } from '../../lib/charts/charts.js';
 import { toSvg } from '../../lib/charts/render.js';
@@ -13,8 +14,10 @@ import { toSvg } from '../../lib/charts/render.js';
 const schemaPath = createRequire(import.meta.url).resolve('vega-lite/vega-lite-schema.json');
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-ajv.addFormat('uri', true);
-ajv.addFormat('color-hex', true);
+// The schema uses the standard formats (uri, uri-reference, ...) and vega's own color-hex.
+// ajv-formats is CommonJS with a default export: under NodeNext its callable is `.default`.
+formats.default(ajv);
+ajv.addFormat('color-hex', /^#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i);
 const validate = ajv.compile(schema);
 
 const specs = {
