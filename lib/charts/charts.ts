@@ -4,6 +4,7 @@
  * `require()` the compiled dist; rendering lives in render.ts.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { extent, type QuantityScale, scaleFor } from './scales.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
@@ -19,8 +20,19 @@ const CONFIG = {
 export interface TimelinePanel {
   /** Column of the rows to plot. */
   readonly field: string;
-  /** Axis title, with its unit. */
-  readonly title: string;
+  /** Axis title, with its unit (an array for several lines). */
+  readonly title: string | readonly string[];
+  /**
+   * The y scale: 'auto' (default) picks symlog or linear from the panel's values (scales.ts), 'linear'
+   * keeps a linear axis fitted to the data (not from zero), or an explicit vega-lite scale.
+   */
+  readonly scale?: 'auto' | 'linear' | QuantityScale;
+}
+
+function panelScale(rows: readonly object[], panel: TimelinePanel): Record<string, unknown> {
+  if (panel.scale === 'linear') return { zero: false };
+  if (panel.scale && panel.scale !== 'auto') return { ...panel.scale };
+  return { ...scaleFor((rows as readonly Record<string, unknown>[]).map((r) => r[panel.field])) };
 }
 
 export interface TimelineChartOptions {
@@ -30,7 +42,7 @@ export interface TimelineChartOptions {
   readonly seriesField?: string;
   /** Order of the series in the legend and colors. */
   readonly series?: readonly string[];
-  /** Field of the x axis and its title. Default tSec in seconds, shown as minutes. */
+  /** Width of each panel in px. */
   readonly width?: number;
   readonly panelHeight?: number;
 }
@@ -62,7 +74,7 @@ export function timelineChart(rows: readonly object[], options: TimelineChartOpt
           type: 'quantitative',
           title: i === options.panels.length - 1 ? 'minutes from start' : null,
         },
-        y: { field: panel.field, type: 'quantitative', title: panel.title },
+        y: { field: panel.field, type: 'quantitative', title: panel.title, scale: panelScale(rows, panel) },
         color,
       },
     })),
@@ -86,8 +98,8 @@ export interface IntervalChartOptions {
   /** Category order (top to bottom). */
   readonly order?: readonly string[];
   readonly width?: number;
-  /** Log scale for the value axis (values must be > 0). */
-  readonly log?: boolean;
+  /** The value axis's scale; default chosen from the means and intervals (scales.ts). */
+  readonly scale?: QuantityScale;
 }
 
 /** Means with 95% intervals, one row per category: the fix comparison. */
@@ -98,7 +110,9 @@ export function intervalChart(rows: readonly IntervalRow[], options: IntervalCha
     title: null,
     sort: options.order ? [...options.order] : null,
   };
-  const scale = options.log ? { type: 'symlog' as const } : { zero: true };
+  const scale = {
+    ...(options.scale ?? scaleFor(rows.flatMap((r) => [r.mean, r.ciLow, r.ciHigh]))),
+  };
   return {
     $schema: SCHEMA,
     title: options.title,
@@ -143,10 +157,15 @@ export interface HeatmapOptions {
   /** The value field and its legend title. */
   readonly value: string;
   readonly valueTitle: string;
-  /** Color domain; default from the data. */
+  /** Color domain; default the data's [min, max]. */
   readonly domain?: readonly [number, number];
-  /** A vega color scheme; default 'redyellowgreen' (high = good). */
-  readonly scheme?: string;
+  /**
+   * Whether a higher value is better: green for the best values, red for the worst. Default: a lower
+   * value is better (errors, kills, failed requests).
+   */
+  readonly higherIsBetter?: boolean;
+  /** The colour scale's type; default chosen from the values (symlog over orders of magnitude). */
+  readonly colorScale?: QuantityScale;
   /** A categorical value instead: its categories in order and one color each. */
   readonly categories?: readonly string[];
   readonly colors?: readonly string[];
@@ -170,13 +189,16 @@ export function heatmapChart(rows: readonly object[], options: HeatmapOptions): 
     type: 'ordinal' as const,
     sort: options.order[field] ? [...options.order[field]!] : null,
   });
+  const measured = values.map((r) => r[options.value]);
+  const domain = options.domain ?? extent(measured);
   const inner = {
     width: { step: cell },
     height: { step: cell },
-    mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
+    mark: { type: 'rect' },
     encoding: {
-      x: { ...axis(options.x), title: options.x },
-      y: { ...axis(options.y), title: options.y },
+      // No grid: on a band scale its lines would run through the middle of every cell.
+      x: { ...axis(options.x), title: options.x, axis: { grid: false } },
+      y: { ...axis(options.y), title: options.y, axis: { grid: false } },
       color: options.categories
         ? {
             field: options.value,
@@ -189,8 +211,11 @@ export function heatmapChart(rows: readonly object[], options: HeatmapOptions): 
             type: 'quantitative',
             title: options.valueTitle,
             scale: {
-              scheme: options.scheme ?? 'redyellowgreen',
-              ...(options.domain && { domain: [...options.domain] }),
+              ...(options.colorScale ?? scaleFor(measured)),
+              scheme: 'redyellowgreen',
+              // redyellowgreen runs from red (low) to green (high): turned when lower is better.
+              reverse: !(options.higherIsBetter ?? false),
+              ...(domain && { domain: [...domain] }),
             },
           },
       tooltip: [
@@ -309,7 +334,19 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
           mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2 },
           encoding: {
             x,
-            y: { field: panel.field, type: 'quantitative', title: panel.title, scale: { zero: false } },
+            y: {
+              field: panel.field,
+              type: 'quantitative',
+              title: panel.title,
+              scale: panelScale(
+                panel.series
+                  ? (rows as readonly Record<string, unknown>[]).filter((r) =>
+                      panel.series!.includes(String(r[options.seriesField])),
+                    )
+                  : rows,
+                panel,
+              ),
+            },
             color: {
               field: options.seriesField,
               type: 'nominal',

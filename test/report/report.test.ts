@@ -6,24 +6,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toSvg } from '../../lib/charts/render.js';
-import { vegaBundles } from '../../lib/report/assets.js';
+import { writeReport } from '../../lib/cli/report-command.js';
 import { checkInBrowser } from '../../lib/report/browser.js';
-import { ROOT, writeReport } from '../../lib/report/command.js';
-import {
-  buildReportData,
-  classifyPoint,
-  detectionRun,
-  loadIncident,
-  type ReportData,
-  timelineRuns,
-} from '../../lib/report/data.js';
+import { classifyPoint, type ReportData } from '../../lib/report/data.js';
 import { type Fmt, FORMATS, factWriter, formatValue, valueAt } from '../../lib/report/facts.js';
-import { reportFigures } from '../../lib/report/figures.js';
+import { loadReportInputs, ROOT } from '../../lib/report/inputs.js';
 import { buildPostmortem, type RenderedFigure } from '../../lib/report/postmortem.js';
-import { acquireSweep } from '../../lib/report/sweeps.js';
-import { acquireWeek } from '../../lib/report/week.js';
-import { runAt } from '../../lib/sweep/grid.js';
+import { renderReport } from '../../lib/report/render-report.js';
 import { SweepStore } from '../../lib/sweep/store.js';
 
 describe('facts', () => {
@@ -60,31 +49,10 @@ describe('the post-mortem', () => {
   let path: string;
 
   beforeAll(async () => {
-    const fixes = await acquireSweep(join(ROOT, 'data/sweeps/fixes.json'), { root: ROOT, workers: 2 });
-    const sweep = await acquireSweep(join(ROOT, 'data/sweeps/default.json'), { root: ROOT, workers: 2 });
-    const metastability = await acquireSweep(join(ROOT, 'data/sweeps/metastability.json'), {
-      root: ROOT,
-      workers: 2,
-    });
-    const seed = runAt(fixes.spec, 0).seed;
-    const runs = timelineRuns(fixes.spec, seed);
-    const week = acquireWeek(ROOT);
-    data = buildReportData(
-      {
-        fixes,
-        sweep,
-        metastability,
-        incident: loadIncident(ROOT),
-        week,
-        command: 'npm ci && npm run report',
-      },
-      runs,
-      detectionRun(fixes.spec, seed),
-    );
-    figures = await Promise.all(
-      reportFigures(data, runs).map(async (f) => ({ ...f, svg: await toSvg(f.spec, `fig-${f.id}`) })),
-    );
-    html = buildPostmortem(data, figures, vegaBundles());
+    const rendered = await renderReport(await loadReportInputs({ workers: 2 }));
+    data = rendered.data;
+    figures = [...rendered.figures];
+    html = rendered.html;
     const out = join(mkdtempSync(join(tmpdir(), 'report-')), 'postmortem.html');
     path = (await writeReport({ out, quiet: true, screenshot: false })).path;
   }, 600_000);
