@@ -1,7 +1,7 @@
 /** The report's section "Lessons": lessons. */
 import type { Section, SectionContext } from './context.js';
 
-export function lessonsSection({}: SectionContext): Section {
+export function lessonsSection(): Section {
   return {
     id: 'lessons',
     title: 'Lessons',

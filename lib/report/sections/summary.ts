@@ -1,7 +1,7 @@
 /** The report's section "Summary": what happened, in the model, in four paragraphs. */
 import type { Section, SectionContext } from './context.js';
 
-export function summarySection({ data, f, S, w, cite }: SectionContext): Section {
+export function summarySection({ f, S, w, cite }: SectionContext): Section {
   return {
     id: 'summary',
     title: 'Summary',
