@@ -4,7 +4,7 @@
  * `require()` the compiled dist; rendering lives in render.ts.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { extent, type QuantityScale, scaleFor } from './scales.js';
+import { extent, logTicks, type QuantityScale, scaleFor } from './scales.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
@@ -29,10 +29,18 @@ export interface TimelinePanel {
   readonly scale?: 'auto' | 'linear' | QuantityScale;
 }
 
-function panelScale(rows: readonly object[], panel: TimelinePanel): Record<string, unknown> {
-  if (panel.scale === 'linear') return { zero: false };
-  if (panel.scale && panel.scale !== 'auto') return { ...panel.scale };
-  return { ...scaleFor((rows as readonly Record<string, unknown>[]).map((r) => r[panel.field])) };
+/** A panel's y scale and, for a symlog scale, its axis ticks (powers of ten). */
+function panelY(rows: readonly object[], panel: TimelinePanel): Record<string, unknown> {
+  if (panel.scale === 'linear') return { scale: { zero: false } };
+  const values = (rows as readonly Record<string, unknown>[]).map((r) => r[panel.field]);
+  const scale = panel.scale && panel.scale !== 'auto' ? panel.scale : scaleFor(values);
+  return withTicks(scale, values);
+}
+
+/** `{ scale, axis }` of an encoding channel: symlog scales get ticks at powers of ten. */
+function withTicks(scale: QuantityScale, values: Iterable<unknown>): Record<string, unknown> {
+  const ticks = logTicks(scale, values);
+  return { scale: { ...scale }, ...(ticks && { axis: { values: ticks, format: ',~r' } }) };
 }
 
 export interface TimelineChartOptions {
@@ -58,6 +66,8 @@ export function timelineChart(rows: readonly object[], options: TimelineChartOpt
     type: 'nominal' as const,
     title: null,
     ...(options.series && { scale: { domain: [...options.series] } }),
+    // One series needs no legend.
+    ...(options.series?.length === 1 && { legend: null }),
   };
   return {
     $schema: SCHEMA,
@@ -74,7 +84,7 @@ export function timelineChart(rows: readonly object[], options: TimelineChartOpt
           type: 'quantitative',
           title: i === options.panels.length - 1 ? 'minutes from start' : null,
         },
-        y: { field: panel.field, type: 'quantitative', title: panel.title, scale: panelScale(rows, panel) },
+        y: { field: panel.field, type: 'quantitative', title: panel.title, ...panelY(rows, panel) },
         color,
       },
     })),
@@ -110,9 +120,8 @@ export function intervalChart(rows: readonly IntervalRow[], options: IntervalCha
     title: null,
     sort: options.order ? [...options.order] : null,
   };
-  const scale = {
-    ...(options.scale ?? scaleFor(rows.flatMap((r) => [r.mean, r.ciLow, r.ciHigh]))),
-  };
+  const values = rows.flatMap((r) => [r.mean, r.ciLow, r.ciHigh]);
+  const x = withTicks(options.scale ?? scaleFor(values), values);
   return {
     $schema: SCHEMA,
     title: options.title,
@@ -123,7 +132,7 @@ export function intervalChart(rows: readonly IntervalRow[], options: IntervalCha
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: {
           y,
-          x: { field: 'ciLow', type: 'quantitative', title: options.valueTitle, scale },
+          x: { field: 'ciLow', type: 'quantitative', title: options.valueTitle, ...x },
           x2: { field: 'ciHigh' },
         },
       },
@@ -131,7 +140,7 @@ export function intervalChart(rows: readonly IntervalRow[], options: IntervalCha
         mark: { type: 'point', filled: true, size: 50 },
         encoding: {
           y,
-          x: { field: 'mean', type: 'quantitative', title: options.valueTitle, scale },
+          x: { field: 'mean', type: 'quantitative', title: options.valueTitle, ...x },
           tooltip: [
             { field: 'label', type: 'nominal' },
             { field: 'mean', type: 'quantitative', format: ',.4~g' },
@@ -338,7 +347,7 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
               field: panel.field,
               type: 'quantitative',
               title: panel.title,
-              scale: panelScale(
+              ...panelY(
                 panel.series
                   ? (rows as readonly Record<string, unknown>[]).filter((r) =>
                       panel.series!.includes(String(r[options.seriesField])),

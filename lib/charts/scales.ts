@@ -64,3 +64,19 @@ export function extent(values: Iterable<unknown>): [number, number] | undefined 
   }
   return [lo, hi];
 }
+
+/**
+ * Axis ticks for a symlog scale: zero and the powers of ten from the smallest non-zero value to the
+ * largest (vega's own ticks crowd at the top of such a scale). Undefined for a linear scale.
+ * @example logTicks({ type: 'symlog', constant: 0.002 }, [0, 0.002, 0.3]) // [0, 0.001, 0.01, 0.1, 1]
+ */
+export function logTicks(scale: QuantityScale, values: Iterable<unknown>): number[] | undefined {
+  if (scale.type !== 'symlog') return undefined;
+  const range = extent(finite(values).filter((v) => v > 0));
+  if (!range) return undefined;
+  const lo = Math.floor(Math.log10(range[0]));
+  const hi = Math.ceil(Math.log10(range[1]));
+  const ticks = [0];
+  for (let k = lo; k <= hi; k++) ticks.push(Number(`1e${k}`));
+  return ticks;
+}

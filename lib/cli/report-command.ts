@@ -61,7 +61,7 @@ export async function writeReport(options: ReportOptions): Promise<{ path: strin
   writeFileAtomic(join(dirname(out), 'postmortem-data.json'), `${JSON.stringify(data, null, 2)}\n`);
   if (options.screenshot !== false && existsSync(CHROMIUM)) {
     const png = `${out.replace(/\.html$/, '')}.png`;
-    const check = await checkInBrowser(out, png);
+    const check = await checkInBrowser(out, { screenshotPath: png });
     const problems = check.consoleMessages.length + check.pageErrors.length + check.requests.length;
     log(
       `browser: ${check.renderedCharts}/${check.figures} charts rendered, ${problems} console errors or requests; screenshot ${png}`,

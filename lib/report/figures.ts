@@ -16,11 +16,12 @@ export interface FigureSpec {
   readonly spec: TopLevelSpec;
 }
 
-const CLIENT_LABELS: Readonly<Record<string, string>> = {
-  'appview-posts': 'posts (GetPostRecord, 1-50 URIs)',
+/** The clients as the per-client panels name them (short: one axis title each). */
+const CLIENT_SHORT: Readonly<Record<string, string>> = {
+  'appview-posts': 'posts',
   'appview-users': 'users cache',
   'appview-counts': 'counts cache',
-  'new-internal': 'new internal client',
+  'new-internal': 'new client',
 };
 
 function timelineRows(runs: readonly CollectedRun[]): Record<string, unknown>[] {
@@ -79,7 +80,7 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
     run: 'outage',
     tSec: r.tSec,
     ...Object.fromEntries(
-      Object.keys(CLIENT_LABELS).map((client) => [client, Number(r[`reqErr:${client}` as keyof typeof r])]),
+      Object.keys(CLIENT_SHORT).map((client) => [client, Number(r[`reqErr:${client}` as keyof typeof r])]),
     ),
   }));
   const sweepRows = data.sweep.points.map((p) => ({
@@ -180,7 +181,7 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
       spec: timelineChart(perClient, {
         title: 'Failed requests per client, outage',
         series: ['outage'],
-        panels: Object.entries(CLIENT_LABELS).map(([client, name]) => ({
+        panels: Object.entries(CLIENT_SHORT).map(([client, name]) => ({
           field: client,
           title: [name, `failed / ${step}`],
         })),

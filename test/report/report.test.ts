@@ -2,7 +2,7 @@
  * The post-mortem, built from the committed sweep results and fresh timeline runs: its numbers are the
  * data's, it escapes what it interpolates, it is self-contained, and it renders in a real browser.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -154,7 +154,7 @@ describe('the post-mortem', () => {
 
   it('renders in headless Chromium: no console errors, no requests, every chart non-empty', async () => {
     const shot = join(mkdtempSync(join(tmpdir(), 'report-shot-')), 'postmortem.png');
-    const check = await checkInBrowser(path, shot);
+    const check = await checkInBrowser(path, { screenshotPath: shot });
     expect(check.consoleMessages).toEqual([]);
     expect(check.pageErrors).toEqual([]);
     expect(check.requests).toEqual([]);
@@ -163,4 +163,23 @@ describe('the post-mortem', () => {
     expect(check.renderedCharts).toBe(check.figures);
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
   }, 120_000);
+
+  it('the chain measurement catches a label that leaves its box', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-chain-'));
+    const bad = join(dir, 'bad.html');
+    writeFileSync(
+      bad,
+      '<!doctype html><body data-ready="1"><ol class="chain"><li class="chain-box" style="width:40px;white-space:nowrap;display:block"><span style="display:block">TIME_WAIT fills the range</span></li></ol></body>',
+    );
+    const check = await checkInBrowser(bad, { viewportWidth: 800 });
+    expect(check.chainProblems.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  for (const width of [1280, 800]) {
+    it(`lays out the causal chain at ${width} px: every label inside its box, no boxes overlapping`, async () => {
+      const check = await checkInBrowser(path, { viewportWidth: width });
+      expect(check.viewportWidth).toBe(width);
+      expect(check.chainProblems).toEqual([]);
+    }, 120_000);
+  }
 });

@@ -1,5 +1,5 @@
 /** The report's section "Lessons": lessons. */
-import type { Section, SectionContext } from './context.js';
+import type { Section } from './context.js';
 
 export function lessonsSection(): Section {
   return {
