@@ -3,8 +3,10 @@
  * builders of lib/charts.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { hostRows, perInterval, stepSecOf } from '../analysis/host-rows.js';
 import type { CollectedRun } from '../analysis/runs.js';
 import { calendarChart, heatmapChart, intervalChart, timelineChart } from '../charts/charts.js';
+import { hostPanels } from '../charts/panels.js';
 import type { SweepMetric } from '../sweep/aggregate.js';
 import type { ReportData } from './data.js';
 import { WEEK_SERIES } from './week.js';
@@ -23,33 +25,6 @@ const CLIENT_SHORT: Readonly<Record<string, string>> = {
   'appview-counts': 'counts cache',
   'new-internal': 'new client',
 };
-
-function timelineRows(runs: readonly CollectedRun[]): Record<string, unknown>[] {
-  return runs.flatMap((run) =>
-    run.rows.map((r) => ({
-      run: run.label,
-      tSec: r.tSec,
-      timeWait: r.timeWait,
-      dialErrors: Number(r['dialErr:addr-in-use']) + Number(r['dialErr:addr-not-avail']),
-      threads: r.threads,
-      rssGiB: Number(r.rssBytesMax) / 2 ** 30,
-      gcPauseMaxMs: r.gcPauseMaxMs,
-      failedPct: r.userAvailability === '' ? null : 100 * (1 - Number(r.userAvailability)),
-      oomKills: r.oomKills,
-    })),
-  );
-}
-
-/** The timeline's step in seconds (its rows' spacing), for per-interval axis titles. */
-function stepSec(run: CollectedRun | undefined): number {
-  const [a, b] = run?.rows ?? [];
-  return a && b ? Number(b.tSec) - Number(a.tSec) : 1;
-}
-
-/** `10 s`, `1 min`: an interval as an axis title writes it. */
-function per(sec: number): string {
-  return sec % 60 === 0 ? `${sec / 60} min` : `${sec} s`;
-}
 
 export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): FigureSpec[] {
   const order = data.scenarioOrder;
@@ -73,7 +48,7 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
   const windowH = data.derived['windowHours'];
   const pct = `${Math.round(100 * (data.derived['confidence'] ?? 0))}%`;
   const outage = runs.find((r) => r.label === 'outage')!;
-  const step = per(stepSec(outage));
+  const step = perInterval(stepSecOf(outage));
   // One row per time step with a column per client: small multiples, each panel on its own scale, so a
   // spike at a kill on one client does not flatten the others.
   const perClient = outage.rows.map((r) => ({
@@ -130,18 +105,10 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
       id: 'timeline',
       title: 'The outage and the two deployed fixes, one host',
       caption: `One host over the first ${windowH} hours after the new client starts, on the same seed (replicate 0 of the fix comparison), in ${step} intervals. Counts and failed requests on a symmetric log scale where they span orders of magnitude.`,
-      spec: timelineChart(timelineRows(runs), {
+      spec: timelineChart(hostRows(runs), {
         title: 'Outage vs fixes, one host',
         series: runs.map((r) => r.label),
-        panels: [
-          { field: 'timeWait', title: 'TIME_WAIT sockets' },
-          { field: 'dialErrors', title: `dial errors / ${step}` },
-          { field: 'threads', title: 'OS threads' },
-          { field: 'rssGiB', title: 'RSS (GiB)', scale: 'linear' },
-          { field: 'gcPauseMaxMs', title: 'max GC pause (ms)' },
-          { field: 'oomKills', title: `OOM kills / ${step}` },
-          { field: 'failedPct', title: 'requests failed (%)' },
-        ],
+        panels: hostPanels(stepSecOf(outage)),
       }),
     },
     {
