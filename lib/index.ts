@@ -20,7 +20,10 @@ export { defaultParams, getPath, listParamSpecs, type Params } from './model/par
 export { applyOverrides, InputError, type Overrides } from './model/resolve-params.js';
 export * from './notebook/display.js';
 export * from './notebook/knobs.js';
+export * from './notebook/metastability.js';
 export * from './notebook/mime.js';
+export * from './notebook/rows.js';
+export * from './notebook/week.js';
 export { acquireSweep } from './report/sweeps.js';
 export * from './run/run-scenario.js';
 export { INCIDENT_WEEK, utcAt } from './scenario/calendar.js';

@@ -90,3 +90,20 @@ export function intervalRows(
     return { scenario: label, ...Object.fromEntries(metrics.map((m) => [m.key, intervalOf(mine, m)])) };
   });
 }
+
+/**
+ * The seed on which `label`'s runs went worst: the most OOM kills, then the most failed requests. A
+ * timeline of that seed shows the failure whatever the model's rates are (at a low kill rate, most
+ * seeds of a short window see none).
+ */
+export function worstSeed(runs: readonly ReplicatedRun[], label: string): number {
+  const mine = runs.filter((r) => r.label === label);
+  if (mine.length === 0) throw new Error(`worstSeed: no runs labelled ${label}`);
+  let worst = mine[0]!;
+  for (const r of mine) {
+    const a = r.summary;
+    const b = worst.summary;
+    if (a.oomKills > b.oomKills || (a.oomKills === b.oomKills && a.availability < b.availability)) worst = r;
+  }
+  return worst.seed;
+}

@@ -52,6 +52,8 @@ export interface TimelineChartOptions {
   readonly series?: readonly string[];
   /** Width of each panel in px. */
   readonly width?: number;
+  /** Dashed vertical rules across every panel (labelled in the first), e.g. when the trigger stops. */
+  readonly markers?: readonly { readonly tSec: number; readonly label: string }[];
   readonly panelHeight?: number;
 }
 
@@ -74,20 +76,55 @@ export function timelineChart(rows: readonly object[], options: TimelineChartOpt
     title: options.title,
     data: { values: rows as Record<string, unknown>[] },
     transform: [{ calculate: 'datum.tSec / 60', as: 'tMin' }],
-    vconcat: options.panels.map((panel, i) => ({
-      width: options.width ?? 640,
-      height: options.panelHeight ?? 80,
-      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2, clip: true },
-      encoding: {
-        x: {
-          field: 'tMin',
-          type: 'quantitative',
-          title: i === options.panels.length - 1 ? 'minutes from start' : null,
+    vconcat: options.panels.map((panel, i) => {
+      const line = {
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2, clip: true },
+        encoding: {
+          x: {
+            field: 'tMin',
+            type: 'quantitative',
+            title: i === options.panels.length - 1 ? 'minutes from start' : null,
+          },
+          y: { field: panel.field, type: 'quantitative', title: panel.title, ...panelY(rows, panel) },
+          color,
         },
-        y: { field: panel.field, type: 'quantitative', title: panel.title, ...panelY(rows, panel) },
-        color,
-      },
-    })),
+      };
+      const size = { width: options.width ?? 640, height: options.panelHeight ?? 80 };
+      if (!options.markers?.length) return { ...size, ...line };
+      const markers = options.markers.map((m) => ({ tMin: m.tSec / 60, label: m.label }));
+      return {
+        ...size,
+        layer: [
+          line,
+          {
+            data: { values: markers },
+            mark: { type: 'rule', strokeDash: [4, 3], color: '#555' },
+            encoding: { x: { field: 'tMin', type: 'quantitative' } },
+          },
+          ...(i === 0
+            ? [
+                {
+                  data: { values: markers },
+                  mark: {
+                    type: 'text',
+                    align: 'left',
+                    baseline: 'top',
+                    dx: 3,
+                    dy: 2,
+                    fontSize: 9,
+                    color: '#333',
+                  },
+                  encoding: {
+                    x: { field: 'tMin', type: 'quantitative' },
+                    y: { value: 0 },
+                    text: { field: 'label' },
+                  },
+                },
+              ]
+            : []),
+        ],
+      };
+    }),
     resolve: { scale: { x: 'shared' } },
     config: CONFIG,
   } as TopLevelSpec;
@@ -200,6 +237,10 @@ export function heatmapChart(rows: readonly object[], options: HeatmapOptions): 
   });
   const measured = values.map((r) => r[options.value]);
   const domain = options.domain ?? extent(measured);
+  // The colour scale's type without `zero`: zero would stretch the fitted domain down to 0.
+  const { zero: _zero, ...colorType } = (options.colorScale ?? scaleFor(measured)) as QuantityScale & {
+    zero?: boolean;
+  };
   const inner = {
     width: { step: cell },
     height: { step: cell },
@@ -220,7 +261,7 @@ export function heatmapChart(rows: readonly object[], options: HeatmapOptions): 
             type: 'quantitative',
             title: options.valueTitle,
             scale: {
-              ...(options.colorScale ?? scaleFor(measured)),
+              ...colorType,
               scheme: 'redyellowgreen',
               // redyellowgreen runs from red (low) to green (high): turned when lower is better.
               reverse: !(options.higherIsBetter ?? false),

@@ -113,16 +113,14 @@ export function tableBundle(table: TableData, limit = 30): MimeBundle {
 }
 
 /** Rows (objects) as a table of the given columns, or of the first row's keys. */
-export function tableOf(
-  name: string,
-  rows: readonly Readonly<Record<string, unknown>>[],
-  columns?: readonly string[],
-): TableData {
+export function tableOf(name: string, rows: readonly object[], columns?: readonly string[]): TableData {
   const cols = columns ?? Object.keys(rows[0] ?? {});
   return {
     name,
     columns: cols,
-    rows: rows.map((r) => Object.fromEntries(cols.map((c) => [c, toCell(r[c])]))),
+    rows: rows.map((r) =>
+      Object.fromEntries(cols.map((c) => [c, toCell((r as Record<string, unknown>)[c])])),
+    ),
   };
 }
 

@@ -143,9 +143,9 @@ describe('chart builders', () => {
         higherIsBetter: true,
       },
     ) as unknown as { encoding: { color: { scale: Record<string, unknown> }; x: { axis: unknown } } };
+    // The domain is the data's, not stretched to zero.
     expect(good.encoding.color.scale).toEqual({
       type: 'linear',
-      zero: true,
       scheme: 'redyellowgreen',
       reverse: false,
       domain: [0.9, 0.99],
