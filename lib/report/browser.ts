@@ -42,7 +42,7 @@ const MEASURE_CHAIN = `(() => {
   boxes.forEach((box, i) => {
     const r = rects[i];
     // (The box's own scroll size would count its arrow, drawn outside it on purpose.)
-    box.querySelectorAll('span').forEach((label) => {
+    box.querySelectorAll(':scope > span').forEach((label) => {
       if (label.scrollWidth > label.clientWidth + 1) {
         problems.push('label "' + label.textContent + '" is cut off in box ' + (i + 1));
       }
