@@ -4,6 +4,7 @@
  * parameter specs under some prefixes (what `set` can change).
  */
 import type { CollectedRun } from '../analysis/runs.js';
+import { higherIsBetter } from '../charts/scales.js';
 import { defaultParams, getPath, listParamSpecs } from '../model/params.js';
 import type { RunSummary } from '../run/run-scenario.js';
 import { type TableData, tableOf } from './mime.js';
@@ -70,4 +71,27 @@ export function overridesTable(overrides: Readonly<Record<string, unknown>>): Ta
     rows.length > 0 ? rows : [{ path: '(none)', value: 'every parameter at its default' }],
     ['path', 'value'],
   );
+}
+
+/**
+ * A sweep summary's rows of one metric, ready for a heatmap: `value` is the mean, except for
+ * availability, shown as the share of requests that failed (%), where a log colour scale can tell
+ * 99.9% from 99.99%.
+ */
+export function heatmapValues(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  metric: string,
+): { rows: Record<string, unknown>[]; title: string; higherIsBetter: boolean } {
+  if (metric === 'availability') {
+    return {
+      rows: rows.map((r) => ({ ...r, value: r['mean'] === null ? null : 100 * (1 - Number(r['mean'])) })),
+      title: 'requests failed (%)',
+      higherIsBetter: false,
+    };
+  }
+  return {
+    rows: rows.map((r) => ({ ...r, value: r['mean'] })),
+    title: metric,
+    higherIsBetter: higherIsBetter(metric),
+  };
 }
