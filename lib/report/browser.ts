@@ -20,6 +20,9 @@ export interface BrowserCheck {
   readonly renderedCharts: number;
   /** The page's width in CSS px. */
   readonly viewportWidth: number;
+  /** Images drawn (decoded, non-empty) and images that failed to load. */
+  readonly images: number;
+  readonly brokenImages: number;
   /**
    * Problems of the causal-chain diagram's layout: a label that leaves its box (its rectangle not inside
    * the box's, or text cut off), or two boxes that overlap. Empty when it reads cleanly.
@@ -32,6 +35,11 @@ export interface BrowserOptions {
   readonly screenshotPath?: string;
   /** Viewport width in CSS px (default 1100). */
   readonly viewportWidth?: number;
+  /**
+   * What to wait for: 'charts' (default: the report sets `body[data-ready]` once every chart is drawn)
+   * or 'load' (any page, e.g. a notebook's HTML export: the load event).
+   */
+  readonly waitFor?: 'charts' | 'load';
 }
 
 /** Run in the page: each chain box's labels must lie inside it, and no two boxes may overlap. */
@@ -102,14 +110,23 @@ export async function checkInBrowser(htmlPath: string, options: BrowserOptions =
       requests.push(u);
       return route.abort();
     });
-    await page.goto(url);
-    let state = 'timeout';
-    try {
-      await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 60_000 });
-      state = (await page.getAttribute('body', 'data-ready')) === '1' ? 'ready' : 'error';
-    } catch {
-      state = 'timeout';
+    await page.goto(url, { waitUntil: 'load' });
+    let state = 'loaded';
+    if ((options.waitFor ?? 'charts') === 'charts') {
+      try {
+        await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 60_000 });
+        state = (await page.getAttribute('body', 'data-ready')) === '1' ? 'ready' : 'error';
+      } catch {
+        state = 'timeout';
+      }
     }
+    const [images, brokenImages] = JSON.parse(
+      String(
+        await page.evaluate(
+          'JSON.stringify([Array.from(document.images).filter((i) => i.complete && i.naturalWidth > 0).length, Array.from(document.images).filter((i) => !i.complete || i.naturalWidth === 0).length])',
+        ),
+      ),
+    ) as [number, number];
     const figures = await page.locator('figure[data-chart]').count();
     // Evaluated in the page (a string, so this library needs no DOM types).
     const renderedCharts = Number(
@@ -117,7 +134,10 @@ export async function checkInBrowser(htmlPath: string, options: BrowserOptions =
         "Array.from(document.querySelectorAll('figure[data-chart] .vega-embed svg')).filter((svg) => svg.querySelectorAll('path, rect, line, text').length > 0).length",
       ),
     );
-    const chainProblems = JSON.parse(String(await page.evaluate(MEASURE_CHAIN))) as string[];
+    const chainProblems =
+      (options.waitFor ?? 'charts') === 'charts'
+        ? (JSON.parse(String(await page.evaluate(MEASURE_CHAIN))) as string[])
+        : [];
     if (options.screenshotPath) await page.screenshot({ path: options.screenshotPath, fullPage: false });
     return {
       consoleMessages,
@@ -127,6 +147,8 @@ export async function checkInBrowser(htmlPath: string, options: BrowserOptions =
       figures,
       renderedCharts,
       viewportWidth,
+      images,
+      brokenImages,
       chainProblems,
     };
   } finally {

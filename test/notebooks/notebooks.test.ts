@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_MIME, type TableData, VEGA_MIME, VEGALITE_MIME } from '../../lib/notebook/mime.js';
+import { checkInBrowser } from '../../lib/report/browser.js';
 import { FIXES } from '../../lib/scenario/scenarios.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -170,6 +171,18 @@ describe('notebooks', () => {
       expect(streams(nb(f), 'stdout'), f).not.toMatch(/^[A-Z]+ [[{]/m);
     }
   });
+
+  it('the HTML exports open in headless Chromium with every chart picture drawn and no console error', async () => {
+    for (const f of NOTEBOOKS) {
+      const html = join(out, f.replace(/\.ipynb$/, '.html'));
+      const check = await checkInBrowser(html, { waitFor: 'load' });
+      expect(check.consoleMessages, f).toEqual([]);
+      expect(check.pageErrors, f).toEqual([]);
+      expect(check.requests, f).toEqual([]);
+      expect(check.brokenImages, f).toBe(0);
+      expect(check.images, f).toBe(displays(nb(f)).filter((d) => d['image/png']).length);
+    }
+  }, 300_000);
 
   it('01 shows the outage against the baseline and the fix', () => {
     const n = nb('01-reproduce-the-outage.ipynb');
