@@ -3,6 +3,8 @@
  * marked spans), the page shell (CSP by script hash, navigation, sections), and a section of prose
  * against a hand-made context.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { causalChain } from '../../lib/report/causal-chain.js';
 import { factWriter } from '../../lib/report/facts.js';
@@ -92,5 +94,13 @@ describe('report parts', () => {
       'lessonsSection',
       'appendixSection',
     ]);
+  });
+
+  it('the report library never imports the CLI layer (progress comes in as a callback)', () => {
+    const dir = join(import.meta.dirname, '../../lib/report');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(15);
+    const offending = files.filter((f) => /from '(\.\.\/)+cli\//.test(readFileSync(join(dir, f), 'utf8')));
+    expect(offending).toEqual([]);
   });
 });
