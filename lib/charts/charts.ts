@@ -13,7 +13,7 @@ const CONFIG = {
   font: FONT,
   view: { stroke: null },
   axis: { labelFontSize: 10, titleFontSize: 11, grid: true, gridOpacity: 0.4 },
-  legend: { labelFontSize: 10, titleFontSize: 11, orient: 'top' },
+  legend: { labelFontSize: 10, titleFontSize: 11, orient: 'top', labelLimit: 320 },
   title: { fontSize: 13, anchor: 'start' },
 } as const;
 
