@@ -207,8 +207,8 @@ describe('notebooks', () => {
       'per-client-histograms',
       'error-logs',
     ]);
-    expect(row(detection, 'setup', 'per-client')['causeSec']).not.toBeNull();
-    expect(row(detection, 'setup', 'per-endpoint')['causeSec']).toBeNull();
+    expect(row(detection, 'setup', 'per-client')['cause named (s)']).not.toBeNull();
+    expect(row(detection, 'setup', 'per-endpoint')['cause named (s)']).toBeNull();
     expect(table(n, 'overrides').rows).toEqual([{ path: '(none)', value: 'every parameter at its default' }]);
   });
 

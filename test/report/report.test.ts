@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../lib/cli/report-command.js';
 import { checkInBrowser } from '../../lib/report/browser.js';
-import { classifyPoint, type ReportData } from '../../lib/report/data.js';
+import { buildReportData, classifyPoint, type ReportData, type ReportInputs } from '../../lib/report/data.js';
 import { type Fmt, FORMATS, factWriter, formatValue, valueAt } from '../../lib/report/facts.js';
 import { loadReportInputs, ROOT } from '../../lib/report/inputs.js';
 import { buildPostmortem, type RenderedFigure } from '../../lib/report/postmortem.js';
@@ -48,8 +48,11 @@ describe('the post-mortem', () => {
   let figures: RenderedFigure[];
   let path: string;
 
+  let inputs: ReportInputs;
+
   beforeAll(async () => {
-    const rendered = await renderReport(await loadReportInputs({ workers: 2 }));
+    inputs = await loadReportInputs({ workers: 2 });
+    const rendered = await renderReport(inputs);
     data = rendered.data;
     figures = [...rendered.figures];
     html = rendered.html;
@@ -65,6 +68,10 @@ describe('the post-mortem', () => {
       expect(['cache', 'runs']).toContain(spec.origin);
     }
     expect(data.week.origin, 'data/cache/week.json is stale').toMatch(/^(cache|runs)$/);
+  });
+
+  it('builds its data as a pure function of the inputs (twice, the same JSON)', () => {
+    expect(JSON.stringify(buildReportData(inputs))).toBe(JSON.stringify(data));
   });
 
   it('has every section of the canon', () => {
