@@ -351,15 +351,17 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
     mark: { type: 'rule', strokeDash: [4, 3], color: '#666' },
     encoding: { x: { field: options.timeField, type: 'temporal' } },
   };
-  const labels = {
-    data: { values: options.events as Record<string, unknown>[] },
+  // Labels alternate between the left and the right of their rules (text above or below its rotated
+  // baseline), so two events close in time do not print over each other.
+  const labelLayer = (side: 0 | 1) => ({
+    data: { values: (options.events as Record<string, unknown>[]).filter((_, k) => k % 2 === side) },
     mark: {
       type: 'text',
       angle: 270,
       align: 'right',
-      baseline: 'bottom',
+      baseline: side === 0 ? 'bottom' : 'top',
       dx: -4,
-      dy: -2,
+      dy: side === 0 ? -2 : 2,
       fontSize: 9,
       color: '#333',
     },
@@ -368,7 +370,7 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
       y: { value: 0 },
       text: { field: 'label' },
     },
-  };
+  });
   return {
     $schema: SCHEMA,
     title: options.title,
@@ -406,7 +408,7 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
           },
         },
         rules,
-        ...(i === 0 ? [labels] : []),
+        ...(i === 0 ? [labelLayer(0), labelLayer(1)] : []),
       ],
     })),
     resolve: { scale: { color: 'shared' } },
