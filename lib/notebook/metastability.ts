@@ -1,5 +1,5 @@
 /**
- * Helpers of the metastability notebook: batch sizes on both sides of the stable/vulnerable boundary at
+ * What the metastability notebook computes: batch sizes on both sides of the stable/vulnerable boundary at
  * the chosen knobs (from the committed metastability sweep), and a run's recovery class by the same rule
  * and thresholds the sweep uses.
  */

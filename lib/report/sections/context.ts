@@ -1,5 +1,5 @@
 /**
- * What every section of the report is built from: the report's data and helpers bound to it, so that a
+ * What every section of the report is built from: the report's data and functions bound to it, so that a
  * section reads as prose with its numbers drawn from the data (`f(path, format)`), never typed in.
  */
 import type { Bundle } from '../assets.js';
