@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages the tests need when they are missing (as root, with apt-get); otherwise say
 # what to install. Called by `npm test` and by .ci/run.
-#   notebooks: jupyter-nbconvert python3-nbclient python3-ipykernel (executed with /usr/bin/python3)
+#   notebooks: jupyter-nbconvert python3-nbclient python3-ipykernel (executed with /usr/bin/python3);
+#     jupyter-client (`jupyter kernelspec list`) and jupyter-notebook (the interactive front end)
 #   kernel lab: iproute2 memcached
 #   report browser test: chromium (driven by playwright-core)
 #   Slurm cluster test: slurm-wlm munge (a one-node cluster started by the test itself, as root)
@@ -9,6 +10,8 @@ set -eu
 missing=""
 /usr/bin/python3 -c 'import nbclient, nbconvert, ipykernel' >/dev/null 2>&1 ||
   missing="$missing jupyter-nbconvert python3-nbclient python3-ipykernel"
+[ -x /usr/bin/jupyter-kernelspec ] || missing="$missing jupyter-client"
+[ -x /usr/bin/jupyter-notebook ] || missing="$missing jupyter-notebook"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ] || missing="$missing memcached"

@@ -66,7 +66,8 @@ def inject(nb, params, path):
             fail(f"-p {name}: not a parameter of {path} (its parameters: {', '.join(declared) or 'none'})")
     if not params:
         return
-    lines = ["// Injected parameters"] + [f"{k} = {json.dumps(v)};" for k, v in params.items()]
+    # tslab prints the value of a cell's last expression: a final `void 0;` keeps the assignments quiet.
+    lines = ["// Injected parameters"] + [f"{k} = {json.dumps(v)};" for k, v in params.items()] + ["void 0;"]
     cell = nbformat.v4.new_code_cell("\n".join(lines))
     cell.metadata["tags"] = ["injected-parameters"]
     nb.cells.insert(at + 1, cell)

@@ -4,6 +4,7 @@
  * `require()` the compiled dist; rendering lives in render.ts.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { extent, logTicks, type QuantityScale, scaleFor } from './scales.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
@@ -12,15 +13,34 @@ const CONFIG = {
   font: FONT,
   view: { stroke: null },
   axis: { labelFontSize: 10, titleFontSize: 11, grid: true, gridOpacity: 0.4 },
-  legend: { labelFontSize: 10, titleFontSize: 11, orient: 'top' },
+  legend: { labelFontSize: 10, titleFontSize: 11, orient: 'top', labelLimit: 320 },
   title: { fontSize: 13, anchor: 'start' },
 } as const;
 
 export interface TimelinePanel {
   /** Column of the rows to plot. */
   readonly field: string;
-  /** Axis title, with its unit. */
-  readonly title: string;
+  /** Axis title, with its unit (an array for several lines). */
+  readonly title: string | readonly string[];
+  /**
+   * The y scale: 'auto' (default) picks symlog or linear from the panel's values (scales.ts), 'linear'
+   * keeps a linear axis fitted to the data (not from zero), or an explicit vega-lite scale.
+   */
+  readonly scale?: 'auto' | 'linear' | QuantityScale;
+}
+
+/** A panel's y scale and, for a symlog scale, its axis ticks (powers of ten). */
+function panelY(rows: readonly object[], panel: TimelinePanel): Record<string, unknown> {
+  if (panel.scale === 'linear') return { scale: { zero: false } };
+  const values = (rows as readonly Record<string, unknown>[]).map((r) => r[panel.field]);
+  const scale = panel.scale && panel.scale !== 'auto' ? panel.scale : scaleFor(values);
+  return withTicks(scale, values);
+}
+
+/** `{ scale, axis }` of an encoding channel: symlog scales get ticks at powers of ten. */
+function withTicks(scale: QuantityScale, values: Iterable<unknown>): Record<string, unknown> {
+  const ticks = logTicks(scale, values);
+  return { scale: { ...scale }, ...(ticks && { axis: { values: ticks, format: ',~r' } }) };
 }
 
 export interface TimelineChartOptions {
@@ -30,8 +50,10 @@ export interface TimelineChartOptions {
   readonly seriesField?: string;
   /** Order of the series in the legend and colors. */
   readonly series?: readonly string[];
-  /** Field of the x axis and its title. Default tSec in seconds, shown as minutes. */
+  /** Width of each panel in px. */
   readonly width?: number;
+  /** Dashed vertical rules across every panel (labelled in the first), e.g. when the trigger stops. */
+  readonly markers?: readonly { readonly tSec: number; readonly label: string }[];
   readonly panelHeight?: number;
 }
 
@@ -46,26 +68,63 @@ export function timelineChart(rows: readonly object[], options: TimelineChartOpt
     type: 'nominal' as const,
     title: null,
     ...(options.series && { scale: { domain: [...options.series] } }),
+    // One series needs no legend.
+    ...(options.series?.length === 1 && { legend: null }),
   };
   return {
     $schema: SCHEMA,
     title: options.title,
     data: { values: rows as Record<string, unknown>[] },
     transform: [{ calculate: 'datum.tSec / 60', as: 'tMin' }],
-    vconcat: options.panels.map((panel, i) => ({
-      width: options.width ?? 640,
-      height: options.panelHeight ?? 80,
-      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2, clip: true },
-      encoding: {
-        x: {
-          field: 'tMin',
-          type: 'quantitative',
-          title: i === options.panels.length - 1 ? 'minutes from start' : null,
+    vconcat: options.panels.map((panel, i) => {
+      const line = {
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2, clip: true },
+        encoding: {
+          x: {
+            field: 'tMin',
+            type: 'quantitative',
+            title: i === options.panels.length - 1 ? 'minutes from start' : null,
+          },
+          y: { field: panel.field, type: 'quantitative', title: panel.title, ...panelY(rows, panel) },
+          color,
         },
-        y: { field: panel.field, type: 'quantitative', title: panel.title },
-        color,
-      },
-    })),
+      };
+      const size = { width: options.width ?? 640, height: options.panelHeight ?? 80 };
+      if (!options.markers?.length) return { ...size, ...line };
+      const markers = options.markers.map((m) => ({ tMin: m.tSec / 60, label: m.label }));
+      return {
+        ...size,
+        layer: [
+          line,
+          {
+            data: { values: markers },
+            mark: { type: 'rule', strokeDash: [4, 3], color: '#555' },
+            encoding: { x: { field: 'tMin', type: 'quantitative' } },
+          },
+          ...(i === 0
+            ? [
+                {
+                  data: { values: markers },
+                  mark: {
+                    type: 'text',
+                    align: 'left',
+                    baseline: 'top',
+                    dx: 3,
+                    dy: 2,
+                    fontSize: 9,
+                    color: '#333',
+                  },
+                  encoding: {
+                    x: { field: 'tMin', type: 'quantitative' },
+                    y: { value: 0 },
+                    text: { field: 'label' },
+                  },
+                },
+              ]
+            : []),
+        ],
+      };
+    }),
     resolve: { scale: { x: 'shared' } },
     config: CONFIG,
   } as TopLevelSpec;
@@ -86,8 +145,8 @@ export interface IntervalChartOptions {
   /** Category order (top to bottom). */
   readonly order?: readonly string[];
   readonly width?: number;
-  /** Log scale for the value axis (values must be > 0). */
-  readonly log?: boolean;
+  /** The value axis's scale; default chosen from the means and intervals (scales.ts). */
+  readonly scale?: QuantityScale;
 }
 
 /** Means with 95% intervals, one row per category: the fix comparison. */
@@ -98,7 +157,8 @@ export function intervalChart(rows: readonly IntervalRow[], options: IntervalCha
     title: null,
     sort: options.order ? [...options.order] : null,
   };
-  const scale = options.log ? { type: 'symlog' as const } : { zero: true };
+  const values = rows.flatMap((r) => [r.mean, r.ciLow, r.ciHigh]);
+  const x = withTicks(options.scale ?? scaleFor(values), values);
   return {
     $schema: SCHEMA,
     title: options.title,
@@ -109,7 +169,7 @@ export function intervalChart(rows: readonly IntervalRow[], options: IntervalCha
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: {
           y,
-          x: { field: 'ciLow', type: 'quantitative', title: options.valueTitle, scale },
+          x: { field: 'ciLow', type: 'quantitative', title: options.valueTitle, ...x },
           x2: { field: 'ciHigh' },
         },
       },
@@ -117,7 +177,7 @@ export function intervalChart(rows: readonly IntervalRow[], options: IntervalCha
         mark: { type: 'point', filled: true, size: 50 },
         encoding: {
           y,
-          x: { field: 'mean', type: 'quantitative', title: options.valueTitle, scale },
+          x: { field: 'mean', type: 'quantitative', title: options.valueTitle, ...x },
           tooltip: [
             { field: 'label', type: 'nominal' },
             { field: 'mean', type: 'quantitative', format: ',.4~g' },
@@ -143,10 +203,15 @@ export interface HeatmapOptions {
   /** The value field and its legend title. */
   readonly value: string;
   readonly valueTitle: string;
-  /** Color domain; default from the data. */
+  /** Color domain; default the data's [min, max]. */
   readonly domain?: readonly [number, number];
-  /** A vega color scheme; default 'redyellowgreen' (high = good). */
-  readonly scheme?: string;
+  /**
+   * Whether a higher value is better: green for the best values, red for the worst. Default: a lower
+   * value is better (errors, kills, failed requests).
+   */
+  readonly higherIsBetter?: boolean;
+  /** The colour scale's type; default chosen from the values (symlog over orders of magnitude). */
+  readonly colorScale?: QuantityScale;
   /** A categorical value instead: its categories in order and one color each. */
   readonly categories?: readonly string[];
   readonly colors?: readonly string[];
@@ -170,13 +235,20 @@ export function heatmapChart(rows: readonly object[], options: HeatmapOptions): 
     type: 'ordinal' as const,
     sort: options.order[field] ? [...options.order[field]!] : null,
   });
+  const measured = values.map((r) => r[options.value]);
+  const domain = options.domain ?? extent(measured);
+  // The colour scale's type without `zero`: zero would stretch the fitted domain down to 0.
+  const { zero: _zero, ...colorType } = (options.colorScale ?? scaleFor(measured)) as QuantityScale & {
+    zero?: boolean;
+  };
   const inner = {
     width: { step: cell },
     height: { step: cell },
-    mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
+    mark: { type: 'rect' },
     encoding: {
-      x: { ...axis(options.x), title: options.x },
-      y: { ...axis(options.y), title: options.y },
+      // No grid: on a band scale its lines would run through the middle of every cell.
+      x: { ...axis(options.x), title: options.x, axis: { grid: false } },
+      y: { ...axis(options.y), title: options.y, axis: { grid: false } },
       color: options.categories
         ? {
             field: options.value,
@@ -189,8 +261,11 @@ export function heatmapChart(rows: readonly object[], options: HeatmapOptions): 
             type: 'quantitative',
             title: options.valueTitle,
             scale: {
-              scheme: options.scheme ?? 'redyellowgreen',
-              ...(options.domain && { domain: [...options.domain] }),
+              ...colorType,
+              scheme: 'redyellowgreen',
+              // redyellowgreen runs from red (low) to green (high): turned when lower is better.
+              reverse: !(options.higherIsBetter ?? false),
+              ...(domain && { domain: [...domain] }),
             },
           },
       tooltip: [
@@ -276,15 +351,17 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
     mark: { type: 'rule', strokeDash: [4, 3], color: '#666' },
     encoding: { x: { field: options.timeField, type: 'temporal' } },
   };
-  const labels = {
-    data: { values: options.events as Record<string, unknown>[] },
+  // Labels alternate between the left and the right of their rules (text above or below its rotated
+  // baseline), so two events close in time do not print over each other.
+  const labelLayer = (side: 0 | 1) => ({
+    data: { values: (options.events as Record<string, unknown>[]).filter((_, k) => k % 2 === side) },
     mark: {
       type: 'text',
       angle: 270,
       align: 'right',
-      baseline: 'bottom',
+      baseline: side === 0 ? 'bottom' : 'top',
       dx: -4,
-      dy: -2,
+      dy: side === 0 ? -2 : 2,
       fontSize: 9,
       color: '#333',
     },
@@ -293,7 +370,7 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
       y: { value: 0 },
       text: { field: 'label' },
     },
-  };
+  });
   return {
     $schema: SCHEMA,
     title: options.title,
@@ -309,7 +386,19 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
           mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.2 },
           encoding: {
             x,
-            y: { field: panel.field, type: 'quantitative', title: panel.title, scale: { zero: false } },
+            y: {
+              field: panel.field,
+              type: 'quantitative',
+              title: panel.title,
+              ...panelY(
+                panel.series
+                  ? (rows as readonly Record<string, unknown>[]).filter((r) =>
+                      panel.series!.includes(String(r[options.seriesField])),
+                    )
+                  : rows,
+                panel,
+              ),
+            },
             color: {
               field: options.seriesField,
               type: 'nominal',
@@ -319,7 +408,7 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
           },
         },
         rules,
-        ...(i === 0 ? [labels] : []),
+        ...(i === 0 ? [labelLayer(0), labelLayer(1)] : []),
       ],
     })),
     resolve: { scale: { color: 'shared' } },

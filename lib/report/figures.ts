@@ -3,8 +3,10 @@
  * builders of lib/charts.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { hostRows, perInterval, stepSecOf } from '../analysis/host-rows.js';
 import type { CollectedRun } from '../analysis/runs.js';
 import { calendarChart, heatmapChart, intervalChart, timelineChart } from '../charts/charts.js';
+import { hostPanels } from '../charts/panels.js';
 import type { SweepMetric } from '../sweep/aggregate.js';
 import type { ReportData } from './data.js';
 import { WEEK_SERIES } from './week.js';
@@ -16,28 +18,13 @@ export interface FigureSpec {
   readonly spec: TopLevelSpec;
 }
 
-const CLIENT_LABELS: Readonly<Record<string, string>> = {
-  'appview-posts': 'posts (GetPostRecord, 1-50 URIs)',
+/** The clients as the per-client panels name them (short: one axis title each). */
+const CLIENT_SHORT: Readonly<Record<string, string>> = {
+  'appview-posts': 'posts',
   'appview-users': 'users cache',
   'appview-counts': 'counts cache',
-  'new-internal': 'new internal client',
+  'new-internal': 'new client',
 };
-
-function timelineRows(runs: readonly CollectedRun[]): Record<string, unknown>[] {
-  return runs.flatMap((run) =>
-    run.rows.map((r) => ({
-      run: run.label,
-      tSec: r.tSec,
-      timeWait: r.timeWait,
-      dialErrors: Number(r['dialErr:addr-in-use']) + Number(r['dialErr:addr-not-avail']),
-      threads: r.threads,
-      rssGiB: Number(r.rssBytesMax) / 2 ** 30,
-      gcPauseMaxMs: r.gcPauseMaxMs,
-      availability: r.userAvailability === '' ? null : r.userAvailability,
-      oomKills: r.oomKills,
-    })),
-  );
-}
 
 export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): FigureSpec[] {
   const order = data.scenarioOrder;
@@ -47,18 +34,35 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
       const s = data.scenarios[id]![metric];
       return { label: label(id), mean: s.mean, ciLow: s.ciLow ?? s.mean, ciHigh: s.ciHigh ?? s.mean };
     });
+  // The share of requests that failed, in %, with the interval turned over (1 - high is the low end).
+  const failedPct = order.map((id) => {
+    const s = data.scenarios[id]!.availability;
+    const pct = (v: number | null) => (v === null ? null : 100 * (1 - v));
+    return {
+      label: label(id),
+      mean: pct(s.mean),
+      ciLow: pct(s.ciHigh ?? s.mean),
+      ciHigh: pct(s.ciLow ?? s.mean),
+    };
+  });
   const windowH = data.derived['windowHours'];
   const pct = `${Math.round(100 * (data.derived['confidence'] ?? 0))}%`;
   const outage = runs.find((r) => r.label === 'outage')!;
-  const perClient = outage.rows.flatMap((r) =>
-    Object.entries(CLIENT_LABELS).map(([client, name]) => ({
-      run: name,
-      tSec: r.tSec,
-      failed: Number(r[`reqErr:${client}` as keyof typeof r]),
-    })),
-  );
-  const sweepRows = data.sweep.points.map((p) => ({ ...p }));
-  const heat = (value: 'availability' | 'oomKills', title: string) =>
+  const step = perInterval(stepSecOf(outage));
+  // One row per time step with a column per client: small multiples, each panel on its own scale, so a
+  // spike at a kill on one client does not flatten the others.
+  const perClient = outage.rows.map((r) => ({
+    run: 'outage',
+    tSec: r.tSec,
+    ...Object.fromEntries(
+      Object.keys(CLIENT_SHORT).map((client) => [client, Number(r[`reqErr:${client}` as keyof typeof r])]),
+    ),
+  }));
+  const sweepRows = data.sweep.points.map((p) => ({
+    ...p,
+    failedPct: p.unavailability === null ? null : 100 * p.unavailability,
+  }));
+  const heat = (value: 'failedPct' | 'oomKills', title: string) =>
     heatmapChart(sweepRows, {
       title,
       x: 'batchSize',
@@ -67,23 +71,27 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
       column: 'logRate',
       order: data.sweep.axes,
       value,
-      valueTitle: value === 'availability' ? 'availability' : `OOM kills / ${windowH} h`,
-      ...(value === 'availability' ? { domain: [0.8, 1] as [number, number] } : { scheme: 'reds' }),
+      valueTitle: value === 'failedPct' ? 'requests failed (%)' : `OOM kills / ${windowH} h`,
+      higherIsBetter: false,
     });
   const regimeRows = data.metastability.regimes.map((r) => ({ ...r }));
   const week = data.week;
+  const weekRows = week.hourly.map((h) => ({
+    ...h,
+    failedPct: h.userAvailabilityPct === null ? null : 100 - h.userAvailabilityPct,
+  }));
   return [
     {
       id: 'week',
       title: 'The outage week on the fleet',
-      caption: `Hourly means over the incident's calendar (UTC), seed ${week.seed}: the share of user requests served after the AppView's retries, per data center, and OOM kills per hour over the affected data center's ${week.facts['hostsPerDc']} hosts. "DC A, no fix" is the same week and seeds without any deploy. Dashed lines: the model's first dial error and the deploys.`,
-      spec: calendarChart(week.hourly, {
+      caption: `Hourly means over the incident's calendar (UTC), seed ${week.seed}: the share of user requests that failed after the AppView's retries, per data center, and OOM kills per hour over the affected data center's ${week.facts['hostsPerDc']} hosts. "DC A, no fix" is the same week and seeds without any deploy. Dashed lines: the model's first dial error and the deploys. Scales are chosen from the data (symmetric log where values span orders of magnitude).`,
+      spec: calendarChart(weekRows, {
         title: 'Fri 2026-04-03 to Wed 2026-04-08',
         timeField: 'utc',
         seriesField: 'series',
         series: WEEK_SERIES,
         panels: [
-          { field: 'userAvailabilityPct', title: 'user requests served (%)' },
+          { field: 'failedPct', title: 'user requests failed (%)' },
           {
             field: 'oomKills',
             title: 'OOM kills per hour',
@@ -96,40 +104,31 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
     {
       id: 'timeline',
       title: 'The outage and the two deployed fixes, one host',
-      caption: `One host over the first ${windowH} hours after the new client starts, on the same seed (replicate 0 of the fix comparison). 10-second intervals.`,
-      spec: timelineChart(timelineRows(runs), {
+      caption: `One host over the first ${windowH} hours after the new client starts, on the same seed (replicate 0 of the fix comparison), in ${step} intervals. Counts and failed requests on a symmetric log scale where they span orders of magnitude.`,
+      spec: timelineChart(hostRows(runs), {
         title: 'Outage vs fixes, one host',
         series: runs.map((r) => r.label),
-        panels: [
-          { field: 'timeWait', title: 'TIME_WAIT sockets' },
-          { field: 'dialErrors', title: 'dial errors / 10 s' },
-          { field: 'threads', title: 'OS threads' },
-          { field: 'rssGiB', title: 'RSS (GiB)' },
-          { field: 'gcPauseMaxMs', title: 'max GC pause (ms)' },
-          { field: 'oomKills', title: 'OOM kills / 10 s' },
-          { field: 'availability', title: 'availability' },
-        ],
+        panels: hostPanels(stepSecOf(outage)),
       }),
     },
     {
       id: 'fix-availability',
-      title: 'User availability by fix',
-      caption: `Mean over ${data.meta.seeds.length} replicates with its ${pct} t-interval; every scenario on the same seeds.`,
-      spec: intervalChart(interval('availability'), {
-        title: 'User availability (fraction of requests served)',
-        valueTitle: 'availability',
+      title: 'Failed user requests by fix',
+      caption: `The share of user requests that failed (100% minus availability): mean over ${data.meta.seeds.length} replicates with its ${pct} t-interval, every scenario on the same seeds. A symmetric log scale when the values span orders of magnitude, so that a fix at 0.01% stands apart from one at 0%.`,
+      spec: intervalChart(failedPct, {
+        title: 'User requests failed (%)',
+        valueTitle: 'requests failed (%)',
         order,
       }),
     },
     {
       id: 'fix-dial-errors',
       title: 'Dial errors by fix',
-      caption: `Failed memcached dials over ${windowH} hours (symmetric log scale), mean and ${pct} interval.`,
+      caption: `Failed memcached dials over ${windowH} hours, mean and ${pct} interval.`,
       spec: intervalChart(interval('dialErrors'), {
         title: 'Failed dials per host',
         valueTitle: `dial errors / ${windowH} h`,
         order,
-        log: true,
       }),
     },
     {
@@ -145,27 +144,29 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
     {
       id: 'per-client',
       title: 'Failed requests per client',
-      caption:
-        'The outage run split by client: errors land on every cache client, not only on the new one whose big batches cause them.',
+      caption: `The outage run split by client, one panel per client, each on its own scale: errors land on every cache client, not only on the new one whose big batches cause them. ${step} intervals.`,
       spec: timelineChart(perClient, {
         title: 'Failed requests per client, outage',
-        seriesField: 'run',
-        series: Object.values(CLIENT_LABELS),
-        panels: [{ field: 'failed', title: 'failed requests / 10 s' }],
-        panelHeight: 160,
+        series: ['outage'],
+        panels: Object.entries(CLIENT_SHORT).map(([client, name]) => ({
+          field: client,
+          title: [name, `failed / ${step}`],
+        })),
+        panelHeight: 70,
       }),
     },
     {
       id: 'sweep-availability',
-      title: 'Sweep: availability over the four knobs',
+      title: 'Sweep: failed requests over the four knobs',
       caption:
-        'Mean availability per point of the default sweep. Rows: concurrency limit; columns: log rate.',
-      spec: heat('availability', 'Availability (mean over replicates)'),
+        'The share of user requests that failed, mean per point of the default sweep; green is healthy, red the worst point, on a scale fitted to the data. Rows: concurrency limit; columns: log rate.',
+      spec: heat('failedPct', 'Requests failed (mean over replicates)'),
     },
     {
       id: 'sweep-oom',
       title: 'Sweep: OOM kills over the four knobs',
-      caption: 'Mean OOM kills per point of the default sweep: where the host spirals.',
+      caption:
+        'Mean OOM kills per point of the default sweep, on a scale fitted to the data: where the host spirals.',
       spec: heat('oomKills', 'OOM kills (mean over replicates)'),
     },
     {

@@ -7,13 +7,14 @@
  */
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { lockDir } from '../io/lock.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { summarizeResults, summaryCsv } from './aggregate.js';
 import { readResultsCsv, resultsCsv } from './results.js';
 import { writeRegimes } from './runner.js';
 import { parseSweepSpec } from './spec.js';
-import { type SweepManifest, SweepStore, writeFileAtomic } from './store.js';
+import { type SweepManifest, SweepStore } from './store.js';
 
 export interface MergeReport {
   readonly outDir: string;

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { lockDir } from '../io/lock.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { summarizeResults, summaryCsv } from './aggregate.js';
@@ -15,7 +16,7 @@ import { readResultsCsv, resultColumns, resultRow, resultsCsv } from './results.
 import type { RunOutcome } from './run-one.js';
 import { type Shard, shardRuns, WHOLE } from './shard.js';
 import type { SweepSpec } from './spec.js';
-import { type SweepManifest, SweepStore, writeFileAtomic } from './store.js';
+import { type SweepManifest, SweepStore } from './store.js';
 import { planWorkers, type WorkerPlan } from './workers.js';
 
 export interface SweepOptions {

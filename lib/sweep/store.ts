@@ -28,7 +28,6 @@ const SWEEP_FILES = ['manifest.json', 'results.csv', 'summary.csv', 'regimes.csv
 export const RUN_FORMAT = 'outage-lab-run/1';
 
 // Kept for the modules that import the generic helper from here; it lives in lib/io.
-export { writeFileAtomic } from '../io/atomic-write.js';
 
 export interface SweepManifest {
   readonly format: typeof MANIFEST_FORMAT;

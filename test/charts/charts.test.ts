@@ -5,16 +5,25 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { barChart, heatmapChart, intervalChart, timelineChart } from '../../lib/charts/charts.js';
+import {
+  barChart,
+  calendarChart,
+  heatmapChart,
+  intervalChart,
+  timelineChart,
+} from '../../lib/charts/charts.js';
 import { toSvg } from '../../lib/charts/render.js';
 
 // The schema is an export of vega-lite ('vega-lite/vega-lite-schema.json').
 const schemaPath = createRequire(import.meta.url).resolve('vega-lite/vega-lite-schema.json');
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-ajv.addFormat('uri', true);
-ajv.addFormat('color-hex', true);
+// The schema uses the standard formats (uri, uri-reference, ...) and vega's own color-hex.
+// ajv-formats is CommonJS with a default export: under NodeNext its callable is `.default`.
+formats.default(ajv);
+ajv.addFormat('color-hex', /^#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i);
 const validate = ajv.compile(schema);
 
 const specs = {
@@ -42,8 +51,9 @@ const specs = {
   ),
   heatmap: heatmapChart(
     [
-      { batchSize: 2000, poolSize: 100, concurrencyLimit: 'unbounded', logRate: 'unlimited', mean: 1 },
-      { batchSize: 17500, poolSize: 100, concurrencyLimit: 'unbounded', logRate: 'unlimited', mean: 0.8 },
+      { batchSize: 2000, poolSize: 100, concurrencyLimit: 'unbounded', logRate: 'unlimited', failed: 0 },
+      { batchSize: 5000, poolSize: 100, concurrencyLimit: 'unbounded', logRate: 'unlimited', failed: 0.01 },
+      { batchSize: 17500, poolSize: 100, concurrencyLimit: 'unbounded', logRate: 'unlimited', failed: 12 },
     ],
     {
       title: 'H',
@@ -52,14 +62,33 @@ const specs = {
       row: 'concurrencyLimit',
       column: 'logRate',
       order: {
-        batchSize: ['2000', '17500'],
+        batchSize: ['2000', '5000', '17500'],
         poolSize: ['100'],
         concurrencyLimit: ['unbounded'],
         logRate: ['unlimited'],
       },
-      value: 'mean',
-      valueTitle: 'availability',
-      domain: [0, 1],
+      value: 'failed',
+      valueTitle: 'requests failed (%)',
+    },
+  ),
+  calendar: calendarChart(
+    [
+      { utc: '2026-04-03T17:00:00Z', series: 'DC A', failedPct: 0, oomKills: 0 },
+      { utc: '2026-04-03T18:00:00Z', series: 'DC A', failedPct: 0.02, oomKills: 3 },
+      { utc: '2026-04-03T19:00:00Z', series: 'DC A', failedPct: 1.5, oomKills: 40 },
+      { utc: '2026-04-03T17:00:00Z', series: 'DC B', failedPct: 0, oomKills: 0 },
+      { utc: '2026-04-03T18:00:00Z', series: 'DC B', failedPct: 0, oomKills: 0 },
+    ],
+    {
+      title: 'C',
+      timeField: 'utc',
+      seriesField: 'series',
+      series: ['DC A', 'DC B'],
+      panels: [
+        { field: 'failedPct', title: 'user requests failed (%)' },
+        { field: 'oomKills', title: 'OOM kills per hour', series: ['DC A'] },
+      ],
+      events: [{ utc: '2026-04-03T18:00:00Z', label: 'first-dial-error' }],
     },
   ),
   bar: barChart([{ client: 'posts', errors: 3 }], {
@@ -85,6 +114,44 @@ describe('chart builders', () => {
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('TIME_WAIT');
     expect(svg).toContain('<path');
+  });
+
+  it('heatmapChart() fits the colour domain to the data and turns red towards the worse end', () => {
+    const color = (spec: object) =>
+      (spec as { spec: { encoding: { color: { scale: Record<string, unknown> } } } }).spec.encoding.color
+        .scale;
+    // Lower is better by default: the red-yellow-green scheme is reversed, so the highest failure is red.
+    expect(color(specs.heatmap)).toEqual({
+      type: 'symlog',
+      constant: 0.01,
+      scheme: 'redyellowgreen',
+      reverse: true,
+      domain: [0, 12],
+    });
+    const good = heatmapChart(
+      [
+        { x: 'a', y: 'b', v: 0.9 },
+        { x: 'c', y: 'b', v: 0.99 },
+      ],
+      {
+        title: 'G',
+        x: 'x',
+        y: 'y',
+        order: {},
+        value: 'v',
+        valueTitle: 'availability',
+        higherIsBetter: true,
+      },
+    ) as unknown as { encoding: { color: { scale: Record<string, unknown> }; x: { axis: unknown } } };
+    // The domain is the data's, not stretched to zero.
+    expect(good.encoding.color.scale).toEqual({
+      type: 'linear',
+      scheme: 'redyellowgreen',
+      reverse: false,
+      domain: [0.9, 0.99],
+    });
+    // No grid lines through the cells.
+    expect(good.encoding.x.axis).toEqual({ grid: false });
   });
 
   it('a spec the schema rejects is caught', () => {

@@ -1,13 +1,17 @@
 /**
  * The notebooks run headless with the project's tslab kernel (scripts/run-notebook.py, as
- * `npm run notebooks` does): every cell must succeed, the outputs must hold the tables and charts, and
- * injected parameters must change what they should.
+ * `npm run notebooks` does): every cell must succeed; the outputs must hold tables (HTML with their rows
+ * as JSON) and charts (a vega bundle with a PNG), read here from the executed notebooks' structured
+ * outputs, never from lines printed for a test; injected parameters must change what they should.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_MIME, type TableData, VEGA_MIME, VEGALITE_MIME } from '../../lib/notebook/mime.js';
+import { checkInBrowser } from '../../lib/report/browser.js';
+import { FIXES } from '../../lib/scenario/scenarios.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const NOTEBOOKS = readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'));
@@ -16,7 +20,7 @@ interface Output {
   output_type: string;
   name?: string;
   text?: string | string[];
-  data?: Record<string, string | string[]>;
+  data?: Record<string, unknown>;
 }
 interface Notebook {
   cells: {
@@ -27,7 +31,7 @@ interface Notebook {
   }[];
 }
 
-const text = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join('') : (v ?? ''));
+const text = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
 
 function runNotebooks(args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
@@ -47,27 +51,48 @@ function read(path: string): Notebook {
   return JSON.parse(readFileSync(path, 'utf8')) as Notebook;
 }
 
-function outputs(nb: Notebook): { html: string[]; stdout: string } {
-  const html: string[] = [];
-  let stdout = '';
-  for (const cell of nb.cells) {
-    for (const o of cell.outputs ?? []) {
-      if (o.data?.['text/html']) html.push(text(o.data['text/html']));
-      if (o.output_type === 'stream' && o.name === 'stdout') stdout += text(o.text);
-    }
-  }
-  return { html, stdout };
+function displays(nb: Notebook): Record<string, unknown>[] {
+  return nb.cells.flatMap((c) =>
+    (c.outputs ?? []).filter((o) => o.output_type === 'display_data').map((o) => o.data ?? {}),
+  );
 }
 
-function line(stdout: string, tag: string): unknown {
-  const found = stdout.split('\n').find((l) => l.startsWith(`${tag} `));
-  if (!found) throw new Error(`no ${tag} line in the notebook's output`);
-  return JSON.parse(found.slice(tag.length + 1));
+/** The notebook's tables by name (the JSON rows each table output carries). */
+function tables(nb: Notebook): Map<string, TableData> {
+  const out = new Map<string, TableData>();
+  for (const d of displays(nb)) {
+    const t = d[TABLE_MIME] as TableData | undefined;
+    if (t) out.set(t.name, t);
+  }
+  return out;
+}
+
+function table(nb: Notebook, name: string): TableData {
+  const t = tables(nb).get(name);
+  if (!t) throw new Error(`no table ${name} in the notebook's outputs (has ${[...tables(nb).keys()]})`);
+  return t;
+}
+
+function row(t: TableData, key: string, value: string): Record<string, unknown> {
+  const r = t.rows.find((x) => x[key] === value);
+  if (!r) throw new Error(`table ${t.name}: no row with ${key} = ${value}`);
+  return r as Record<string, unknown>;
+}
+
+const mean = (cell: unknown): number => (cell as { mean: number }).mean;
+
+function streams(nb: Notebook, name: 'stdout' | 'stderr'): string {
+  return nb.cells
+    .flatMap((c) => c.outputs ?? [])
+    .filter((o) => o.output_type === 'stream' && o.name === name)
+    .map((o) => text(o.text))
+    .join('');
 }
 
 describe('notebooks', () => {
   const out = mkdtempSync(join(tmpdir(), 'notebooks-'));
   let all: { code: number; stderr: string };
+  const nb = (f: string) => read(join(out, f));
 
   beforeAll(async () => {
     execFileSync(
@@ -80,7 +105,7 @@ describe('notebooks', () => {
     all = await runNotebooks(['--out', out, ...NOTEBOOKS.map((f) => join('notebooks', f))]);
   }, 600_000);
 
-  it('has the five notebooks, each with a cell tagged parameters', () => {
+  it('has the five notebooks, each with one cell tagged parameters', () => {
     expect(NOTEBOOKS.sort()).toEqual([
       '01-reproduce-the-outage.ipynb',
       '02-the-fixes.ipynb',
@@ -89,12 +114,27 @@ describe('notebooks', () => {
       '05-the-week.ipynb',
     ]);
     for (const f of NOTEBOOKS) {
-      const nb = read(join(ROOT, 'notebooks', f));
-      expect(
-        nb.cells.filter((c) => c.metadata.tags?.includes('parameters')),
-        f,
-      ).toHaveLength(1);
+      const cells = read(join(ROOT, 'notebooks', f)).cells.filter((c) =>
+        c.metadata.tags?.includes('parameters'),
+      );
+      expect(cells, f).toHaveLength(1);
     }
+  });
+
+  it('takes the four knobs (and seed, duration, engine where they apply) as parameters', () => {
+    const declared = (f: string) =>
+      [
+        ...text(
+          read(join(ROOT, 'notebooks', f)).cells.find((c) => c.metadata.tags?.includes('parameters'))?.source,
+        ).matchAll(/^let (\w+)/gm),
+      ].map((m) => m[1]);
+    const knobs = ['batchSize', 'concurrencyLimit', 'poolSize', 'logRate', 'set'];
+    for (const f of ['01-reproduce-the-outage.ipynb', '02-the-fixes.ipynb', '04-metastability.ipynb']) {
+      expect(declared(f), f).toEqual(expect.arrayContaining([...knobs, 'seed', 'durationSec', 'engine']));
+    }
+    expect(declared('05-the-week.ipynb')).toEqual(expect.arrayContaining([...knobs, 'seed']));
+    expect(declared('02-the-fixes.ipynb')).toContain('fixId');
+    expect(declared('03-parameter-sweeps.ipynb')).toEqual(expect.arrayContaining(['config', 'metric']));
   });
 
   it('executes every notebook headless with no cell error, writing .ipynb and .html', () => {
@@ -103,54 +143,122 @@ describe('notebooks', () => {
     for (const f of NOTEBOOKS) {
       const stem = f.replace(/\.ipynb$/, '');
       expect(readdirSync(out)).toEqual(expect.arrayContaining([`${stem}.ipynb`, `${stem}.html`]));
+      expect(streams(nb(f), 'stderr'), f).toBe('');
     }
   });
 
-  it('shows tables (arquero HTML) and charts (SVG) in every notebook', () => {
+  it('shows tables and interactive charts with a picture in every notebook, and no lines for programs', () => {
     for (const f of NOTEBOOKS) {
-      const { html } = outputs(read(join(out, f)));
-      expect(
-        html.some((h) => h.includes('<table')),
-        `${f}: table`,
-      ).toBe(true);
-      expect(
-        html.some((h) => h.includes('<svg') && h.includes('<path')),
-        `${f}: chart`,
-      ).toBe(true);
-      // The HTML export keeps the SVG (nbconvert 6 strips image/svg+xml outputs, not HTML ones).
+      const d = displays(nb(f));
+      const t = d.filter((x) => x[TABLE_MIME]);
+      expect(t.length, `${f}: tables`).toBeGreaterThan(0);
+      for (const x of t) expect(text(x['text/html'])).toContain('<table');
+      const charts = d.filter((x) => x[VEGA_MIME]);
+      expect(charts.length, `${f}: charts`).toBeGreaterThan(0);
+      for (const c of charts) {
+        expect((c[VEGA_MIME] as { $schema: string }).$schema).toBe(
+          'https://vega.github.io/schema/vega/v5.json',
+        );
+        expect((c[VEGALITE_MIME] as { $schema: string }).$schema).toMatch(/vega-lite\/v6/);
+        expect(Buffer.from(text(c['image/png']), 'base64').subarray(1, 4).toString()).toBe('PNG');
+        // No text/html: JupyterLab would prefer it to the interactive chart.
+        expect(c['text/html']).toBeUndefined();
+      }
+      // The HTML export shows the picture.
       const exported = readFileSync(join(out, f.replace(/\.ipynb$/, '.html')), 'utf8');
-      expect(exported).toContain('<svg');
+      expect(exported, f).toContain('<img src="data:image/png;base64,');
+      // Whatever a notebook prints is prose, not a tagged line of JSON.
+      expect(streams(nb(f), 'stdout'), f).not.toMatch(/^[A-Z]+ [[{]/m);
     }
-    const outage = line(outputs(read(join(out, '01-reproduce-the-outage.ipynb'))).stdout, 'SUMMARY') as {
-      dialErrors: number;
-      peakThreads: number;
-    };
-    expect(outage.dialErrors).toBeGreaterThan(0);
-    expect(outage.peakThreads).toBeGreaterThan(1000);
-    const detection = line(outputs(read(join(out, '01-reproduce-the-outage.ipynb'))).stdout, 'DETECTION') as [
-      string,
-      number | null,
-      number | null,
-    ][];
-    expect(detection.map(([setup]) => setup)).toEqual([
+  });
+
+  it('the HTML exports open in headless Chromium with every chart picture drawn and no console error', async () => {
+    for (const f of NOTEBOOKS) {
+      const html = join(out, f.replace(/\.ipynb$/, '.html'));
+      const check = await checkInBrowser(html, { waitFor: 'load' });
+      expect(check.consoleMessages, f).toEqual([]);
+      expect(check.pageErrors, f).toEqual([]);
+      expect(check.requests, f).toEqual([]);
+      expect(check.brokenImages, f).toBe(0);
+      expect(check.images, f).toBe(displays(nb(f)).filter((d) => d['image/png']).length);
+    }
+  }, 300_000);
+
+  it('01 shows the outage against the baseline and the fix', () => {
+    const n = nb('01-reproduce-the-outage.ipynb');
+    const intervals = table(n, 'intervals');
+    expect(intervals.rows.map((r) => r['scenario'])).toEqual([
+      'baseline',
+      'outage',
+      'fix-bounded-concurrency',
+    ]);
+    expect(mean(row(intervals, 'scenario', 'outage')['dial errors'])).toBeGreaterThan(0);
+    expect(mean(row(intervals, 'scenario', 'baseline')['dial errors'])).toBe(0);
+    expect(mean(row(intervals, 'scenario', 'fix-bounded-concurrency')['dial errors'])).toBe(0);
+    expect(mean(row(intervals, 'scenario', 'outage')['peak threads'])).toBeGreaterThan(
+      mean(row(intervals, 'scenario', 'baseline')['peak threads']),
+    );
+    const summary = table(n, 'summary');
+    expect(Number(row(summary, 'scenario', 'outage')['peak TIME_WAIT'])).toBeGreaterThan(0);
+    const detection = table(n, 'detection');
+    expect(detection.rows.map((r) => r['setup'])).toEqual([
       'per-endpoint',
       'per-client',
       'per-client-histograms',
       'error-logs',
     ]);
-    expect(detection[1]![2]).not.toBeNull();
-    expect(detection[0]![2]).toBeNull();
-    const classes = line(outputs(read(join(out, '04-metastability.ipynb'))).stdout, 'CLASSES') as [
-      string,
-      string,
-    ][];
-    expect(classes).toHaveLength(4);
-    for (const [, c] of classes) {
-      expect(['stable', 'vulnerable', 'recovers-by-restart', 'metastable', 'unstable']).toContain(c);
-    }
+    expect(row(detection, 'setup', 'per-client')['cause named (s)']).not.toBeNull();
+    expect(row(detection, 'setup', 'per-endpoint')['cause named (s)']).toBeNull();
+    expect(table(n, 'overrides').rows).toEqual([{ path: '(none)', value: 'every parameter at its default' }]);
   });
 
-  it('injects parameters after the parameters cell, and they change the result', async () => {
+  it('02 compares every fix with the outage', () => {
+    const intervals = table(nb('02-the-fixes.ipynb'), 'intervals');
+    expect(intervals.rows.map((r) => r['scenario'])).toEqual([
+      'baseline',
+      'outage',
+      ...FIXES.map((f) => f.id),
+    ]);
+    const failed = (id: string) => mean(row(intervals, 'scenario', id)['requests failed (%)']);
+    expect(failed('fix-bounded-concurrency')).toBeLessThan(failed('outage'));
+    expect(table(nb('02-the-fixes.ipynb'), 'summary').rows.map((r) => r['scenario'])).toEqual([
+      'baseline',
+      'outage',
+      'fix-random-local-ip',
+    ]);
+  });
+
+  it('03 reads the committed default sweep and sorts its table by the metric, worst first', () => {
+    const n = nb('03-parameter-sweeps.ipynb');
+    expect(streams(n, 'stdout')).toContain('from the committed cache');
+    const means = table(n, 'summary').rows.map((r) => Number(r['mean']));
+    expect(means.length).toBeGreaterThan(12);
+    expect(means).toEqual([...means].sort((a, b) => a - b));
+  });
+
+  it('04 classifies each batch size and marks the stop on its chart', () => {
+    const n = nb('04-metastability.ipynb');
+    const recovery = table(n, 'recovery');
+    expect(recovery.rows.length).toBeGreaterThanOrEqual(2);
+    for (const r of recovery.rows) {
+      expect(['stable', 'vulnerable', 'recovers-by-restart', 'metastable', 'unstable']).toContain(r['class']);
+    }
+    const spec = JSON.stringify(displays(n).find((d) => d[VEGALITE_MIME])?.[VEGALITE_MIME]);
+    expect(spec).toContain('"trigger stops"');
+    expect(spec).toContain('dial errors / 1 s');
+  });
+
+  it('05 runs the week with and without the fixes', () => {
+    const dcs = table(nb('05-the-week.ipynb'), 'data centers');
+    expect(dcs.rows.map((r) => `${r['scenario']} ${r['dc']}`)).toEqual([
+      'as-deployed A',
+      'as-deployed B',
+      'outage-week A',
+      'outage-week B',
+    ]);
+  });
+
+  it('injects parameters after the parameters cell, silently, and they change the result', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'notebooks-p-'));
     const r = await runNotebooks([
       '--out',
@@ -158,18 +266,20 @@ describe('notebooks', () => {
       '-p',
       'durationSec=300',
       '-p',
+      'replicates=2',
+      '-p',
       'batchSize=2000',
       'notebooks/01-reproduce-the-outage.ipynb',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    const nb = read(join(dir, '01-reproduce-the-outage.ipynb'));
-    const at = nb.cells.findIndex((c) => c.metadata.tags?.includes('parameters'));
-    expect(nb.cells[at + 1]!.metadata.tags).toEqual(['injected-parameters']);
-    expect(text(nb.cells[at + 1]!.source)).toContain('batchSize = 2000;');
-    const s = line(outputs(nb).stdout, 'SUMMARY') as { durationSec: number; dialErrors: number };
-    expect(s.durationSec).toBe(300);
-    // Batches of 2,000 URIs never exhaust the range (the default 17,500 does).
-    expect(s.dialErrors).toBe(0);
+    const n = read(join(dir, '01-reproduce-the-outage.ipynb'));
+    const at = n.cells.findIndex((c) => c.metadata.tags?.includes('parameters'));
+    expect(n.cells[at + 1]!.metadata.tags).toEqual(['injected-parameters']);
+    expect(text(n.cells[at + 1]!.source)).toContain('batchSize = 2000;');
+    expect(n.cells[at + 1]!.outputs).toEqual([]);
+    expect(table(n, 'overrides').rows).toEqual([{ path: 'batchSize', value: '2000' }]);
+    // Batches of 2,000 URIs never exhaust the range (the default does).
+    expect(mean(row(table(n, 'intervals'), 'scenario', 'outage')['dial errors'])).toBe(0);
   }, 300_000);
 
   it('rejects a parameter the notebook does not declare (exit 2)', async () => {

@@ -2,28 +2,17 @@
  * The post-mortem, built from the committed sweep results and fresh timeline runs: its numbers are the
  * data's, it escapes what it interpolates, it is self-contained, and it renders in a real browser.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toSvg } from '../../lib/charts/render.js';
-import { vegaBundles } from '../../lib/report/assets.js';
+import { writeReport } from '../../lib/cli/report-command.js';
 import { checkInBrowser } from '../../lib/report/browser.js';
-import { ROOT, writeReport } from '../../lib/report/command.js';
-import {
-  buildReportData,
-  classifyPoint,
-  detectionRun,
-  loadIncident,
-  type ReportData,
-  timelineRuns,
-} from '../../lib/report/data.js';
+import { buildReportData, classifyPoint, type ReportData, type ReportInputs } from '../../lib/report/data.js';
 import { type Fmt, FORMATS, factWriter, formatValue, valueAt } from '../../lib/report/facts.js';
-import { reportFigures } from '../../lib/report/figures.js';
+import { loadReportInputs, ROOT } from '../../lib/report/inputs.js';
 import { buildPostmortem, type RenderedFigure } from '../../lib/report/postmortem.js';
-import { acquireSweep } from '../../lib/report/sweeps.js';
-import { acquireWeek } from '../../lib/report/week.js';
-import { runAt } from '../../lib/sweep/grid.js';
+import { renderReport } from '../../lib/report/render-report.js';
 import { SweepStore } from '../../lib/sweep/store.js';
 
 describe('facts', () => {
@@ -59,32 +48,14 @@ describe('the post-mortem', () => {
   let figures: RenderedFigure[];
   let path: string;
 
+  let inputs: ReportInputs;
+
   beforeAll(async () => {
-    const fixes = await acquireSweep(join(ROOT, 'data/sweeps/fixes.json'), { root: ROOT, workers: 2 });
-    const sweep = await acquireSweep(join(ROOT, 'data/sweeps/default.json'), { root: ROOT, workers: 2 });
-    const metastability = await acquireSweep(join(ROOT, 'data/sweeps/metastability.json'), {
-      root: ROOT,
-      workers: 2,
-    });
-    const seed = runAt(fixes.spec, 0).seed;
-    const runs = timelineRuns(fixes.spec, seed);
-    const week = acquireWeek(ROOT);
-    data = buildReportData(
-      {
-        fixes,
-        sweep,
-        metastability,
-        incident: loadIncident(ROOT),
-        week,
-        command: 'npm ci && npm run report',
-      },
-      runs,
-      detectionRun(fixes.spec, seed),
-    );
-    figures = await Promise.all(
-      reportFigures(data, runs).map(async (f) => ({ ...f, svg: await toSvg(f.spec, `fig-${f.id}`) })),
-    );
-    html = buildPostmortem(data, figures, vegaBundles());
+    inputs = await loadReportInputs({ workers: 2 });
+    const rendered = await renderReport(inputs);
+    data = rendered.data;
+    figures = [...rendered.figures];
+    html = rendered.html;
     const out = join(mkdtempSync(join(tmpdir(), 'report-')), 'postmortem.html');
     path = (await writeReport({ out, quiet: true, screenshot: false })).path;
   }, 600_000);
@@ -97,6 +68,10 @@ describe('the post-mortem', () => {
       expect(['cache', 'runs']).toContain(spec.origin);
     }
     expect(data.week.origin, 'data/cache/week.json is stale').toMatch(/^(cache|runs)$/);
+  });
+
+  it('builds its data as a pure function of the inputs (twice, the same JSON)', () => {
+    expect(JSON.stringify(buildReportData(inputs))).toBe(JSON.stringify(data));
   });
 
   it('has every section of the canon', () => {
@@ -186,7 +161,7 @@ describe('the post-mortem', () => {
 
   it('renders in headless Chromium: no console errors, no requests, every chart non-empty', async () => {
     const shot = join(mkdtempSync(join(tmpdir(), 'report-shot-')), 'postmortem.png');
-    const check = await checkInBrowser(path, shot);
+    const check = await checkInBrowser(path, { screenshotPath: shot });
     expect(check.consoleMessages).toEqual([]);
     expect(check.pageErrors).toEqual([]);
     expect(check.requests).toEqual([]);
@@ -195,4 +170,23 @@ describe('the post-mortem', () => {
     expect(check.renderedCharts).toBe(check.figures);
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
   }, 120_000);
+
+  it('the chain measurement catches a label that leaves its box', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-chain-'));
+    const bad = join(dir, 'bad.html');
+    writeFileSync(
+      bad,
+      '<!doctype html><body data-ready="1"><ol class="chain"><li class="chain-box" style="width:40px;white-space:nowrap;display:block"><span style="display:block">TIME_WAIT fills the range</span></li></ol></body>',
+    );
+    const check = await checkInBrowser(bad, { viewportWidth: 800 });
+    expect(check.chainProblems.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  for (const width of [1280, 800]) {
+    it(`lays out the causal chain at ${width} px: every label inside its box, no boxes overlapping`, async () => {
+      const check = await checkInBrowser(path, { viewportWidth: width });
+      expect(check.viewportWidth).toBe(width);
+      expect(check.chainProblems).toEqual([]);
+    }, 120_000);
+  }
 });

@@ -1,0 +1,44 @@
+/** The report's section "The week, Friday to Wednesday": the outage week on the fleet, Friday to Wednesday. */
+import { tableHtml } from '../html.js';
+import type { Section, SectionContext } from './context.js';
+
+export function weekSection({ data, f, S, w, fig }: SectionContext): Section {
+  return {
+    id: 'week',
+    title: 'The week, Friday to Wednesday',
+    html: `<p>The scenario <code>as-deployed</code> maps the model's clock onto the incident's calendar: the new
+client's big batches start at the first logged dial error, user traffic follows a weekly shape (the weekend
+at ${f('params.load.weekendFactor', 'pct0')} of a weekday, Monday at ${f('params.load.mondayFactor', 'pct0')},
+a daily swing of ${f('params.load.diurnalAmplitude', 'pct0')} peaking at hour
+${f('params.load.peakHourUtc')} UTC), and the fixes are deployed as they were, each rolling over the hosts in
+${f('params.fleet.rolloutSec', 'min1')} minutes. Two data centers of ${w('hostsPerDc')} hosts serve
+${w('userShareA', 'pct0')} of the users each; ${w('representativeHosts')} hosts per data center are simulated and
+scaled. The AppView retries a failed call ${f('params.upstream.retries')} time(s) on another host, so a user
+request fails only when every attempt does, and failures bring more calls.</p>
+${fig('week')}
+<p>The affected data center first fails at ${w('firstDialErrorUtc', 'text')},
+${w('firstDialErrorAfterTriggerSec', 'd1')} s after the new client starts. Through the weekend its hosts run
+out of ports after every big batch, log errors and hold ${w('peakThreads')} threads instead of
+${S('baseline', 'peakThreads')}, yet they are rarely killed (${w('weekendKillsPerHour', 'd2')} OOM kills per
+host-hour). On Monday they are killed about every ${w('upMinutes')} minutes. What changes is how often a
+host is killed, not what follows a kill: a restart finds the ports still in <code>TIME_WAIT</code> and
+fails at once (${w('failedRestarts')} of ${w('restarts')} restarts before the band-aid), and
+${w('weekendRekillShare', 'pct0')} of the weekend's kills, ${w('mondayRekillShare', 'pct0')} of Monday's,
+come within ten minutes of a restart. The heap of a host sits at its GOMEMLIMIT; a big batch adds its
+goroutines' stacks and its error lines at once, and the garbage that piles up while the collector marks
+grows with the traffic, about ${w('mondayPeakGetsPerSec')} memcached gets per second at Monday's peak
+against ${w('weekendPeakGetsPerSec')} at the weekend's. With more traffic, more of the batches push a
+host over the container's limit. Users of that data
+center see ${w('mondayAffectedHours')} hours on Monday with more than one request in a thousand failing, the
+worst at ${w('worstHourA', 'pct2')} served, while the other data center stays at
+${w('userAvailabilityB', 'pct2')} over the week. After the band-aid the dial errors stop and the kills drop
+from ${w('withoutFixOomKills')} to ${w('bandAidOomKills')} (on the simulated hosts, until Wednesday's fix);
+users of the affected data center get ${w('bandAidUserAvailability', 'pct2')} of their requests served in
+that window, against ${w('withoutFixUserAvailability', 'pct2')} without it. After bounded concurrency and
+the band-aid's removal nothing fails.</p>
+${tableHtml(
+  ['minute ending (UTC)', 'event on the first simulated host of the affected data center'],
+  data.week.events.map((e) => [e.utc, e.label]),
+)}`,
+  };
+}
