@@ -2,7 +2,7 @@
 # Install the Debian packages the tests need when they are missing (as root, with apt-get); otherwise say
 # what to install. Called by `npm test` and by .ci/run.
 #   notebooks: jupyter-nbconvert python3-nbclient python3-ipykernel (executed with /usr/bin/python3)
-#   kernel lab: iproute2 memcached
+#   kernel lab: iproute2 memcached; kernel cost lab: golang-go (builds lab/go offline)
 #   report browser test: chromium (driven by playwright-core)
 set -eu
 missing=""
@@ -11,6 +11,7 @@ missing=""
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ] || missing="$missing memcached"
+command -v go >/dev/null 2>&1 || missing="$missing golang-go"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages:$missing" >&2
