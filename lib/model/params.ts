@@ -10,6 +10,9 @@
 import type { BooleanSpec, EnumSpec, NumberSpec, ParamSpec } from './param-spec.js';
 
 const PM = 'post-mortem';
+/** Where the port-search constants come from: the kernel cost lab (machine and figures in README). */
+const SEARCH_COST_SOURCE =
+  'measured by `outage-lab lab --parts search-cost` (AMD EPYC, 2 cores, Linux 6.18, HZ=250; fit over 0-100% occupancy of 28,232 ports); production cores: assumption 0.5-1.5x';
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
 
@@ -158,22 +161,57 @@ export const PARAM_SPECS = {
     },
     portProbeSec: {
       kind: 'number',
-      default: 60e-9,
+      default: 180e-9,
       min: 0,
       max: 1e-5,
       unit: 's',
-      doc: 'Kernel time per port examined while searching for a free source port (hash lookup under a bucket lock).',
-      source: 'assumption (20-200 ns); a full 28,232-port scan then takes ~1.7 ms, a slow syscall',
+      doc: 'bind(ip, 0): kernel time per port examined that a TIME_WAIT socket holds (bucket lock, owner walk). Once half the range is held every bind examines half of it (the other parity is scanned second), and a failing one all of it: 28,232 ports x 180 ns = 5.1 ms of system CPU.',
+      source: SEARCH_COST_SOURCE,
+    },
+    portProbeEstablishedSec: {
+      kind: 'number',
+      default: 200e-9,
+      min: 0,
+      max: 1e-5,
+      unit: 's',
+      doc: 'bind(ip, 0): kernel time per port examined that an ESTABLISHED socket holds (idle pool connections).',
+      source: SEARCH_COST_SOURCE,
+    },
+    connectPortProbeSec: {
+      kind: 'number',
+      default: 135e-9,
+      min: 0,
+      max: 1e-5,
+      unit: 's',
+      doc: 'connect() autobind and IP_BIND_ADDRESS_NO_PORT: kernel time per port examined that a TIME_WAIT socket holds (established-hash check of the 4-tuple, tw_reuse test).',
+      source: SEARCH_COST_SOURCE,
+    },
+    connectPortProbeEstablishedSec: {
+      kind: 'number',
+      default: 52e-9,
+      min: 0,
+      max: 1e-5,
+      unit: 's',
+      doc: 'connect() autobind and IP_BIND_ADDRESS_NO_PORT: kernel time per port examined that an ESTABLISHED socket holds.',
+      source: SEARCH_COST_SOURCE,
     },
     dialSyscallSec: {
       kind: 'number',
-      default: 28e-6,
+      default: 15e-6,
       min: 0,
       max: 0.01,
       unit: 's',
       doc: 'Fixed kernel time of socket + bind + connect on loopback (the handshake included), besides the port search.',
-      source:
-        'measured on these machines: scripts/measure-dial.py, medians 31-43 us over runs on a 2-core VM, ~3 us of it Python; production cores are faster; range 10-60 us',
+      source: `${SEARCH_COST_SOURCE} (median at an empty range)`,
+    },
+    dialSysCpuFraction: {
+      kind: 'number',
+      default: 1,
+      min: 0,
+      max: 1,
+      unit: 'fraction',
+      doc: 'System CPU per second of dial syscall: the search spins on its CPU (never sleeps), so a failing dial at a full range costs its whole time in kernel CPU (PortTable.dialSysCpuSecAt(0)).',
+      source: `${SEARCH_COST_SOURCE}: getrusage(RUSAGE_THREAD) system time over thread CPU time of failing dials`,
     },
   },
   memcached: {
