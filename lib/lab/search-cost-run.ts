@@ -83,8 +83,8 @@ export const DEFAULT_SEARCH_COST_LAB: SearchCostLabConfig = {
   steps: [0, 25, 45, 50, 75, 90, 95, 99, 100],
   modes: ['bind', 'connect', 'bind-no-port'],
   states: ['time-wait', 'established'],
-  dialsPerStep: 200,
-  stepSec: 1,
+  dialsPerStep: 1000,
+  stepSec: 0.6,
   runTimeoutSec: 90,
 };
 

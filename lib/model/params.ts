@@ -161,16 +161,16 @@ export const PARAM_SPECS = {
     },
     portProbeSec: {
       kind: 'number',
-      default: 180e-9,
+      default: 193e-9,
       min: 0,
       max: 1e-5,
       unit: 's',
-      doc: 'bind(ip, 0): kernel time per port examined that a TIME_WAIT socket holds (bucket lock, owner walk). Once half the range is held every bind examines half of it (the other parity is scanned second), and a failing one all of it: 28,232 ports x 180 ns = 5.1 ms of system CPU.',
+      doc: 'bind(ip, 0): kernel time per port examined that a TIME_WAIT socket holds (bucket lock, owner walk). Once half the range is held every bind examines half of it (the other parity is scanned second), and a failing one all of it: 28,232 ports x 193 ns = 5.4 ms of system CPU.',
       source: SEARCH_COST_SOURCE,
     },
     portProbeEstablishedSec: {
       kind: 'number',
-      default: 200e-9,
+      default: 190e-9,
       min: 0,
       max: 1e-5,
       unit: 's',
@@ -179,7 +179,7 @@ export const PARAM_SPECS = {
     },
     connectPortProbeSec: {
       kind: 'number',
-      default: 135e-9,
+      default: 130e-9,
       min: 0,
       max: 1e-5,
       unit: 's',
@@ -188,7 +188,7 @@ export const PARAM_SPECS = {
     },
     connectPortProbeEstablishedSec: {
       kind: 'number',
-      default: 52e-9,
+      default: 50e-9,
       min: 0,
       max: 1e-5,
       unit: 's',
