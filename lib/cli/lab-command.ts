@@ -74,6 +74,7 @@ function printSearchCost(report: SearchCostReport): void {
       'wall p50',
       'model',
       'defaults',
+      'held to',
       'within',
     ],
   ];
@@ -93,6 +94,7 @@ function printSearchCost(report: SearchCostReport): void {
       us(r.kernel.wallUs.p50),
       us(r.model.cpuUs),
       us(r.model.defaultsUs),
+      r.compared === 'mean' ? `mean ${us(r.kernel.cpuUs.mean)}` : 'p50',
       r.within ? 'yes' : 'NO',
     ]);
   }
@@ -101,14 +103,14 @@ function printSearchCost(report: SearchCostReport): void {
   const d = report.defaults;
   const ns = (x: number) => `${(x * 1e9).toFixed(0)} ns`;
   process.stdout.write(
-    [
+    `${[
       `fitted (defaults): dialSyscallSec ${(f.dialSyscallSec * 1e6).toFixed(1)} us (${(d.dialSyscallSec * 1e6).toFixed(1)} us)`,
       `portProbeSec ${ns(f.portProbeSec)} (${ns(d.portProbeSec)})`,
       `portProbeEstablishedSec ${ns(f.portProbeEstablishedSec)} (${ns(d.portProbeEstablishedSec)})`,
       `connectPortProbeSec ${ns(f.connectPortProbeSec)} (${ns(d.connectPortProbeSec)})`,
       `connectPortProbeEstablishedSec ${ns(f.connectPortProbeEstablishedSec)} (${ns(d.connectPortProbeEstablishedSec)})`,
       `dialSysCpuFraction ${f.dialSysCpuFraction.toFixed(3)} (${d.dialSysCpuFraction})`,
-    ].join(', ') + '\n',
+    ].join(', ')}\n`,
   );
   for (const t of report.truncated)
     process.stdout.write(`not measured further: ${t.mode} ${t.state}: ${t.reason}\n`);

@@ -79,9 +79,11 @@ function kernelOf(s: KernelCostStep) {
     : { cpuUs: s.okCpuUs, sysUs: s.okSysUs, wallUs: s.okWallUs };
 }
 
+/** Client sockets holding ports at a step, in any state. */
+const heldAt = (s: KernelCostStep): number => s.timeWait + s.established + s.otherStates;
+
 /** Usable ports at a step as the model sees them: none when its dials fail, else those not held. */
-const usableAt = (s: KernelCostStep): number =>
-  failing(s) ? 0 : Math.max(0, s.portCount - s.timeWait - s.established);
+const usableAt = (s: KernelCostStep): number => (failing(s) ? 0 : Math.max(0, s.portCount - heldAt(s)));
 
 const twShare = (state: OccupantState): number => (state === 'time-wait' ? 1 : 0);
 
@@ -102,7 +104,7 @@ function toCost(c: SearchCostConstants): PortSearchCost {
  * the mean: at 45% of the range the kernel's median is ~20 us and its mean ~27 us.
  */
 export function comparedStatistic(s: KernelCostStep): 'median' | 'mean' {
-  const held = s.timeWait + s.established;
+  const held = heldAt(s);
   return searchPath(s.mode) === 'bind' && held > 0 && held < Math.floor(s.portCount / 2) ? 'mean' : 'median';
 }
 
@@ -170,7 +172,7 @@ export function compareSearchCost(
         mode: s.mode,
         state: s.state,
         targetPercent: s.targetPercent,
-        held: s.timeWait + s.established,
+        held: heldAt(s),
         dials: s.dials,
         ok: s.ok,
         failed: s.failed,

@@ -35,6 +35,8 @@ export interface KernelCostStep {
   /** Client sockets counted in /proc/net/tcp before the step's dials. */
   readonly timeWait: number;
   readonly established: number;
+  /** Client sockets in other states (FIN_WAIT2, ...): they hold their ports too. */
+  readonly otherStates: number;
   readonly fillDials: number;
   readonly fillSec: number;
   readonly dials: number;

@@ -40,6 +40,7 @@ function step(mode: DialMode, state: OccupantState, pct: number, p50Us: number):
     held,
     timeWait: state === 'time-wait' ? held : 0,
     established: state === 'established' ? held : 0,
+    otherStates: 0,
     fillDials: 0,
     fillSec: 0,
     dials: 100,

@@ -65,6 +65,7 @@ type stepResult struct {
 	Held          int            `json:"held"`
 	TimeWait      int            `json:"timeWait"`
 	Established   int            `json:"established"`
+	OtherStates   int            `json:"otherStates"` // client sockets in other states (FIN_WAIT2, ...)
 	FillDials     int            `json:"fillDials"`
 	FillSec       float64        `json:"fillSec"`
 	Dials         int            `json:"dials"`
@@ -136,7 +137,9 @@ func run(c config, out *json.Encoder) error {
 				// A parallel fill can lose a socket to a close race (the server side closing first): count
 				// them and top up one at a time, which cannot race.
 				for try := 0; err == nil && try < 3; try++ {
-					tw, _, cerr := countClientSockets(c.low, c.high)
+					time.Sleep(20 * time.Millisecond) // let closes in flight land
+					tw, _, other, cerr := countClientSockets(c.low, c.high)
+					tw += other // a port is held in any state
 					if cerr != nil || tw >= target {
 						err = cerr
 						break
@@ -156,12 +159,12 @@ func run(c config, out *json.Encoder) error {
 			}
 		}
 		fillSec := time.Since(fillStart).Seconds()
-		tw, est, err := countClientSockets(c.low, c.high)
+		tw, est, other, err := countClientSockets(c.low, c.high)
 		if err != nil {
 			return err
 		}
 		r := stepResult{Type: "step", Mode: c.mode, State: c.state, PortCount: n, TargetPercent: pct, Held: held,
-			TimeWait: tw, Established: est, FillDials: fill, FillSec: fillSec, Errors: map[string]int{}}
+			TimeWait: tw, Established: est, OtherStates: other, FillDials: fill, FillSec: fillSec, Errors: map[string]int{}}
 		var okWall, okSearch, okSys, okCPU, failWall, failSys, failCPU []int64
 		measureStart := time.Now()
 		for i := 0; i < c.dials && (i < 10 || time.Since(measureStart).Seconds() < c.stepSec); i++ {
@@ -439,11 +442,11 @@ func startHolder(c config) (*holder, error) {
 }
 
 // countClientSockets reads /proc/net/tcp: client sockets (local port in the range, remote port 11211)
-// in TIME_WAIT (st 06) and ESTABLISHED (st 01).
-func countClientSockets(low, high int) (tw, est int, err error) {
+// in TIME_WAIT (st 06), ESTABLISHED (st 01) and any other state.
+func countClientSockets(low, high int) (tw, est, other int, err error) {
 	f, err := os.Open("/proc/net/tcp")
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer f.Close()
 	s := bufio.NewScanner(f)
@@ -462,9 +465,11 @@ func countClientSockets(low, high int) (tw, est int, err error) {
 			tw++
 		case "01":
 			est++
+		default:
+			other++
 		}
 	}
-	return tw, est, s.Err()
+	return tw, est, other, s.Err()
 }
 
 func hexPort(addr string) int {
