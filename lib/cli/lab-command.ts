@@ -112,6 +112,13 @@ function printSearchCost(report: SearchCostReport): void {
       `dialSysCpuFraction ${f.dialSysCpuFraction.toFixed(3)} (${d.dialSysCpuFraction})`,
     ].join(', ')}\n`,
   );
+  for (const r of report.kernelRuns) {
+    const g = r.goDial;
+    if (g && r.state === 'time-wait')
+      process.stdout.write(
+        `Go net.Dialer dial, ${g.mode}, empty range: wall p50 ${us(g.wallUs.p50)} us (p90 ${us(g.wallUs.p90)}), CPU ${us(g.cpuUsPerDial)} us per dial and close (system ${us(g.sysUsPerDial)})\n`,
+      );
+  }
   for (const t of report.truncated)
     process.stdout.write(`not measured further: ${t.mode} ${t.state}: ${t.reason}\n`);
   process.stdout.write(`fill: ${report.fillMethod}\n`);

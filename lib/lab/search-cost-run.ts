@@ -57,10 +57,23 @@ export interface KernelCostStep {
   readonly elapsedSec: number;
 }
 
+/** A whole Go dial (net.Dialer.Dial in a goroutine) at an empty range: runtime work and all. */
+export interface GoDial {
+  readonly mode: DialMode;
+  readonly dials: number;
+  readonly failed: number;
+  readonly wallUs: Quantiles;
+  /** getrusage(RUSAGE_SELF) user + system, and system alone, per dial (its close included). */
+  readonly cpuUsPerDial: number;
+  readonly sysUsPerDial: number;
+}
+
 export interface KernelCostRun {
   readonly mode: DialMode;
   readonly state: OccupantState;
   readonly steps: readonly KernelCostStep[];
+  /** The same mode's dials through Go's net.Dialer, at 0%: what a Go program adds to the syscalls. */
+  readonly goDial: GoDial | null;
   /** Why the run stopped before its last step (TIME_WAIT about to expire), or null. */
   readonly truncated: string | null;
   readonly elapsedSec: number;
@@ -142,6 +155,7 @@ function runOne(
         mode,
         state,
         steps: lines.filter((l) => l.type === 'step') as unknown as KernelCostStep[],
+        goDial: (lines.find((l) => l.type === 'go-dial') as unknown as GoDial | undefined) ?? null,
         truncated: end.type === 'truncated' ? String(end['reason']) : null,
         elapsedSec: Number(end['elapsedSec']),
       });

@@ -69,6 +69,7 @@ function run(mode: DialMode, state: OccupantState, perPortNs: number, bindPath: 
     state,
     truncated: null,
     elapsedSec: 1,
+    goDial: null,
     steps: [
       step(mode, state, 0, at(0)),
       step(mode, state, 50, at(500)),

@@ -202,6 +202,11 @@ func run(c config, out *json.Encoder) error {
 		if err := out.Encode(r); err != nil {
 			return err
 		}
+		if pct == 0 {
+			if err := out.Encode(measureGoDials(c.mode, c.local, c.dials, time.Duration(c.stepSec*float64(time.Second)))); err != nil {
+				return err
+			}
+		}
 	}
 	return out.Encode(map[string]interface{}{"type": "done", "elapsedSec": elapsed()})
 }
