@@ -37,7 +37,13 @@ export interface SearchCostRow {
   readonly ok: number;
   readonly failed: number;
   readonly errors: Readonly<Record<string, number>>;
-  readonly kernel: { readonly cpuUs: Quantiles; readonly sysUs: Quantiles; readonly wallUs: Quantiles };
+  readonly kernel: {
+    readonly cpuUs: Quantiles;
+    readonly sysUs: Quantiles;
+    readonly wallUs: Quantiles;
+    /** Too few dials ran undisturbed: the CPU figures are of all the step's dials. */
+    readonly allDials: boolean;
+  };
   /** The model's dial time at this occupancy: with the fitted constants, and with the defaults. */
   readonly model: { readonly cpuUs: number; readonly defaultsUs: number };
   /** The kernel statistic the model is held to (see `comparedStatistic`). */
@@ -72,11 +78,20 @@ const median = (xs: readonly number[]): number => {
 /** The step's dials are mostly failures (a full range). */
 const failing = (s: KernelCostStep): boolean => s.failed > s.ok;
 
-/** The kernel's figures of a step: those of its failures at a full range, else of its successes. */
+/** Fewer undisturbed dials than this at a step: its CPU figures are those of all its dials. */
+export const MIN_UNDISTURBED = 10;
+
+/**
+ * The kernel's figures of a step: those of its failures at a full range, else of its successes; the CPU
+ * time of its undisturbed dials, or of all of them when fewer than MIN_UNDISTURBED ran undisturbed (a
+ * busy machine; `allDials` says so).
+ */
 function kernelOf(s: KernelCostStep) {
-  return failing(s)
-    ? { cpuUs: s.failCpuUs, sysUs: s.failSysUs, wallUs: s.failWallUs }
-    : { cpuUs: s.okCpuUs, sysUs: s.okSysUs, wallUs: s.okWallUs };
+  const [cpu, all, sysUs, wallUs] = failing(s)
+    ? [s.failCpuUs, s.failCpuAllUs, s.failSysUs, s.failWallUs]
+    : [s.okCpuUs, s.okCpuAllUs, s.okSysUs, s.okWallUs];
+  const allDials = cpu.n < MIN_UNDISTURBED;
+  return { cpuUs: allDials ? all : cpu, sysUs, wallUs, allDials };
 }
 
 /** Client sockets holding ports at a step, in any state. */
@@ -122,7 +137,10 @@ function examinedHeld(s: KernelCostStep): number {
  */
 export function fitSearchCost(runs: readonly KernelCostRun[]): SearchCostConstants {
   const steps = runs.flatMap((r) => r.steps);
-  const empty = steps.filter((s) => s.targetPercent === 0 && s.ok > 0).map((s) => s.okCpuUs.p50);
+  const empty = steps
+    .filter((s) => s.targetPercent === 0 && s.ok > 0)
+    .map((s) => kernelOf(s).cpuUs.p50)
+    .filter((v) => v > 0);
   if (empty.length === 0) throw new Error('search-cost fit: no step at 0% occupancy');
   const fixedUs = median(empty);
   const slope = (path: 'bind' | 'connect', state: OccupantState): number => {
@@ -135,13 +153,14 @@ export function fitSearchCost(runs: readonly KernelCostRun[]): SearchCostConstan
       // Relative least squares: each step counts by its error over its own median, so a failing dial
       // (twice the cost of a successful one past half the range) does not outweigh the others.
       const k = kernelOf(s).cpuUs.p50;
+      if (!(k > 0)) continue;
       sxy += (x * (k - fixedUs)) / (k * k);
       sxx += (x * x) / (k * k);
     }
     if (sxx === 0) throw new Error(`search-cost fit: no step of the ${path} path with ${state} occupants`);
     return (sxy / sxx) * 1e-6;
   };
-  const fails = steps.filter((s) => failing(s) && s.failCpuUs.p50 > 0);
+  const fails = steps.filter((s) => failing(s) && s.failCpuUs.n >= MIN_UNDISTURBED);
   return {
     dialSyscallSec: fixedUs * 1e-6,
     portProbeSec: slope('bind', 'time-wait'),

@@ -54,6 +54,9 @@ export interface KernelCostStep {
   readonly failWallUs: Quantiles;
   readonly failSysUs: Quantiles;
   readonly failCpuUs: Quantiles;
+  /** Thread CPU time of every dial, disturbed or not. */
+  readonly okCpuAllUs: Quantiles;
+  readonly failCpuAllUs: Quantiles;
   readonly elapsedSec: number;
 }
 

@@ -56,6 +56,8 @@ function step(mode: DialMode, state: OccupantState, pct: number, p50Us: number):
     failWallUs: full ? q(p50Us) : none,
     failSysUs: full ? q(p50Us) : none,
     failCpuUs: full ? q(p50Us) : none,
+    okCpuAllUs: full ? none : q(p50Us),
+    failCpuAllUs: full ? q(p50Us) : none,
     elapsedSec: 0,
   };
 }
@@ -115,6 +117,24 @@ describe('compareSearchCost', () => {
     expect(bindFull.model.cpuUs).toBeCloseTo(215, 9); // 15 + 1000 x 0.2
     expect(bindFull.model.defaultsUs).toBeCloseTo(415, 9);
     expect(r.defaultsWithin).toBe(false);
+  });
+
+  it('compareSearchCost() falls back to all dials where fewer than 10 ran undisturbed', () => {
+    const busy = RUNS.map((x, i) =>
+      i !== 0
+        ? x
+        : {
+            ...x,
+            steps: x.steps.map((s) =>
+              s.targetPercent === 100 ? { ...s, failCpuUs: { ...none, n: 3 }, failDisturbed: 97 } : s,
+            ),
+          },
+    );
+    const r = compareSearchCost(busy, TRUE, 'test');
+    const row = r.rows.find((x) => x.mode === 'bind' && x.state === 'time-wait' && x.targetPercent === 100)!;
+    expect(row.kernel.allDials).toBe(true);
+    expect(row.kernel.cpuUs.p50).toBeCloseTo(215, 9);
+    expect(r.allWithin).toBe(true);
   });
 
   it('compareSearchCost() flags a step 30% off the shape', () => {

@@ -84,7 +84,10 @@ type stepResult struct {
 	FailWallUs    quantiles `json:"failWallUs"`
 	FailSysUs     quantiles `json:"failSysUs"`
 	FailCPUUs     quantiles `json:"failCpuUs"`
-	ElapsedSec    float64   `json:"elapsedSec"`
+	// Thread CPU time of every dial, disturbed or not (for steps where few ran undisturbed).
+	OkCPUAllUs   quantiles `json:"okCpuAllUs"`
+	FailCPUAllUs quantiles `json:"failCpuAllUs"`
+	ElapsedSec   float64   `json:"elapsedSec"`
 }
 
 type holder struct {
@@ -165,7 +168,7 @@ func run(c config, out *json.Encoder) error {
 		}
 		r := stepResult{Type: "step", Mode: c.mode, State: c.state, PortCount: n, TargetPercent: pct, Held: held,
 			TimeWait: tw, Established: est, OtherStates: other, FillDials: fill, FillSec: fillSec, Errors: map[string]int{}}
-		var okWall, okSearch, okSys, okCPU, failWall, failSys, failCPU []int64
+		var okWall, okSearch, okSys, okCPU, failWall, failSys, failCPU, okCPUAll, failCPUAll []int64
 		measureStart := time.Now()
 		for i := 0; i < c.dials && (i < 10 || time.Since(measureStart).Seconds() < c.stepSec); i++ {
 			d := dialOnce(c.mode, c.local, 0, dst)
@@ -174,7 +177,7 @@ func run(c config, out *json.Encoder) error {
 			if d.ok {
 				resetClose(d.fd)
 				r.Ok++
-				okWall = append(okWall, d.wallNs)
+				okWall, okCPUAll = append(okWall, d.wallNs), append(okCPUAll, d.cpuNs)
 				if undisturbed {
 					okSearch, okSys, okCPU = append(okSearch, d.searchNs), append(okSys, d.sysNs), append(okCPU, d.cpuNs)
 				} else {
@@ -183,7 +186,7 @@ func run(c config, out *json.Encoder) error {
 			} else {
 				r.Failed++
 				r.Errors[d.errno]++
-				failWall = append(failWall, d.wallNs)
+				failWall, failCPUAll = append(failWall, d.wallNs), append(failCPUAll, d.cpuNs)
 				if undisturbed {
 					failSys, failCPU = append(failSys, d.sysNs), append(failCPU, d.cpuNs)
 				} else {
@@ -193,6 +196,7 @@ func run(c config, out *json.Encoder) error {
 		}
 		r.OkWallUs, r.OkSearchUs, r.OkSysUs, r.OkCPUUs = quantilesUs(okWall), quantilesUs(okSearch), quantilesUs(okSys), quantilesUs(okCPU)
 		r.FailWallUs, r.FailSysUs, r.FailCPUUs = quantilesUs(failWall), quantilesUs(failSys), quantilesUs(failCPU)
+		r.OkCPUAllUs, r.FailCPUAllUs = quantilesUs(okCPUAll), quantilesUs(failCPUAll)
 		r.ElapsedSec = elapsed()
 		if c.state == stateTimeWait && held > 0 && time.Since(firstHeldAt).Seconds() > timeWaitBudgetSec {
 			// Too late to trust: the first TIME_WAIT sockets may have expired during the step. Stop here.
