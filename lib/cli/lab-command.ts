@@ -74,7 +74,7 @@ function printSearchCost(report: SearchCostReport): void {
       'wall p50',
       'model',
       'defaults',
-      'held to',
+      'CPU of',
       'within',
     ],
   ];
@@ -94,7 +94,7 @@ function printSearchCost(report: SearchCostReport): void {
       us(r.kernel.wallUs.p50),
       us(r.model.cpuUs),
       us(r.model.defaultsUs),
-      `${r.compared === 'mean' ? `mean ${us(r.kernel.cpuUs.mean)}` : 'p50'}${r.kernel.allDials ? ' (all dials)' : ''}`,
+      r.kernel.allDials ? 'all dials' : 'undisturbed',
       r.within ? 'yes' : 'NO',
     ]);
   }

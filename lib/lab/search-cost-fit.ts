@@ -46,9 +46,7 @@ export interface SearchCostRow {
   };
   /** The model's dial time at this occupancy: with the fitted constants, and with the defaults. */
   readonly model: { readonly cpuUs: number; readonly defaultsUs: number };
-  /** The kernel statistic the model is held to (see `comparedStatistic`). */
-  readonly compared: 'median' | 'mean';
-  /** Model over that kernel statistic. */
+  /** Model over kernel median. */
   readonly ratio: number;
   readonly within: boolean;
 }
@@ -110,17 +108,6 @@ function toCost(c: SearchCostConstants): PortSearchCost {
     connectTimeWaitPortSec: c.connectPortProbeSec,
     connectEstablishedPortSec: c.connectPortProbeEstablishedSec,
   };
-}
-
-/**
- * The kernel statistic a step's model figure is held to: the median, except for bind() with the first
- * parity partly held. There the model's count is linear probing's expectation over clusters, whose
- * distribution is skewed (a few dials land at the head of a long cluster), so the figure it predicts is
- * the mean: at 45% of the range the kernel's median is ~20 us and its mean ~27 us.
- */
-export function comparedStatistic(s: KernelCostStep): 'median' | 'mean' {
-  const held = heldAt(s);
-  return searchPath(s.mode) === 'bind' && held > 0 && held < Math.floor(s.portCount / 2) ? 'mean' : 'median';
 }
 
 /** Held ports a dial of the step examines, by the model's count (the x of the fit). */
@@ -185,8 +172,7 @@ export function compareSearchCost(
         dialSec(toCost(c), s.mode, s.portCount, usable, twShare(s.state)) * 1e6;
       const kernel = kernelOf(s);
       const modelUs = at(fitted);
-      const compared = comparedStatistic(s);
-      const k = compared === 'mean' ? kernel.cpuUs.mean : kernel.cpuUs.p50;
+      const k = kernel.cpuUs.p50;
       return {
         mode: s.mode,
         state: s.state,
@@ -198,16 +184,14 @@ export function compareSearchCost(
         errors: s.errors,
         kernel,
         model: { cpuUs: modelUs, defaultsUs: at(defaults) },
-        compared,
         ratio: modelUs / k,
         within: Math.abs(modelUs - k) <= SEARCH_COST_TOLERANCE * k,
       };
     }),
   );
-  const defaultsWithin = rows.every((r) => {
-    const k = r.compared === 'mean' ? r.kernel.cpuUs.mean : r.kernel.cpuUs.p50;
-    return Math.abs(r.model.defaultsUs - k) <= SEARCH_COST_TOLERANCE * k;
-  });
+  const defaultsWithin = rows.every(
+    (r) => Math.abs(r.model.defaultsUs - r.kernel.cpuUs.p50) <= SEARCH_COST_TOLERANCE * r.kernel.cpuUs.p50,
+  );
   return {
     portCount: runs[0]?.steps[0]?.portCount ?? 0,
     fillMethod,

@@ -98,7 +98,7 @@ export interface SearchCostLabConfig {
 export const DEFAULT_SEARCH_COST_LAB: SearchCostLabConfig = {
   portLow: 32_768,
   portHigh: 60_999,
-  steps: [0, 25, 45, 50, 75, 90, 95, 99, 100],
+  steps: [0, 25, 50, 75, 90, 95, 99, 100],
   modes: ['bind', 'connect', 'bind-no-port'],
   states: ['time-wait', 'established'],
   dialsPerStep: 1000,
