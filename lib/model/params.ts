@@ -203,7 +203,7 @@ export const PARAM_SPECS = {
       min: 0,
       max: 0.01,
       unit: 's',
-      doc: 'Fixed kernel time of socket + bind + connect on loopback (the handshake included), besides the port search. A whole Go net.Dialer dial took 21 us (median wall): Go adds ~6 us of its own work between the syscalls, not charged here.',
+      doc: 'Fixed kernel time of socket + bind + connect on loopback (the handshake included), besides the port search. A whole Go net.Dialer dial took 21-29 us (median wall): Go adds 6-14 us of its own work between the syscalls, not charged here.',
       source: `${SEARCH_COST_SOURCE}: median thread CPU at an empty range (scripts/measure-dial.py's 28 us included Python); ${PRODUCTION_RANGE}`,
     },
     dialSysCpuFraction: {

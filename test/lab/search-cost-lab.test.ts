@@ -29,14 +29,15 @@ describe('kernel cost lab', () => {
       const row = (mode: string, state: string, pct: number) =>
         report.rows.find((r) => r.mode === mode && r.state === state && r.targetPercent === pct)!;
       // What the kernel itself shows, independently of the model: a jump at half the range (the first
-      // parity is full), and a failing dial that scans the whole range, twice the half.
+      // parity is full), and a failing dial that scans the whole range, about twice the half (random
+      // probing would make it hundreds of times the half; the bounds leave room for a busy machine).
       for (const state of ['time-wait', 'established']) {
         const empty = row('bind', state, 0).kernel.cpuUs.p50;
         const half = row('bind', state, 50).kernel.cpuUs.p50;
         const full = row('bind', state, 100);
         expect(half / empty).toBeGreaterThan(20);
-        expect(full.kernel.cpuUs.p50 / half).toBeGreaterThan(1.6);
-        expect(full.kernel.cpuUs.p50 / half).toBeLessThan(2.4);
+        expect(full.kernel.cpuUs.p50 / half).toBeGreaterThan(1.5);
+        expect(full.kernel.cpuUs.p50 / half).toBeLessThan(2.8);
         expect(Object.keys(full.errors)).toEqual(['EADDRINUSE']);
         expect(Object.keys(row('connect', state, 100).errors)).toEqual(['EADDRNOTAVAIL']);
       }
