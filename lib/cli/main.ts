@@ -127,7 +127,7 @@ export function buildProgram(): Command {
 
   program
     .command('lab')
-    .description('check the port model against real Linux sockets and a real memcached (Linux, root)')
+    .description('the labs beside the model: port behaviour and the kernel cost per dial on real Linux sockets (Linux, root)')
     .option('--json', 'print JSON')
     .option(
       '--parts <list>',
