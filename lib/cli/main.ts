@@ -127,7 +127,9 @@ export function buildProgram(): Command {
 
   program
     .command('lab')
-    .description('the labs beside the model: port behaviour and the kernel cost per dial on real Linux sockets (Linux, root)')
+    .description(
+      'the labs beside the model: port behaviour and the kernel cost per dial on real Linux sockets (Linux, root)',
+    )
     .option('--json', 'print JSON')
     .option(
       '--parts <list>',
