@@ -128,11 +128,18 @@ export function buildProgram(): Command {
 
   program
     .command('lab')
-    .description('check the port model against real Linux sockets and a real memcached (Linux, root)')
+    .description(
+      'the labs beside the model: port behaviour and the kernel cost per dial on real Linux sockets (Linux, root)',
+    )
     .option('--json', 'print JSON')
     .option(
+      '--parts <list>',
+      'labs to run, comma-separated: dial-modes (port behaviour), search-cost (kernel cost per dial against occupancy)',
+      'dial-modes,search-cost',
+    )
+    .option(
       '--modes <list>',
-      'dial modes to run, comma-separated: connect,bind,random',
+      'dial modes of the dial-modes part, comma-separated: connect,bind,random',
       'connect,bind,random',
     )
     .action(async (opts) => (await import('./lab-command.js')).labCommand(opts));

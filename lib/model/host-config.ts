@@ -18,6 +18,11 @@ export function portTableConfig(p: Params): PortTableConfig {
     maxTwBuckets: k.maxTwBuckets,
     portProbeSec: k.portProbeSec,
     dialSyscallSec: k.dialSyscallSec,
+    portProbeEstablishedSec: k.portProbeEstablishedSec,
+    connectPortProbeSec: k.connectPortProbeSec,
+    connectPortProbeEstablishedSec: k.connectPortProbeEstablishedSec,
+    dialMode: k.dialMode,
+    dialSysCpuFraction: k.dialSysCpuFraction,
   };
 }
 

@@ -10,6 +10,11 @@
 import type { BooleanSpec, EnumSpec, NumberSpec, ParamSpec } from './param-spec.js';
 
 const PM = 'post-mortem';
+/** Where the port-search constants come from: the kernel cost lab (machine and figures in README). */
+const SEARCH_COST_SOURCE =
+  'measured by `outage-lab lab --parts search-cost` (AMD EPYC, 2 cores, Linux 6.18, HZ=250; fit over 0-100% occupancy of 28,232 ports)';
+/** The range stated for production hardware, for the per-port and fixed costs. */
+const PRODUCTION_RANGE = 'production hardware: assumption 0.5-1.5x (faster cores, other kernels)';
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
 
@@ -158,22 +163,57 @@ export const PARAM_SPECS = {
     },
     portProbeSec: {
       kind: 'number',
-      default: 60e-9,
+      default: 193e-9,
       min: 0,
       max: 1e-5,
       unit: 's',
-      doc: 'Kernel time per port examined while searching for a free source port (hash lookup under a bucket lock).',
-      source: 'assumption (20-200 ns); a full 28,232-port scan then takes ~1.7 ms, a slow syscall',
+      doc: 'bind(ip, 0): kernel time per port examined that a TIME_WAIT socket holds (bucket lock, owner walk). Once half the range is held every bind examines half of it (the other parity is scanned second), and a failing one all of it: 28,232 ports x 193 ns = 5.4 ms of system CPU.',
+      source: `${SEARCH_COST_SOURCE}; ${PRODUCTION_RANGE}`,
+    },
+    portProbeEstablishedSec: {
+      kind: 'number',
+      default: 190e-9,
+      min: 0,
+      max: 1e-5,
+      unit: 's',
+      doc: 'bind(ip, 0): kernel time per port examined that an ESTABLISHED socket holds (idle pool connections).',
+      source: `${SEARCH_COST_SOURCE}; ${PRODUCTION_RANGE}`,
+    },
+    connectPortProbeSec: {
+      kind: 'number',
+      default: 130e-9,
+      min: 0,
+      max: 1e-5,
+      unit: 's',
+      doc: 'connect() autobind and IP_BIND_ADDRESS_NO_PORT: kernel time per port examined that a TIME_WAIT socket holds (established-hash check of the 4-tuple, tw_reuse test).',
+      source: `${SEARCH_COST_SOURCE}; ${PRODUCTION_RANGE}`,
+    },
+    connectPortProbeEstablishedSec: {
+      kind: 'number',
+      default: 50e-9,
+      min: 0,
+      max: 1e-5,
+      unit: 's',
+      doc: 'connect() autobind and IP_BIND_ADDRESS_NO_PORT: kernel time per port examined that an ESTABLISHED socket holds.',
+      source: `${SEARCH_COST_SOURCE}; ${PRODUCTION_RANGE}`,
     },
     dialSyscallSec: {
       kind: 'number',
-      default: 28e-6,
+      default: 15e-6,
       min: 0,
       max: 0.01,
       unit: 's',
-      doc: 'Fixed kernel time of socket + bind + connect on loopback (the handshake included), besides the port search.',
-      source:
-        'measured on these machines: scripts/measure-dial.py, medians 31-43 us over runs on a 2-core VM, ~3 us of it Python; production cores are faster; range 10-60 us',
+      doc: 'Fixed kernel time of socket + bind + connect on loopback (the handshake included), besides the port search. A whole Go net.Dialer dial took 21-29 us (median wall): Go adds 6-14 us of its own work between the syscalls, not charged here.',
+      source: `${SEARCH_COST_SOURCE}: median thread CPU at an empty range (scripts/measure-dial.py's 28 us included Python); ${PRODUCTION_RANGE}`,
+    },
+    dialSysCpuFraction: {
+      kind: 'number',
+      default: 1,
+      min: 0,
+      max: 1,
+      unit: 'fraction',
+      doc: 'System CPU per second of dial syscall: the search spins on its CPU (never sleeps), so a failing dial at a full range costs its whole time in kernel CPU (PortTable.dialSysCpuSecAt(0)).',
+      source: `${SEARCH_COST_SOURCE}: getrusage(RUSAGE_THREAD) system time over thread CPU time of failing dials (1.00); production: assumption 0.9-1 (the scan never sleeps)`,
     },
   },
   memcached: {

@@ -14,12 +14,13 @@
  *   whose peer sent timestamps (i.e. data was exchanged) may be recycled once older than
  *   tcp_tw_reuse_delay (1 s; Linux >= 6.13). Failure: EADDRNOTAVAIL. All dials go to one destination (127.0.0.1:11211), so a port is a 4-tuple.
  * - Beyond tcp_max_tw_buckets a closing socket skips TIME_WAIT; SO_LINGER {on, 0} closes with RST.
- * - The search starts at a random offset and probes ports until one is usable. With N ports of which K
- *   are usable, in random order, the expected number probed is (N + 1) / (K + 1); with none, all N. Cost
- *   grows with occupancy: near exhaustion a bind is a slow syscall.
+ * - The search scans one port parity, then the other (port-search-cost.ts): once half the range is held
+ *   every dial examines half of it, and a failing one all of it, at a cost per port measured by the
+ *   kernel lab. Near exhaustion a dial is a slow syscall that burns kernel CPU.
  */
 import type { Rng } from '../engine/rng.js';
 import { DIAL_ERROR, type DialError } from './errors.js';
+import { dialSec, type PortSearchCost } from './port-search-cost.js';
 
 export const DIAL_MODE = { bind: 'bind', connect: 'connect', bindNoPort: 'bind-no-port' } as const;
 export type DialMode = (typeof DIAL_MODE)[keyof typeof DIAL_MODE];
@@ -34,8 +35,20 @@ export interface PortTableConfig {
   /** The TIME_WAIT timer fires at the next multiple of this after close + timeWaitSec (0: exactly). */
   readonly timeWaitTimerGranularitySec: number;
   readonly maxTwBuckets: number;
+  /** bind(ip, 0): kernel time per port examined that a TIME_WAIT socket holds. */
   readonly portProbeSec: number;
+  /** Fixed kernel time of a dial (socket + bind + connect on loopback), besides the search. */
   readonly dialSyscallSec: number;
+  /** bind(ip, 0) per ESTABLISHED port examined (default: portProbeSec). */
+  readonly portProbeEstablishedSec?: number;
+  /** connect() and IP_BIND_ADDRESS_NO_PORT per TIME_WAIT port examined (default: portProbeSec). */
+  readonly connectPortProbeSec?: number;
+  /** connect() and IP_BIND_ADDRESS_NO_PORT per ESTABLISHED port examined (default: portProbeSec). */
+  readonly connectPortProbeEstablishedSec?: number;
+  /** The mode `dialSecAt` prices when none is given (default: bind). */
+  readonly dialMode?: DialMode;
+  /** System CPU per second of dial syscall (default 1: the search spins on a CPU, it never sleeps). */
+  readonly dialSysCpuFraction?: number;
 }
 
 export type AllocateResult =
@@ -62,6 +75,12 @@ export interface CloseOptions {
 
 const DATA = 1;
 const AGED = 2;
+
+/** Share of an IP's held ports in TIME_WAIT (1 when it holds none: the price of an empty table). */
+function timeWaitShare(s: IpPorts | undefined): number {
+  const held = s ? s.established + s.timeWait : 0;
+  return held > 0 ? s!.timeWait / held : 1;
+}
 
 /** Outcome of `allocateMany`: how many dials got a port, and what the kernel time of each kind was. */
 export interface BulkAllocation {
@@ -95,7 +114,21 @@ export class PortTable {
   /** Closes that skipped TIME_WAIT because tcp_max_tw_buckets was reached (TCPTimeWaitOverflow). */
   timeWaitOverflows = 0;
 
-  constructor(readonly config: PortTableConfig) {}
+  private readonly searchCost: PortSearchCost;
+  /** The mode `dialSecAt` prices (a deploy may change it). */
+  dialMode: DialMode;
+
+  constructor(readonly config: PortTableConfig) {
+    const c = config;
+    this.dialMode = c.dialMode ?? DIAL_MODE.bind;
+    this.searchCost = {
+      fixedSec: c.dialSyscallSec,
+      bindTimeWaitPortSec: c.portProbeSec,
+      bindEstablishedPortSec: c.portProbeEstablishedSec ?? c.portProbeSec,
+      connectTimeWaitPortSec: c.connectPortProbeSec ?? c.portProbeSec,
+      connectEstablishedPortSec: c.connectPortProbeEstablishedSec ?? c.portProbeSec,
+    };
+  }
 
   /** The number of ports in the range. */
   get portCount(): number {
@@ -173,11 +206,12 @@ export class PortTable {
   allocate(nowSec: number, ip: number, mode: DialMode, rng: Rng): AllocateResult {
     this.expire(nowSec);
     const { s, free, reusable, usable } = this.portsOn(ip, mode);
+    const twShare = timeWaitShare(s);
     if (usable <= 0) {
       const error = mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail;
-      return { ok: false, syscallSec: this.dialSecAt(0), error };
+      return { ok: false, syscallSec: this.dialSecIn(mode, 0, twShare), error };
     }
-    const syscallSec = this.dialSecAt(usable);
+    const syscallSec = this.dialSecIn(mode, usable, twShare);
     let reusedTimeWait = false;
     if (reusable > 0 && rng.next() * usable >= free) {
       this.recycleOldest(s!, 1);
@@ -197,6 +231,7 @@ export class PortTable {
   allocateMany(nowSec: number, ip: number, mode: DialMode, count: number): BulkAllocation {
     this.expire(nowSec);
     const { s, reusable, usable } = this.portsOn(ip, mode);
+    const failSyscallSec = this.dialSecIn(mode, 0, timeWaitShare(s));
     const ok = Math.max(0, Math.min(count, usable));
     const reused = usable > 0 ? Math.round((ok * reusable) / usable) : 0;
     if (reused > 0) this.recycleOldest(s!, reused);
@@ -210,15 +245,28 @@ export class PortTable {
       failed: count - ok,
       error: mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail,
       usableBefore: usable,
-      failSyscallSec: this.dialSecAt(0),
+      failSyscallSec,
       reusedTimeWait: reused,
     };
   }
 
-  /** Kernel time of a dial that finds `usable` usable ports (0: a failed scan of the whole range). */
+  /**
+   * Kernel time of a dial that finds `usable` usable ports (0: a failed scan of the whole range), in the
+   * table's dial mode (`dialMode`), with the held ports' TIME_WAIT share of the whole table.
+   */
   dialSecAt(usable: number): number {
-    const { portCount: n, portProbeSec, dialSyscallSec } = this.config;
-    return dialSyscallSec + (usable > 0 ? ((n + 1) / (usable + 1)) * portProbeSec : n * portProbeSec);
+    const held = this.timeWaitCount + this.establishedCount;
+    const share = held > 0 ? this.timeWaitCount / held : 1;
+    return this.dialSecIn(this.dialMode, usable, share);
+  }
+
+  /** System CPU of a dial that finds `usable` usable ports (0: a failing dial), as dialSecAt. */
+  dialSysCpuSecAt(usable: number): number {
+    return (this.config.dialSysCpuFraction ?? 1) * this.dialSecAt(usable);
+  }
+
+  private dialSecIn(mode: DialMode, usable: number, timeWaitShare: number): number {
+    return dialSec(this.searchCost, mode, this.config.portCount, usable, timeWaitShare);
   }
 
   /** Close an established socket on `ip`. Returns true if it entered TIME_WAIT. */

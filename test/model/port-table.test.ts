@@ -54,16 +54,47 @@ describe('PortTable bind mode', () => {
     expect(t.allocate(0, 2, DIAL_MODE.bind, rng).ok).toBe(true);
   });
 
-  it('the port search costs (N+1)/(K+1) probes with K usable ports, N when none', () => {
-    const t = table({ portCount: 9, portProbeSec: 1e-6, dialSyscallSec: 5e-6 });
+  it('the port search scans the first parity, then all of it and the second; a failure all N', () => {
+    const t = table({ portCount: 10, portProbeSec: 1e-6, dialSyscallSec: 5e-6 });
     const rng = createRng(1);
-    // Empty: K = 9 -> 10/10 = 1 probe.
-    expect(t.allocate(0, IP, DIAL_MODE.bind, rng).syscallSec).toBeCloseTo(6e-6, 12);
-    for (let i = 0; i < 7; i++) t.allocate(0, IP, DIAL_MODE.bind, rng);
-    // 8 held, K = 1 -> 10/2 = 5 probes.
-    expect(t.allocate(0, IP, DIAL_MODE.bind, rng).syscallSec).toBeCloseTo(10e-6, 12);
-    // Full: all 9 probed, then failure.
-    expect(t.allocate(0, IP, DIAL_MODE.bind, rng).syscallSec).toBeCloseTo(14e-6, 12);
+    const dial = () => {
+      const r = t.allocate(0, IP, DIAL_MODE.bind, rng);
+      if (r.ok) t.close(0, IP, CLOSE); // into TIME_WAIT: held, and priced at portProbeSec
+      return r.syscallSec;
+    };
+    // Empty: the first port examined is free.
+    expect(dial()).toBeCloseTo(5e-6, 12);
+    for (let i = 0; i < 4; i++) dial();
+    expect(t.timeWaitCount).toBe(5);
+    // 5 held = the first parity: all 5 examined, then the first port of the second is free.
+    expect(dial()).toBeCloseTo(10e-6, 12);
+    for (let i = 0; i < 3; i++) dial();
+    // 9 held: 5 + lp(4 of 5) = 5 + min(13, 3) = 8 examined, 7 of them held.
+    expect(dial()).toBeCloseTo(12e-6, 12);
+    // Full: all 10 probed, then failure.
+    expect(dial()).toBeCloseTo(15e-6, 12);
+    expect(t.dialSecAt(0)).toBeCloseTo(15e-6, 12);
+    expect(t.dialSysCpuSecAt(0)).toBeCloseTo(15e-6, 12);
+  });
+
+  it('ESTABLISHED occupants cost portProbeEstablishedSec per port; dialSecAt() follows dialMode', () => {
+    const t = table({
+      portCount: 10,
+      portProbeSec: 1e-6,
+      portProbeEstablishedSec: 2e-6,
+      connectPortProbeSec: 3e-6,
+      connectPortProbeEstablishedSec: 4e-6,
+      dialSyscallSec: 5e-6,
+      dialSysCpuFraction: 0.5,
+    });
+    const rng = createRng(1);
+    for (let i = 0; i < 10; i++) t.allocate(0, IP, DIAL_MODE.bind, rng);
+    expect(t.allocate(0, IP, DIAL_MODE.bind, rng).syscallSec).toBeCloseTo(5e-6 + 10 * 2e-6, 12);
+    expect(t.dialSecAt(0)).toBeCloseTo(25e-6, 12);
+    expect(t.dialSysCpuSecAt(0)).toBeCloseTo(12.5e-6, 12);
+    t.dialMode = DIAL_MODE.bindNoPort;
+    expect(t.dialSecAt(0)).toBeCloseTo(5e-6 + 10 * 4e-6, 12);
+    expect(t.allocateMany(0, IP, DIAL_MODE.connect, 3).failSyscallSec).toBeCloseTo(45e-6, 12);
   });
 });
 

@@ -730,18 +730,16 @@ class FastHost {
   /** Move a burst forward to `t1`: dials through the gate, ops through memcached, connections back. */
   private advanceBurst(b: ActiveBurst, t1: number): void {
     const p = this.p;
-    const k = p.kernel;
     const tick = p.runtime.sysmonTickSec;
     const procs = p.runtime.gomaxprocs;
     const table = this.table;
     const cache = CACHE_TYPES.indexOf(this.clients[b.client]!.cache);
-    const range = table.portCount;
     // 1. Dials, in gate order: successes while the range has ports, then failures that scan all of it.
     for (let guard = 0; b.pending > 0 && b.gateSec < t1 && guard < 1000; guard++) {
       const usable = table.usableOn(FIXED_IP, this.dialMode);
       const at = Math.max(b.gateSec, this.lastCloseSec);
       if (usable > 0) {
-        const holdSec = Math.min(k.dialSyscallSec + ((range + 1) / (usable + 1)) * k.portProbeSec, tick);
+        const holdSec = Math.min(table.dialSecAt(usable), tick);
         const count = Math.min(
           b.pending,
           usable,
@@ -759,7 +757,7 @@ class FastHost {
         if (!b.sawExhaustion && b.fromPool > 0)
           this.normalDuringBurst(b.fromPool / (p.memcached.threads / p.memcached.serviceSec), at);
         b.sawExhaustion = true;
-        const failSec = k.dialSyscallSec + range * k.portProbeSec;
+        const failSec = table.dialSecAt(0);
         const holdSec = Math.min(failSec, tick);
         const count = Math.min(b.pending, Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)));
         this.metrics.dials += count;
@@ -957,6 +955,7 @@ class FastHost {
       const k = d.params.kernel;
       this.table = k.localIpMode === 'random' ? this.randomPorts : this.ports;
       this.dialMode = k.dialMode;
+      this.ports.dialMode = this.randomPorts.dialMode = k.dialMode;
       const pool = normalTrafficProfile(d.params, this.clients).pool;
       this.workingSet = Math.min(d.params.poolSize, pool.peakConns);
       this.meanInFlight = pool.meanInFlight;

@@ -1,0 +1,210 @@
+/**
+ * The model's port-search cost (port-search-cost.ts) against the kernel cost lab's measurements: fit its
+ * constants to the measured medians, then put model and kernel side by side at every step.
+ *
+ * The compared figure is the dial's CPU time on its thread (CLOCK_THREAD_CPUTIME_ID; getrusage shows it
+ * is all system time): the kernel's work. Wall time is shown beside it but not compared, because on a
+ * busy machine the scan's cond_resched() yields the CPU and wall time then measures the other processes.
+ */
+import { dialSec, type PortSearchCost, portsExamined, searchPath } from '../model/port-search-cost.js';
+import type { DialMode } from '../model/port-table.js';
+import type { KernelCostRun, KernelCostStep, OccupantState, Quantiles } from './search-cost-run.js';
+
+/** Model and kernel medians must agree within this share of the kernel's, at every step. */
+export const SEARCH_COST_TOLERANCE = 0.15;
+
+/** Steps whose search examines at least this many held ports set the per-port constants. */
+const MIN_EXAMINED_FOR_FIT = 1000;
+
+/** The fitted constants, named as the parameters they set (kernel.*). */
+export interface SearchCostConstants {
+  readonly dialSyscallSec: number;
+  readonly portProbeSec: number;
+  readonly portProbeEstablishedSec: number;
+  readonly connectPortProbeSec: number;
+  readonly connectPortProbeEstablishedSec: number;
+  /** System CPU over thread CPU of failing dials (getrusage over CLOCK_THREAD_CPUTIME_ID). */
+  readonly dialSysCpuFraction: number;
+}
+
+export interface SearchCostRow {
+  readonly mode: DialMode;
+  readonly state: OccupantState;
+  readonly targetPercent: number;
+  /** Client sockets in the range when the step's dials ran (from /proc/net/tcp). */
+  readonly held: number;
+  readonly dials: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly errors: Readonly<Record<string, number>>;
+  readonly kernel: {
+    readonly cpuUs: Quantiles;
+    readonly sysUs: Quantiles;
+    readonly wallUs: Quantiles;
+    /** Too few dials ran undisturbed: the CPU figures are of all the step's dials. */
+    readonly allDials: boolean;
+  };
+  /** The model's dial time at this occupancy: with the fitted constants, and with the defaults. */
+  readonly model: { readonly cpuUs: number; readonly defaultsUs: number };
+  /** Model over kernel median. */
+  readonly ratio: number;
+  readonly within: boolean;
+}
+
+export interface SearchCostReport {
+  readonly portCount: number;
+  readonly fillMethod: string;
+  readonly figure: 'thread CPU time per dial (median)';
+  readonly tolerance: number;
+  readonly fitted: SearchCostConstants;
+  readonly defaults: SearchCostConstants;
+  readonly rows: readonly SearchCostRow[];
+  readonly truncated: readonly { mode: DialMode; state: OccupantState; reason: string }[];
+  /** The measurement as the Go program printed it (to fit again offline). */
+  readonly kernelRuns: readonly KernelCostRun[];
+  readonly allWithin: boolean;
+  /** Whether the model with the defaults of params.ts is within tolerance too (informative). */
+  readonly defaultsWithin: boolean;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** The step's dials are mostly failures (a full range). */
+const failing = (s: KernelCostStep): boolean => s.failed > s.ok;
+
+/** Fewer undisturbed dials than this at a step: its CPU figures are those of all its dials. */
+export const MIN_UNDISTURBED = 10;
+
+/**
+ * The kernel's figures of a step: those of its failures at a full range, else of its successes; the CPU
+ * time of its undisturbed dials, or of all of them when fewer than MIN_UNDISTURBED ran undisturbed (a
+ * busy machine; `allDials` says so).
+ */
+function kernelOf(s: KernelCostStep) {
+  const [cpu, all, sysUs, wallUs] = failing(s)
+    ? [s.failCpuUs, s.failCpuAllUs, s.failSysUs, s.failWallUs]
+    : [s.okCpuUs, s.okCpuAllUs, s.okSysUs, s.okWallUs];
+  const allDials = cpu.n < MIN_UNDISTURBED;
+  return { cpuUs: allDials ? all : cpu, sysUs, wallUs, allDials };
+}
+
+/** Client sockets holding ports at a step, in any state. */
+const heldAt = (s: KernelCostStep): number => s.timeWait + s.established + s.otherStates;
+
+/** Usable ports at a step as the model sees them: none when its dials fail, else those not held. */
+const usableAt = (s: KernelCostStep): number => (failing(s) ? 0 : Math.max(0, s.portCount - heldAt(s)));
+
+const twShare = (state: OccupantState): number => (state === 'time-wait' ? 1 : 0);
+
+function toCost(c: SearchCostConstants): PortSearchCost {
+  return {
+    fixedSec: c.dialSyscallSec,
+    bindTimeWaitPortSec: c.portProbeSec,
+    bindEstablishedPortSec: c.portProbeEstablishedSec,
+    connectTimeWaitPortSec: c.connectPortProbeSec,
+    connectEstablishedPortSec: c.connectPortProbeEstablishedSec,
+  };
+}
+
+/** Held ports a dial of the step examines, by the model's count (the x of the fit). */
+function examinedHeld(s: KernelCostStep): number {
+  const usable = usableAt(s);
+  return usable > 0 ? portsExamined(s.portCount, usable, searchPath(s.mode)) - 1 : s.portCount;
+}
+
+/**
+ * Fit the constants: the fixed part is the median over runs of the empty range's median; each cost per
+ * port (per kernel path and occupant state) is the slope through the origin of the medians above the
+ * fixed part against the held ports examined, by least squares on relative errors, over the steps that
+ * examine at least 1,000 of them.
+ */
+export function fitSearchCost(runs: readonly KernelCostRun[]): SearchCostConstants {
+  const steps = runs.flatMap((r) => r.steps);
+  const empty = steps
+    .filter((s) => s.targetPercent === 0 && s.ok > 0)
+    .map((s) => kernelOf(s).cpuUs.p50)
+    .filter((v) => v > 0);
+  if (empty.length === 0) throw new Error('search-cost fit: no step at 0% occupancy');
+  const fixedUs = median(empty);
+  const slope = (path: 'bind' | 'connect', state: OccupantState): number => {
+    let sxy = 0;
+    let sxx = 0;
+    for (const s of steps) {
+      if (searchPath(s.mode) !== path || s.state !== state) continue;
+      const x = examinedHeld(s);
+      if (x < MIN_EXAMINED_FOR_FIT) continue;
+      // Relative least squares: each step counts by its error over its own median, so a failing dial
+      // (twice the cost of a successful one past half the range) does not outweigh the others.
+      const k = kernelOf(s).cpuUs.p50;
+      if (!(k > 0)) continue;
+      sxy += (x * (k - fixedUs)) / (k * k);
+      sxx += (x * x) / (k * k);
+    }
+    if (sxx === 0) throw new Error(`search-cost fit: no step of the ${path} path with ${state} occupants`);
+    return (sxy / sxx) * 1e-6;
+  };
+  const fails = steps.filter((s) => failing(s) && s.failCpuUs.n >= MIN_UNDISTURBED);
+  return {
+    dialSyscallSec: fixedUs * 1e-6,
+    portProbeSec: slope('bind', 'time-wait'),
+    portProbeEstablishedSec: slope('bind', 'established'),
+    connectPortProbeSec: slope('connect', 'time-wait'),
+    connectPortProbeEstablishedSec: slope('connect', 'established'),
+    dialSysCpuFraction: fails.length > 0 ? median(fails.map((s) => s.failSysUs.p50 / s.failCpuUs.p50)) : 1,
+  };
+}
+
+/** Model against kernel at every measured step, with the fitted constants and with `defaults`. */
+export function compareSearchCost(
+  runs: readonly KernelCostRun[],
+  defaults: SearchCostConstants,
+  fillMethod: string,
+): SearchCostReport {
+  const fitted = fitSearchCost(runs);
+  const rows = runs.flatMap((r) =>
+    r.steps.map((s): SearchCostRow => {
+      const usable = usableAt(s);
+      const at = (c: SearchCostConstants) =>
+        dialSec(toCost(c), s.mode, s.portCount, usable, twShare(s.state)) * 1e6;
+      const kernel = kernelOf(s);
+      const modelUs = at(fitted);
+      const k = kernel.cpuUs.p50;
+      return {
+        mode: s.mode,
+        state: s.state,
+        targetPercent: s.targetPercent,
+        held: heldAt(s),
+        dials: s.dials,
+        ok: s.ok,
+        failed: s.failed,
+        errors: s.errors,
+        kernel,
+        model: { cpuUs: modelUs, defaultsUs: at(defaults) },
+        ratio: modelUs / k,
+        within: Math.abs(modelUs - k) <= SEARCH_COST_TOLERANCE * k,
+      };
+    }),
+  );
+  const defaultsWithin = rows.every(
+    (r) => Math.abs(r.model.defaultsUs - r.kernel.cpuUs.p50) <= SEARCH_COST_TOLERANCE * r.kernel.cpuUs.p50,
+  );
+  return {
+    portCount: runs[0]?.steps[0]?.portCount ?? 0,
+    fillMethod,
+    figure: 'thread CPU time per dial (median)',
+    tolerance: SEARCH_COST_TOLERANCE,
+    fitted,
+    defaults,
+    rows,
+    truncated: runs.flatMap((r) =>
+      r.truncated ? [{ mode: r.mode, state: r.state, reason: r.truncated }] : [],
+    ),
+    kernelRuns: runs,
+    allWithin: rows.length > 0 && rows.every((r) => r.within),
+    defaultsWithin,
+  };
+}

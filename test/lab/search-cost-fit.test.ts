@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { compareSearchCost, fitSearchCost, type SearchCostConstants } from '../../lib/lab/search-cost-fit.js';
+import type {
+  KernelCostRun,
+  KernelCostStep,
+  OccupantState,
+  Quantiles,
+} from '../../lib/lab/search-cost-run.js';
+import type { DialMode } from '../../lib/model/port-table.js';
+
+const N = 1000;
+const TRUE: SearchCostConstants = {
+  dialSyscallSec: 15e-6,
+  portProbeSec: 200e-9,
+  portProbeEstablishedSec: 250e-9,
+  connectPortProbeSec: 100e-9,
+  connectPortProbeEstablishedSec: 50e-9,
+  dialSysCpuFraction: 1,
+};
+
+const q = (p50: number): Quantiles => ({
+  n: 100,
+  p10: p50 * 0.9,
+  p50,
+  p90: p50 * 1.1,
+  p99: p50 * 1.3,
+  mean: p50,
+});
+const none: Quantiles = { n: 0, p10: 0, p50: 0, p90: 0, p99: 0, mean: 0 };
+
+/** A step as portcost would print it, with medians computed by hand from TRUE. */
+function step(mode: DialMode, state: OccupantState, pct: number, p50Us: number): KernelCostStep {
+  const held = Math.round((pct / 100) * N);
+  const full = held === N;
+  return {
+    mode,
+    state,
+    portCount: N,
+    targetPercent: pct,
+    held,
+    timeWait: state === 'time-wait' ? held : 0,
+    established: state === 'established' ? held : 0,
+    otherStates: 0,
+    fillDials: 0,
+    fillSec: 0,
+    dials: 100,
+    ok: full ? 0 : 100,
+    failed: full ? 100 : 0,
+    errors: full ? { EADDRINUSE: 100 } : {},
+    okDisturbed: 0,
+    failDisturbed: 0,
+    okWallUs: full ? none : q(p50Us),
+    okSearchUs: none,
+    okSysUs: full ? none : q(p50Us),
+    okCpuUs: full ? none : q(p50Us),
+    failWallUs: full ? q(p50Us) : none,
+    failSysUs: full ? q(p50Us) : none,
+    failCpuUs: full ? q(p50Us) : none,
+    okCpuAllUs: full ? none : q(p50Us),
+    failCpuAllUs: full ? q(p50Us) : none,
+    elapsedSec: 0,
+  };
+}
+
+// Hand-computed medians (us) with N = 1000 (parities of 500):
+// 0%: 15. 50%: 500 held examined. 75%: bind 500 + lp(250 of 500) - 1 = 501.5; connect 500. 100%: 1000.
+function run(mode: DialMode, state: OccupantState, perPortNs: number, bindPath: boolean): KernelCostRun {
+  const at = (examined: number) => 15 + (examined * perPortNs) / 1000;
+  return {
+    mode,
+    state,
+    truncated: null,
+    elapsedSec: 1,
+    goDial: null,
+    steps: [
+      step(mode, state, 0, at(0)),
+      step(mode, state, 50, at(500)),
+      step(mode, state, 75, at(bindPath ? 501.5 : 500)),
+      step(mode, state, 100, at(1000)),
+    ],
+  };
+}
+
+const RUNS = [
+  run('bind', 'time-wait', 200, true),
+  run('bind', 'established', 250, true),
+  run('connect', 'time-wait', 100, false),
+  run('connect', 'established', 50, false),
+];
+
+describe('fitSearchCost', () => {
+  it('fitSearchCost() recovers the constants that made the medians', () => {
+    const f = fitSearchCost(RUNS);
+    expect(f.dialSyscallSec).toBeCloseTo(15e-6, 12);
+    expect(f.portProbeSec).toBeCloseTo(200e-9, 15);
+    expect(f.portProbeEstablishedSec).toBeCloseTo(250e-9, 15);
+    expect(f.connectPortProbeSec).toBeCloseTo(100e-9, 15);
+    expect(f.connectPortProbeEstablishedSec).toBeCloseTo(50e-9, 15);
+    expect(f.dialSysCpuFraction).toBe(1);
+  });
+
+  it('fitSearchCost() fails loudly without a step at an empty range', () => {
+    const noEmpty = RUNS.map((r) => ({ ...r, steps: r.steps.filter((s) => s.targetPercent > 0) }));
+    expect(() => fitSearchCost(noEmpty)).toThrow(/0% occupancy/);
+  });
+});
+
+describe('compareSearchCost', () => {
+  it('compareSearchCost() puts model beside kernel: exact data agree, defaults are shown apart', () => {
+    const defaults = { ...TRUE, portProbeSec: 400e-9 };
+    const r = compareSearchCost(RUNS, defaults, 'test');
+    expect(r.rows).toHaveLength(16);
+    expect(r.allWithin).toBe(true);
+    const bindFull = r.rows.find(
+      (x) => x.mode === 'bind' && x.state === 'time-wait' && x.targetPercent === 100,
+    )!;
+    expect(bindFull.model.cpuUs).toBeCloseTo(215, 9); // 15 + 1000 x 0.2
+    expect(bindFull.model.defaultsUs).toBeCloseTo(415, 9);
+    expect(r.defaultsWithin).toBe(false);
+  });
+
+  it('compareSearchCost() falls back to all dials where fewer than 10 ran undisturbed', () => {
+    const busy = RUNS.map((x, i) =>
+      i !== 0
+        ? x
+        : {
+            ...x,
+            steps: x.steps.map((s) =>
+              s.targetPercent === 100 ? { ...s, failCpuUs: { ...none, n: 3 }, failDisturbed: 97 } : s,
+            ),
+          },
+    );
+    const r = compareSearchCost(busy, TRUE, 'test');
+    const row = r.rows.find((x) => x.mode === 'bind' && x.state === 'time-wait' && x.targetPercent === 100)!;
+    expect(row.kernel.allDials).toBe(true);
+    expect(row.kernel.cpuUs.p50).toBeCloseTo(215, 9);
+    expect(r.allWithin).toBe(true);
+  });
+
+  it('compareSearchCost() flags a step 30% off the shape', () => {
+    const bent = RUNS.map((x, i) =>
+      i !== 0
+        ? x
+        : {
+            ...x,
+            steps: x.steps.map((s) =>
+              s.targetPercent === 75 ? { ...s, okCpuUs: q(s.okCpuUs.p50 * 1.3) } : s,
+            ),
+          },
+    );
+    const r = compareSearchCost(bent, TRUE, 'test');
+    expect(r.allWithin).toBe(false);
+    expect(r.rows.filter((x) => !x.within).map((x) => [x.mode, x.state, x.targetPercent])).toEqual([
+      ['bind', 'time-wait', 75],
+    ]);
+  });
+});

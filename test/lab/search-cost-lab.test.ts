@@ -1,0 +1,51 @@
+/**
+ * The kernel cost lab against the real kernel: needs Linux, root, iproute2 and Go (CI installs them and
+ * runs as root). Outside CI it is skipped when it cannot run; in CI, not being able to run is a failure.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { runSearchCostLab } from '../../lib/lab/search-cost-lab.js';
+
+const canRun =
+  process.platform === 'linux' &&
+  process.getuid?.() === 0 &&
+  spawnSync('sh', ['-c', 'command -v ip && command -v go']).status === 0;
+
+describe('kernel cost lab', () => {
+  it('can run in CI', () => {
+    if (process.env['CI'] === 'true') expect(canRun).toBe(true);
+  });
+
+  it.skipIf(!canRun)(
+    'the model’s search cost is within 15% of the kernel’s median at every occupancy, mode and state',
+    async () => {
+      const report = await runSearchCostLab();
+      for (const r of report.rows) {
+        expect(
+          r.within,
+          `${r.mode} ${r.state} ${r.targetPercent}%: kernel p50 ${r.kernel.cpuUs.p50} us, model ${r.model.cpuUs} us`,
+        ).toBe(true);
+      }
+      const row = (mode: string, state: string, pct: number) =>
+        report.rows.find((r) => r.mode === mode && r.state === state && r.targetPercent === pct)!;
+      // What the kernel itself shows, independently of the model: a jump at half the range (the first
+      // parity is full), and a failing dial that scans the whole range, about twice the half (random
+      // probing would make it hundreds of times the half; the bounds leave room for a busy machine).
+      for (const state of ['time-wait', 'established']) {
+        const empty = row('bind', state, 0).kernel.cpuUs.p50;
+        const half = row('bind', state, 50).kernel.cpuUs.p50;
+        const full = row('bind', state, 100);
+        expect(half / empty).toBeGreaterThan(20);
+        expect(full.kernel.cpuUs.p50 / half).toBeGreaterThan(1.5);
+        expect(full.kernel.cpuUs.p50 / half).toBeLessThan(2.8);
+        expect(Object.keys(full.errors)).toEqual(['EADDRINUSE']);
+        expect(Object.keys(row('connect', state, 100).errors)).toEqual(['EADDRNOTAVAIL']);
+      }
+      // The search is kernel CPU: system time is (nearly) all of a failing dial's CPU time.
+      expect(report.fitted.dialSysCpuFraction).toBeGreaterThan(0.9);
+      const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+      expect(left).not.toContain(`outage-lab-${process.pid}`);
+    },
+    300_000,
+  );
+});
