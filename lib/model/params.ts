@@ -495,6 +495,16 @@ export const PARAM_SPECS = {
       doc: 'sysmon period while busy: a P blocked in a syscall longer than this is handed to another M.',
       source: 'Go runtime/proc.go sysmon (20 us, backing off to 10 ms when idle)',
     },
+    saturatedHandoffSec: {
+      kind: 'number',
+      default: 1.5e-3,
+      min: 0,
+      max: 0.1,
+      unit: 's',
+      doc: 'Under a storm of CPU-bound slow syscalls (port scans keep every core busy), the time before the M that takes over a handed-off P gets a CPU and runs the next goroutine: a P admits one goroutine into the kernel per this interval, so the Ms per P are about the syscall time over it. The hand-off period is max(sysmonTickSec, this).',
+      source:
+        'assumption (0.75-3 ms): Linux EEVDF base slice, 0.75 ms x (1 + log2 min(cores, 8)) (kernel/sched/fair.c sysctl_sched_base_slice)',
+    },
     threadBytes: {
       kind: 'number',
       default: 64 * 1024,
