@@ -3,6 +3,7 @@
 # what to install. Called by `npm test` and by .ci/run.
 #   notebooks: jupyter-nbconvert python3-nbclient python3-ipykernel (executed with /usr/bin/python3)
 #   kernel lab: iproute2 memcached
+#   Go lab: golang-go golang-golang-x-sync-dev (Go 1.19 and errgroup, built offline in GOPATH mode)
 #   report browser test: chromium (driven by playwright-core)
 set -eu
 missing=""
@@ -11,6 +12,8 @@ missing=""
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ] || missing="$missing memcached"
+command -v go >/dev/null 2>&1 || missing="$missing golang-go"
+[ -f /usr/share/gocode/src/golang.org/x/sync/errgroup/errgroup.go ] || missing="$missing golang-golang-x-sync-dev"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages:$missing" >&2

@@ -127,13 +127,25 @@ export function buildProgram(): Command {
 
   program
     .command('lab')
-    .description('check the port model against real Linux sockets and a real memcached (Linux, root)')
+    .description(
+      'check the port model against real Linux sockets and the Go runtime model against a real Go program (Linux, root)',
+    )
     .option('--json', 'print JSON')
+    .option(
+      '--parts <list>',
+      'labs to run, comma-separated: dial-modes (port behaviour), go (a real Go program: threads, CPU, GC, logging)',
+      'dial-modes,go',
+    )
     .option(
       '--modes <list>',
       'dial modes to run, comma-separated: connect,bind,random',
       'connect,bind,random',
     )
+    .option(
+      '--go-experiments <list>',
+      'Go experiments, comma-separated: failing-dial-threads,logging-threads,failing-dial-cpu,gc,scaled-outage (default: all)',
+    )
+    .option('--go-outage-sec <s>', 'length of each scaled-outage run, in seconds (default 30)')
     .action(async (opts) => (await import('./lab-command.js')).labCommand(opts));
 
   program
