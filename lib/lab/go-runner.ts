@@ -40,6 +40,8 @@ export interface GoRunOutput {
   readonly fill: Record<string, unknown> | null;
   readonly stderrBytes: number;
   readonly stderrLines: number;
+  /** The drain's achieved rate: bytes read over the time from the first read to the last (timers slip). */
+  readonly drainedBytesPerSec: number;
 }
 
 function sh(args: readonly string[]): void {
@@ -153,6 +155,8 @@ export class GoLabSession {
     const chunk = Buffer.alloc(1 << 20);
     const stepMs = 10;
     let credit = 0;
+    let firstReadMs = -1;
+    let lastReadMs = -1;
     const drain = setInterval(() => {
       credit = Math.min(credit + (options.drainBytesPerSec * stepMs) / 1000, chunk.length);
       while (credit >= 1) {
@@ -164,11 +168,16 @@ export class GoLabSession {
           throw e;
         }
         if (n <= 0) break;
+        const now = performance.now();
+        if (firstReadMs < 0) firstReadMs = now;
+        lastReadMs = now;
         credit -= n;
         stderrBytes += n;
         for (let i = 0; i < n; i++) if (chunk[i] === 10) stderrLines++;
       }
     }, stepMs);
+    const drained = () =>
+      lastReadMs > firstReadMs ? (stderrBytes * 1000) / (lastReadMs - firstReadMs) : options.drainBytesPerSec;
     return new Promise((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (d) => (out += d));
@@ -197,7 +206,14 @@ export class GoLabSession {
         const result = lines.find((l) => 'result' in l)?.['result'] as Record<string, unknown> | undefined;
         const samples = lines.filter((l) => 'sample' in l).map((l) => l['sample'] as Record<string, unknown>);
         if (killedAtTimeout && !fatal)
-          return resolve({ samples, result: null, killedAtTimeout, stderrBytes, stderrLines });
+          return resolve({
+            samples,
+            result: null,
+            killedAtTimeout,
+            stderrBytes,
+            stderrLines,
+            drainedBytesPerSec: drained(),
+          });
         if (fatal || code !== 0 || !result) {
           const why = fatal ? String(fatal['fatal']) : signal ? `killed by ${signal}` : `exit ${code}`;
           return reject(new Error(`Go lab program (${options.flags.join(' ')}): ${why}`));
@@ -208,6 +224,7 @@ export class GoLabSession {
           killedAtTimeout,
           stderrBytes,
           stderrLines,
+          drainedBytesPerSec: drained(),
         });
       });
     });
