@@ -242,8 +242,9 @@ rest, each close leaving a socket in <code>TIME_WAIT</code> for ${f('params.kern
 bind-before-connect on one local address, ${f('params.portsPerIp')} ports run out within a batch or two.</p>
 <p><strong>Contributing factors.</strong> Every failed dial was logged: ${S('outage', 'logLinesAttempted')}
 error lines attempted per host, about ${f('derived.logPerDialError', 'd1')} per failed dial. Failing
-<code>bind()</code> calls scan the whole port range while holding a thread, so the Go runtime started new
-OS threads to keep its ${f('params.runtime.gomaxprocs')} Ps busy and never released them. A GOMEMLIMIT
+<code>bind()</code> calls scan the whole port range, milliseconds of kernel CPU each: the Go runtime hands
+their Ps to new OS threads (never released) only as fast as those threads get a CPU, so the threads grow far
+less than the goroutines, while the scans take the cores from the requests (the Go lab measures both). A GOMEMLIMIT
 of ${f('params.runtime.memLimitBytes', 'gib')} under a container limit of
 ${f('params.process.memoryLimitBytes', 'gib')} left little room for the memory spike of a burst, so the
 host was OOM-killed, and restarted into a port table still full of <code>TIME_WAIT</code>.</p>
@@ -431,8 +432,9 @@ ${S('fix-memory-limits', 'oomKills', 'd1')} OOM kills against ${S('outage', 'oom
     `<ul>
 <li>A fan-out without a limit turns a client's request size into the server's resource use: goroutines,
 connections, ports, threads and memory all scale with it.</li>
-<li>Errors can be amplifiers: each failed dial cost a log line, and blocking writes and port scans cost
-OS threads that are never given back.</li>
+<li>Errors can be amplifiers: each failed dial cost a log line and a scan of the whole port range in the
+kernel, CPU taken from the requests. The blocking log writes did not multiply OS threads: one writer per file
+is in <code>write(2)</code>, the other loggers wait as goroutines (the Go lab).</li>
 <li>Restarts do not reset the kernel: sockets in <code>TIME_WAIT</code> outlive the process that made them.</li>
 <li>The band-aid and the root fix act on different links of the chain: the first on ports, the second on
 the fan-out. Only the second removes the memory spike.</li>
