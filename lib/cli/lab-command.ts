@@ -10,6 +10,7 @@ import { type GoLabReport, runGoLab } from '../lab/go-lab.js';
 import { runKernelExperiment } from '../lab/kernel-driver.js';
 import { type LabReport, runKernelLab } from '../lab/kernel-lab.js';
 import { InputError } from '../model/resolve-params.js';
+import { PartialFailure } from './errors.js';
 import { table } from './format.js';
 
 export const LAB_PARTS = ['dial-modes', 'go'] as const;
@@ -109,7 +110,13 @@ export async function labCommand(opts: {
     if (dialModes) printDialModes(dialModes);
     if (go) printGo(go);
   }
-  if (!allWithin) process.exitCode = 1;
+  if (!allWithin) {
+    const outside = [
+      ...(dialModes && !dialModes.allWithin ? ['dial-modes'] : []),
+      ...(go ? go.objects.filter((o) => !o.agrees).map((o) => `go ${o.experiment} (${o.setting})`) : []),
+    ];
+    throw new PartialFailure(`lab: outside the tolerances: ${outside.join(', ')}`);
+  }
 }
 
 export async function labDriverCommand(opts: { config: string }): Promise<void> {
