@@ -319,7 +319,7 @@ function unfinishedObject(s: GoSetting, run: GoRunOutput): GoLabObject {
     notes: [
       `the program did not finish within its ${s.timeoutSec} s bound and was killed; figures are its last sample (stalled by its own kernel work)`,
     ],
-    details: { perSecond: perSecond(run.samples), peakTimeWait: peak('timeWait') },
+    details: { perSecond: perSecond(run.samples), peakTimeWait: { lab: peak('timeWait'), model: null } },
   };
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"math/rand"
 	"runtime"
 	"runtime/metrics"
@@ -238,6 +239,8 @@ func logging(f Flags, out *Output) (interface{}, error) {
 	return map[string]interface{}{"window": w, "linesWritten": lg.Written.Load(), "lineBytes": f.lineBytes}, nil
 }
 
+var errStopped = errors.New("the run ended before this URI started")
+
 type netOpError struct {
 	op  string
 	err error
@@ -337,7 +340,15 @@ func outage(f Flags, out *Output) (interface{}, error) {
 	var latMu sync.Mutex
 	var latencies []float64
 	var bigOk, bigFailed atomic.Int64
+	// The run ends at `end` (set below): URIs not started by then are skipped, so the failing dials of a
+	// batch cannot keep the process past its window (they can stall it for a minute on 2 cores).
+	var end time.Time
+	var skipped atomic.Int64
 	fetch := func(uri int) error {
+		if time.Now().After(end) {
+			skipped.Add(1)
+			return errStopped
+		}
 		_, err := mc.Get("post:" + strconv.Itoa(uri))
 		if err == labmemcache.ErrCacheMiss {
 			time.Sleep(f.scyllaSec)
@@ -368,7 +379,7 @@ func outage(f Flags, out *Output) (interface{}, error) {
 	peakCh := RunSampler(probe, counters, out, f.sample, stop)
 	m0 := markNow()
 	start := time.Now()
-	end := start.Add(time.Duration(f.durationSec * float64(time.Second)))
+	end = start.Add(time.Duration(f.durationSec * float64(time.Second)))
 	nextNormal := start
 	nextBatch := start.Add(time.Duration(f.firstBatchSec * float64(time.Second)))
 	if f.batchEverySec <= 0 {
@@ -409,6 +420,9 @@ func outage(f Flags, out *Output) (interface{}, error) {
 				t := time.Now()
 				err := getPostRecords(uris)
 				d := time.Since(t).Seconds()
+				if errors.Is(err, errStopped) {
+					return // cut by the end of the run: neither ok nor failed
+				}
 				latMu.Lock()
 				latencies = append(latencies, d)
 				latMu.Unlock()
@@ -454,6 +468,6 @@ func outage(f Flags, out *Output) (interface{}, error) {
 		"window": w, "requestsOk": counters.RequestsOk.Load(), "requestsFailed": counters.RequestsFailed.Load(),
 		"bigOk": bigOk.Load(), "bigFailed": bigFailed.Load(), "errors": counters.ErrorsCopy(),
 		"latencySec": lat, "dials": mc.Dials.Load(), "dialErrors": mc.DialErrors.Load(), "closes": mc.Closes.Load(),
-		"linesLogged": lg.Written.Load(), "drained": drained,
+		"linesLogged": lg.Written.Load(), "drained": drained, "urisSkippedAtEnd": skipped.Load(),
 	}, nil
 }
