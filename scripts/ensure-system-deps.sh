@@ -3,7 +3,9 @@
 # what to install. Called by `npm test` and by .ci/run.
 #   notebooks: jupyter-nbconvert python3-nbclient python3-ipykernel (executed with /usr/bin/python3);
 #     jupyter-client (`jupyter kernelspec list`) and jupyter-notebook (the interactive front end)
-#   kernel lab: iproute2 memcached; kernel cost lab: golang-go (builds lab/go offline)
+#   kernel labs: iproute2 memcached
+#   kernel cost lab and Go lab: golang-go golang-golang-x-sync-dev (Go 1.19 and errgroup, built offline
+#     in GOPATH mode)
 #   report browser test: chromium (driven by playwright-core)
 #   Slurm cluster test: slurm-wlm munge (a one-node cluster started by the test itself, as root)
 set -eu
@@ -18,6 +20,7 @@ command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ] || missing="$m
 { command -v slurmctld && command -v slurmd && command -v sbatch; } >/dev/null 2>&1 || missing="$missing slurm-wlm"
 command -v munged >/dev/null 2>&1 || [ -x /usr/sbin/munged ] || missing="$missing munge"
 command -v go >/dev/null 2>&1 || missing="$missing golang-go"
+[ -f /usr/share/gocode/src/golang.org/x/sync/errgroup/errgroup.go ] || missing="$missing golang-golang-x-sync-dev"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages:$missing" >&2

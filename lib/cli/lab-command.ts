@@ -1,46 +1,48 @@
 /**
- * `outage-lab lab`: the labs on the real kernel, each beside the model (or JSON). Parts:
+ * `outage-lab lab`: the labs on the real kernel and a real Go program, each beside the model (or JSON).
+ * Parts:
  * - `dial-modes`: the port model's behaviour (TIME_WAIT, errors, recovery) in each dial mode;
- * - `search-cost`: the kernel's cost per dial against port-range occupancy, and the model's fit.
+ * - `search-cost`: the kernel's cost per dial against port-range occupancy, and the model's fit;
+ * - `go`: the Go lab (lab/go): threads, CPU, GC and logging of a real Go program beside the model.
  */
+import { InputError } from '../errors.js';
 import { LAB_MODES, type LabConfig, type LabMode } from '../lab/experiment.js';
+import { DEFAULT_GO_LAB, GO_EXPERIMENTS, GO_FIGURES, type GoExperiment } from '../lab/go-experiments.js';
+import { type GoLabReport, runGoLab } from '../lab/go-lab.js';
 import { runKernelExperiment } from '../lab/kernel-driver.js';
 import { type LabReport, runKernelLab } from '../lab/kernel-lab.js';
 import { describeMachine, readMachine } from '../lab/machine.js';
 import type { SearchCostReport } from '../lab/search-cost-fit.js';
 import { runSearchCostLab } from '../lab/search-cost-lab.js';
-import { InputError } from '../model/resolve-params.js';
+import { PartialFailure } from './errors.js';
 import { table } from './format.js';
 
-export const LAB_PARTS = ['dial-modes', 'search-cost'] as const;
+export const LAB_PARTS = ['dial-modes', 'search-cost', 'go'] as const;
 export type LabPart = (typeof LAB_PARTS)[number];
 
+function parseList<T extends string>(flag: string, text: string, allowed: readonly T[]): T[] {
+  const items = text.split(',').map((p) => p.trim());
+  for (const p of items) {
+    if (!(allowed as readonly string[]).includes(p)) {
+      throw new InputError(`${flag}: expected a comma-separated subset of ${allowed.join(', ')}, got "${p}"`);
+    }
+  }
+  return allowed.filter((p) => items.includes(p));
+}
+
 export function parseParts(text: string): LabPart[] {
-  const parts = text.split(',').map((p) => p.trim());
-  for (const p of parts) {
-    if (!(LAB_PARTS as readonly string[]).includes(p)) {
-      throw new InputError(
-        `--parts: expected a comma-separated subset of ${LAB_PARTS.join(', ')}, got "${p}"`,
-      );
-    }
-  }
-  return LAB_PARTS.filter((p) => parts.includes(p));
+  return parseList('--parts', text, LAB_PARTS);
 }
 
-function parseModes(text: string): LabMode[] {
-  const modes = text.split(',').map((m) => m.trim());
-  for (const m of modes) {
-    if (!(LAB_MODES as readonly string[]).includes(m)) {
-      throw new InputError(
-        `--modes: expected a comma-separated subset of ${LAB_MODES.join(', ')}, got "${m}"`,
-      );
-    }
-  }
-  return modes as LabMode[];
+function parseOutageSec(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_GO_LAB.outageSec;
+  const n = Number(text);
+  if (!(Number.isFinite(n) && n >= 5 && n <= 600))
+    throw new InputError(`--go-outage-sec: expected seconds in [5, 600], got "${text}"`);
+  return n;
 }
 
-const show = (x: number | null) => (x === null ? '-' : String(x));
-const us = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const show = (x: number | null | undefined) => (x === null || x === undefined ? '-' : String(x));
 
 function printDialModes(report: LabReport): void {
   const rows = [['mode', 'figure', 'kernel', 'model', 'within 5%']];
@@ -50,10 +52,37 @@ function printDialModes(report: LabReport): void {
     }
   }
   process.stdout.write(
-    `dial modes: ports ${report.config.portLow}-${report.config.portHigh}, batch ${report.config.batch}, pool ${report.config.pool}\n`,
+    `dial modes: kernel ${report.kernelRelease}, ports ${report.config.portLow}-${report.config.portHigh}, batch ${report.config.batch}, pool ${report.config.pool}\n`,
   );
   process.stdout.write(`${table(rows)}\n\n`);
 }
+
+function printGo(report: GoLabReport): void {
+  process.stdout.write(
+    `go: ${report.goVersion}, ${report.cores} cores, ${report.wallSec} s; threads and CPU within 15%, counts 10% or ${report.tolerance.countFloor}, times 5% or ${report.tolerance.timeFloorSec} s\n`,
+  );
+  const rows = [['experiment', 'setting', 'figure', 'lab', 'model', 'within']];
+  for (const o of report.objects) {
+    for (const k of GO_FIGURES) {
+      if (!(k in o.lab)) continue;
+      const check = o.checks[k];
+      rows.push([
+        o.experiment,
+        o.setting,
+        k,
+        show(o.lab[k]),
+        show(o.model[k]),
+        check === undefined ? '-' : check ? 'yes' : 'NO',
+      ]);
+    }
+    for (const [k, v] of Object.entries(o.checks))
+      if (!(GO_FIGURES as readonly string[]).includes(k))
+        rows.push([o.experiment, o.setting, k, '', '', v ? 'yes' : 'NO']);
+  }
+  process.stdout.write(`${table(rows)}\n`);
+}
+
+const us = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 function printSearchCost(report: SearchCostReport): void {
   process.stdout.write(
@@ -124,21 +153,37 @@ function printSearchCost(report: SearchCostReport): void {
   process.stdout.write(`fill: ${report.fillMethod}\n`);
 }
 
-export async function labCommand(opts: { json?: boolean; modes: string; parts: string }): Promise<void> {
+export async function labCommand(opts: {
+  json?: boolean;
+  modes: string;
+  parts: string;
+  goExperiments?: string;
+  goOutageSec?: string;
+}): Promise<void> {
   const parts = parseParts(opts.parts);
-  const modes = parseModes(opts.modes);
+  const modes = parseList('--modes', opts.modes, LAB_MODES) as LabMode[];
+  const experiments = parseList<GoExperiment>(
+    '--go-experiments',
+    opts.goExperiments ?? GO_EXPERIMENTS.join(','),
+    GO_EXPERIMENTS,
+  );
+  const outageSec = parseOutageSec(opts.goOutageSec);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const machine = readMachine();
   log(`lab: ${describeMachine(machine)}`);
   const dialModes = parts.includes('dial-modes') ? await runKernelLab(modes, undefined, log) : null;
   const searchCost = parts.includes('search-cost') ? await runSearchCostLab(undefined, log) : null;
-  const allWithin = (dialModes?.allWithin ?? true) && (searchCost?.allWithin ?? true);
+  const go = parts.includes('go') ? await runGoLab({ experiments, outageSec }, log) : null;
+  const allWithin =
+    (dialModes?.allWithin ?? true) && (searchCost?.allWithin ?? true) && (go?.allAgree ?? true);
   if (opts.json) {
+    const { objects, ...goLab } = go ?? { objects: null };
     const out = {
       machine,
       parts,
       ...(dialModes && { dialModes }),
       ...(searchCost && { searchCost }),
+      ...(go && { go: objects, goLab }),
       allWithin,
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -146,8 +191,16 @@ export async function labCommand(opts: { json?: boolean; modes: string; parts: s
     process.stdout.write(`machine: ${describeMachine(machine)} (HZ: ${machine.hzSource})\n\n`);
     if (dialModes) printDialModes(dialModes);
     if (searchCost) printSearchCost(searchCost);
+    if (go) printGo(go);
   }
-  if (!allWithin) process.exitCode = 1;
+  if (!allWithin) {
+    const outside = [
+      ...(dialModes && !dialModes.allWithin ? ['dial-modes'] : []),
+      ...(searchCost && !searchCost.allWithin ? ['search-cost'] : []),
+      ...(go ? go.objects.filter((o) => !o.agrees).map((o) => `go ${o.experiment} (${o.setting})`) : []),
+    ];
+    throw new PartialFailure(`lab: outside the tolerances: ${outside.join(', ')}`);
+  }
 }
 
 export async function labDriverCommand(opts: { config: string }): Promise<void> {

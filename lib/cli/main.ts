@@ -129,19 +129,24 @@ export function buildProgram(): Command {
   program
     .command('lab')
     .description(
-      'the labs beside the model: port behaviour and the kernel cost per dial on real Linux sockets (Linux, root)',
+      'the labs beside the model: port behaviour and the kernel cost per dial on real Linux sockets, and a real Go program (Linux, root)',
     )
     .option('--json', 'print JSON')
     .option(
       '--parts <list>',
-      'labs to run, comma-separated: dial-modes (port behaviour), search-cost (kernel cost per dial against occupancy)',
-      'dial-modes,search-cost',
+      'labs to run, comma-separated: dial-modes (port behaviour), search-cost (kernel cost per dial against occupancy), go (a real Go program: threads, CPU, GC, logging)',
+      'dial-modes,search-cost,go',
     )
     .option(
       '--modes <list>',
       'dial modes of the dial-modes part, comma-separated: connect,bind,random',
       'connect,bind,random',
     )
+    .option(
+      '--go-experiments <list>',
+      'Go experiments, comma-separated: failing-dial-threads,logging-threads,failing-dial-cpu,gc,scaled-outage (default: all)',
+    )
+    .option('--go-outage-sec <s>', 'length of each scaled-outage run, in seconds (default 30)')
     .action(async (opts) => (await import('./lab-command.js')).labCommand(opts));
 
   program

@@ -7,14 +7,22 @@
  *   GOMAXPROCS + the goroutines blocked in syscalls.
  * - Ms are never freed (golang/go#14592): the count only ratchets up, until the process dies. Past
  *   `maxThreads` the runtime aborts ("thread exhaustion").
+ * - Slow dials are CPU-bound kernel work (a port scan): a few of them keep every core busy, and the M that
+ *   takes over a handed-off P then waits for a CPU slice before it can run the next goroutine. So under
+ *   load a P admits one goroutine into the kernel per `handoffSec` (the CPU scheduler's slice, measured by
+ *   the Go lab), not one per sysmon tick: the Ms per P are about the syscall's CPU time over `handoffSec`,
+ *   whatever the number of goroutines waiting (the lab: 500 and 2,000 failing dials give the same count).
  * Which syscalls are slow here: bind/connect scanning a nearly full port range (port-table.ts), and the
- * log fd's write(2) when the pipe is slow, which by the fd lock holds at most one thread at a time.
+ * log fd's write(2) when the pipe is slow, which by the fd lock holds at most one thread at a time (the
+ * lab: 17,500 goroutines logging to a slow pipe add one thread, not thousands).
  */
 export interface GoRuntimeConfig {
   readonly gomaxprocs: number;
   readonly baseThreads: number;
   readonly maxThreads: number;
   readonly sysmonTickSec: number;
+  /** How long a P stays with a goroutine in a slow syscall before another M runs on it (>= the tick). */
+  readonly handoffSec: number;
 }
 
 export class GoRuntime {
@@ -43,11 +51,19 @@ export class GoRuntime {
 
   /** How long a syscall of `syscallSec` holds its P before returning or being handed off. */
   pHoldSec(syscallSec: number): number {
-    return Math.min(syscallSec, this.config.sysmonTickSec);
+    return Math.min(syscallSec, this.config.handoffSec);
   }
 
-  /** Whether a syscall this long gets its P handed off (and so may need a new M). */
+  /** Whether a dial's syscall this long gets its P handed off (and so needs an M of its own). */
   isSlow(syscallSec: number): boolean {
+    return syscallSec > this.config.handoffSec;
+  }
+
+  /**
+   * Whether a write(2) this long keeps an M blocked: a write to a full pipe sleeps in the kernel, so the
+   * next M gets a CPU at once and sysmon's tick alone decides.
+   */
+  writeBlocks(syscallSec: number): boolean {
     return syscallSec > this.config.sysmonTickSec;
   }
 

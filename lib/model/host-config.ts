@@ -55,5 +55,6 @@ export function goRuntimeConfig(p: Params): GoRuntimeConfig {
     baseThreads: rt.baseThreads,
     maxThreads: rt.maxThreads,
     sysmonTickSec: rt.sysmonTickSec,
+    handoffSec: Math.max(rt.sysmonTickSec, rt.saturatedHandoffSec),
   };
 }

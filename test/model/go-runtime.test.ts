@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GoRuntime } from '../../lib/model/go-runtime.js';
 
-const config = { gomaxprocs: 2, baseThreads: 5, maxThreads: 8, sysmonTickSec: 20e-6 };
+const config = { gomaxprocs: 2, baseThreads: 5, maxThreads: 8, sysmonTickSec: 20e-6, handoffSec: 20e-6 };
 
 describe('GoRuntime', () => {
   it('requestP() grants GOMAXPROCS Ps, then queues FIFO; releaseP() hands the P to the next waiter', () => {

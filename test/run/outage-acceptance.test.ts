@@ -52,8 +52,14 @@ describe('outage scenario (one host, full scale)', () => {
     }
   });
 
-  it('O5: OS threads rise ~10x and never fall while the process lives', () => {
+  // Not reproduced since the Go lab: a P hands off once per CPU slice while failing dials keep the cores
+  // busy (runtime.saturatedHandoffSec), so a failing burst needs GOMAXPROCS x (dial time / slice) Ms, fewer
+  // than the 150 a healthy process has. `it.fails` turns red when a mechanism brings the ~10x back.
+  it.fails('O5: OS threads rise ~10x', () => {
     expect(summary.peakThreads).toBeGreaterThanOrEqual(8 * 150);
+  });
+
+  it('O5: OS threads never fall while the process lives', () => {
     let last = 0;
     for (const r of rows) {
       const t = num(r, 'threads');

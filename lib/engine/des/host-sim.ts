@@ -339,7 +339,8 @@ class HostSim implements EventHandler {
       this.metrics.notePortExhaustion(now);
     }
     t.phase[id] = PH.dial;
-    if (this.runtime.isSlow(r.syscallSec)) this.schedule(id, now + this.p.runtime.sysmonTickSec, EV.handoff);
+    if (this.runtime.isSlow(r.syscallSec))
+      this.schedule(id, now + this.runtime.config.handoffSec, EV.handoff);
     this.schedule(id, now + r.syscallSec, EV.task);
   }
 
@@ -595,7 +596,9 @@ class HostSim implements EventHandler {
       this.check();
       return;
     }
-    if (this.runtime.setLogWriterBlocked(this.log.queued > 0 && this.runtime.isSlow(this.log.writeSec))) {
+    if (
+      this.runtime.setLogWriterBlocked(this.log.queued > 0 && this.runtime.writeBlocks(this.log.writeSec))
+    ) {
       return this.kill(KILL_REASON.threadExhaustion);
     }
     const mem = this.memoryView();

@@ -730,7 +730,7 @@ class FastHost {
   /** Move a burst forward to `t1`: dials through the gate, ops through memcached, connections back. */
   private advanceBurst(b: ActiveBurst, t1: number): void {
     const p = this.p;
-    const tick = p.runtime.sysmonTickSec;
+    const handoff = this.runtime.config.handoffSec;
     const procs = p.runtime.gomaxprocs;
     const table = this.table;
     const cache = CACHE_TYPES.indexOf(this.clients[b.client]!.cache);
@@ -739,7 +739,7 @@ class FastHost {
       const usable = table.usableOn(FIXED_IP, this.dialMode);
       const at = Math.max(b.gateSec, this.lastCloseSec);
       if (usable > 0) {
-        const holdSec = Math.min(table.dialSecAt(usable), tick);
+        const holdSec = Math.min(table.dialSecAt(usable), handoff);
         const count = Math.min(
           b.pending,
           usable,
@@ -758,7 +758,7 @@ class FastHost {
           this.normalDuringBurst(b.fromPool / (p.memcached.threads / p.memcached.serviceSec), at);
         b.sawExhaustion = true;
         const failSec = table.dialSecAt(0);
-        const holdSec = Math.min(failSec, tick);
+        const holdSec = Math.min(failSec, handoff);
         const count = Math.min(b.pending, Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)));
         this.metrics.dials += count;
         this.metrics.noteDialError(
@@ -772,9 +772,9 @@ class FastHost {
         b.failStreak += count;
         b.pending -= count;
         b.gateSec += (count * holdSec) / procs;
-        // Failures in a row keep GOMAXPROCS x ceil((d - tick) / tick) goroutines blocked (sysmon lockstep).
-        if (failSec > tick) {
-          const steady = procs * Math.ceil((failSec - tick) / tick);
+        // Failures in a row keep GOMAXPROCS x ceil((d - h) / h) goroutines blocked, h the P hand-off period.
+        if (failSec > handoff) {
+          const steady = procs * Math.ceil((failSec - handoff) / handoff);
           this.pendingThreads.push({ atSec: at, blocked: Math.min(b.failStreak, steady) });
         }
       }
@@ -851,9 +851,9 @@ class FastHost {
    * from the tick at which the peak is reached (they come after the burst's goroutines, not with them).
    */
   private noteBlockedSyscalls(tb: number, table: PortTable, ok: number, usableBefore: number): void {
-    const tick = this.p.runtime.sysmonTickSec;
+    const handoff = this.runtime.config.handoffSec;
     // Dial times only grow along the chunk; if even the last is shorter than a tick, no P is handed off.
-    if (ok === 0 || table.dialSecAt(usableBefore - ok + 1) <= tick) return;
+    if (ok === 0 || table.dialSecAt(usableBefore - ok + 1) <= handoff) return;
     const procs = this.p.runtime.gomaxprocs;
     const dur = (i: number) => table.dialSecAt(usableBefore - i);
     // The Ps move in lockstep with sysmon: GOMAXPROCS dials enter together, and the next group enters when
@@ -862,15 +862,15 @@ class FastHost {
     let start = 0;
     for (let i = 0; i < ok; i++) {
       starts[i] = start;
-      if (i % procs === procs - 1) start += Math.min(dur(i), tick);
+      if (i % procs === procs - 1) start += Math.min(dur(i), handoff);
     }
     let peak = 0;
     let peakAt = 0;
     let j = 0;
     for (let i = 0; i < ok; i++) {
-      if (dur(i) <= tick) continue;
-      const begin = starts[i]! + tick;
-      while (j < i && (dur(j) <= tick || starts[j]! + dur(j) <= begin)) j++;
+      if (dur(i) <= handoff) continue;
+      const begin = starts[i]! + handoff;
+      while (j < i && (dur(j) <= handoff || starts[j]! + dur(j) <= begin)) j++;
       if (i - j + 1 > peak) {
         peak = i - j + 1;
         peakAt = begin;
@@ -909,7 +909,9 @@ class FastHost {
       this.metrics.noteThreads(this.runtime);
       if (fatal) return this.kill(KILL_REASON.threadExhaustion, t1);
     }
-    if (this.runtime.setLogWriterBlocked(this.log.queued > 0 && this.runtime.isSlow(this.log.writeSec))) {
+    if (
+      this.runtime.setLogWriterBlocked(this.log.queued > 0 && this.runtime.writeBlocks(this.log.writeSec))
+    ) {
       return this.kill(KILL_REASON.threadExhaustion, t1);
     }
     const rt = this.p.runtime;

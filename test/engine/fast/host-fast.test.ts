@@ -59,10 +59,12 @@ describe('runHostFast', () => {
   });
 
   it('a restart into a full port range fails at once (O8), as in the reference engine', () => {
-    // GOMEMLIMIT at 95% of the container limit: a burst gets the process OOM-killed within the window.
+    // GOMEMLIMIT at 95% of the container limit and Ps handed off every sysmon tick (~1,400 Ms and their
+    // memory): a burst gets the process OOM-killed within the window.
     const params = applyOverrides(defaultParams(), {
       'workload.triggerStartSec': 30,
       'runtime.memLimitBytes': 0.95 * 4 * 1024 ** 3,
+      'runtime.saturatedHandoffSec': 20e-6,
     });
     const rows: TimelineRow[] = [];
     runHostFast({ params, seed: 7, durationSec: 70, onRow: (r) => rows.push(r) });

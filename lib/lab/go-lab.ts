@@ -1,0 +1,398 @@
+/**
+ * The Go lab: every setting of go-experiments.ts run for real (go-runner.ts), read into the issue's
+ * figures, replayed on the model with the lab's measured inputs (go-replay.ts, go-outage-replay.ts), and
+ * compared (go-figures.ts). Linux and root only; everything it starts is stopped on exit, error, Ctrl-C.
+ */
+import { cpus } from 'node:os';
+import { gcConfig, portTableConfig } from '../model/host-config.js';
+import { defaultParams, type Params } from '../model/params.js';
+import { PortTable } from '../model/port-table.js';
+import {
+  DEFAULT_GO_LAB,
+  GO_EXPERIMENT,
+  type GoFigures,
+  type GoLabOptions,
+  type GoSetting,
+  goSettings,
+} from './go-experiments.js';
+import {
+  compareGo,
+  displacedShare,
+  GO_TOLERANCE,
+  type GoLabObject,
+  withinGoTolerance,
+} from './go-figures.js';
+import { replayScaledOutage } from './go-outage-replay.js';
+import { replayDialBurst, replayGcCpu, replayGcPauseMs, replayLogging } from './go-replay.js';
+import { checkGoLabPrerequisites, GoLabSession, type GoRunOutput } from './go-runner.js';
+
+export interface GoLabReport {
+  readonly goVersion: string;
+  readonly cores: number;
+  readonly tolerance: typeof GO_TOLERANCE;
+  readonly objects: readonly GoLabObject[];
+  readonly allAgree: boolean;
+  readonly wallSec: number;
+}
+
+type Json = Record<string, unknown>;
+type FinishedRun = GoRunOutput & { readonly result: Json };
+const num = (x: unknown): number => (typeof x === 'number' ? x : Number.NaN);
+const obj = (x: unknown): Json => (typeof x === 'object' && x !== null ? (x as Json) : {});
+const round = (x: number, digits = 4): number => Number(x.toPrecision(digits));
+
+/** The model's kernel time of a failing dial at a full range (the port table's own figure). */
+export function modelFailingDialSec(p: Params): number {
+  return new PortTable(portTableConfig(p)).dialSecAt(0);
+}
+
+function dialObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
+  const f = obj(run.result['figures']);
+  const w = obj(f['window']);
+  const failed = num(f['requestsFailed']);
+  const serialDials = num(f['serialDials']);
+  const serialDialSec = num(f['serialSysCpuSec']) / serialDials;
+  const lab: GoFigures = {
+    threadsBefore: num(w['threadsBefore']),
+    peakThreads: num(w['peakThreads']),
+    sysCpuSec: round(num(w['sysCpuSec'])),
+    wallSec: round(num(w['wallSec'])),
+    sysCpuMsPerFailedDial: round((num(w['sysCpuSec']) / num(f['dials'])) * 1000),
+    requestsOk: num(f['requestsOk']),
+    requestsFailed: failed,
+  };
+  const replay = replayDialBurst({
+    gomaxprocs: s.gomaxprocs,
+    goroutines: s.goroutines,
+    dialSec: serialDialSec,
+    sysmonTickSec: p.runtime.sysmonTickSec,
+    handoffSec: p.runtime.saturatedHandoffSec,
+    threadsBefore: num(w['threadsBefore']),
+  });
+  const modelDialSec = modelFailingDialSec(p);
+  const cpuExperiment = s.experiment === GO_EXPERIMENT.failingDialCpu;
+  const before = num(f['servedPerSecBefore']);
+  const during = num(f['servedPerSecDuring']);
+  const model: GoFigures = {
+    threadsBefore: num(w['threadsBefore']),
+    peakThreads: replay.peakThreads,
+    sysCpuSec: round(s.goroutines * modelDialSec),
+    wallSec: null,
+    sysCpuMsPerFailedDial: round(modelDialSec * 1000),
+    requestsOk: cpuExperiment ? null : 0,
+    requestsFailed: s.goroutines,
+  };
+  const notes = [
+    'model wallSec: null, the model has no host CPU yet (the burst is CPU-bound kernel work on the lab cores)',
+    `replay input: ${round(serialDialSec * 1000)} ms of kernel time per failing dial, measured over ${serialDials} dials made one at a time`,
+  ];
+  if (cpuExperiment)
+    notes.push(
+      'model requestsOk: null, requests displaced by kernel CPU need the host CPU model (lab: requests served by the same process during the burst)',
+    );
+  const { checks, agrees } = compareGo(lab, model);
+  return {
+    experiment: s.experiment,
+    setting: s.label,
+    gomaxprocs: s.gomaxprocs,
+    goroutines: s.goroutines,
+    lab: cpuExperiment ? { ...lab, requestsOk: round(during * num(w['wallSec']), 6) } : lab,
+    model,
+    agrees,
+    checks,
+    notes,
+    details: {
+      fill: run.fill,
+      errors: f['errors'],
+      burstDialSec: f['dialSec'],
+      serialDialSec: f['serialDialSec'],
+      serialSysCpuMsPerDial: round(serialDialSec * 1000),
+      modelPeakBlocked: replay.peakBlocked,
+      modelHandoffSec: Math.max(p.runtime.sysmonTickSec, p.runtime.saturatedHandoffSec),
+      ...(cpuExperiment && {
+        servedPerSecBefore: round(before),
+        servedPerSecDuring: round(during),
+        servedPerSecAfter: round(num(f['servedPerSecAfter'])),
+        displacedShare: round(displacedShare(before, during)),
+      }),
+    },
+  };
+}
+
+function loggingObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
+  const f = obj(run.result['figures']);
+  const w = obj(f['window']);
+  const lineBytes = run.stderrLines > 0 ? run.stderrBytes / run.stderrLines : num(f['lineBytes']);
+  const lab: GoFigures = {
+    threadsBefore: num(w['threadsBefore']),
+    peakThreads: num(w['peakThreads']),
+    sysCpuSec: round(num(w['sysCpuSec'])),
+    wallSec: round(num(w['wallSec'])),
+    requestsFailed: num(f['linesWritten']),
+  };
+  const replay = replayLogging({
+    gomaxprocs: s.gomaxprocs,
+    lines: s.goroutines,
+    lineBytes,
+    pipeBytesPerSec: run.drainedBytesPerSec,
+    sysmonTickSec: p.runtime.sysmonTickSec,
+    threadsBefore: num(w['threadsBefore']),
+  });
+  const model: GoFigures = {
+    threadsBefore: num(w['threadsBefore']),
+    peakThreads: replay.peakThreads,
+    sysCpuSec: null,
+    wallSec: round(replay.wallSec),
+    requestsFailed: replay.linesWritten,
+  };
+  const { checks, agrees } = compareGo(lab, model);
+  return {
+    experiment: s.experiment,
+    setting: s.label,
+    gomaxprocs: s.gomaxprocs,
+    goroutines: s.goroutines,
+    lab,
+    model,
+    agrees,
+    checks,
+    notes: [
+      'requestsFailed: error lines logged (one per goroutine), all written through the slow pipe',
+      'model sysCpuSec: null (no host CPU model); the 64 KiB pipe buffer is not modelled (<2% of the wall time)',
+      `stderr of the Go program is a blocking pipe (O_NONBLOCK: ${String(run.result['stderrNonblocking'])}), drained by the lab at ${s.drainBytesPerSec} bytes/s; the model is given the rate the drain achieved`,
+    ],
+    details: {
+      lineBytes: round(lineBytes),
+      stderrBytes: run.stderrBytes,
+      stderrLines: run.stderrLines,
+      drainBytesPerSec: { set: s.drainBytesPerSec, achieved: round(run.drainedBytesPerSec) },
+    },
+  };
+}
+
+function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
+  const f = obj(run.result['figures']);
+  const w = obj(f['window']);
+  const threads = num(w['peakThreads']);
+  const lab: GoFigures = {
+    threadsBefore: num(w['threadsBefore']),
+    peakThreads: threads,
+    sysCpuSec: round(num(w['sysCpuSec'])),
+    wallSec: round(num(w['wallSec'])),
+    gcPauseP99Ms: round(num(w['gcPauseP99Ms'])),
+  };
+  const config = {
+    ...gcConfig(p),
+    gomaxprocs: s.gomaxprocs,
+    gogcPercent: 100,
+    memLimitBytes: num(flagValue(s, '-gomemlimit') ?? 0),
+  };
+  const pauseMs = replayGcPauseMs(config, threads);
+  const cpu = replayGcCpu({
+    config,
+    liveHeapBytes: num(f['liveBytes']),
+    stackBytes: s.goroutines * p.runtime.goroutineStackBytes,
+    allocBytesPerSec: num(f['allocatedBytes']) / num(w['wallSec']),
+    durationSec: num(w['wallSec']),
+    stepSec: p.runtime.tickSec,
+  });
+  const model: GoFigures = {
+    threadsBefore: null,
+    peakThreads: null,
+    sysCpuSec: null,
+    wallSec: null,
+    gcPauseP99Ms: round(pauseMs),
+  };
+  const labCpu = num(w['gcCpuFraction']);
+  const cpuOk = withinGoTolerance('sysCpuSec', labCpu, cpu.cpuFraction);
+  const p50Ok = withinGoTolerance('gcPauseP99Ms', num(w['gcPauseP50Ms']), pauseMs);
+  const { checks, agrees } = compareGo(lab, model, { gcCpuFraction: cpuOk, gcPauseP50Ms: p50Ok });
+  return {
+    experiment: s.experiment,
+    setting: s.label,
+    gomaxprocs: s.gomaxprocs,
+    goroutines: s.goroutines,
+    lab,
+    model,
+    agrees,
+    checks,
+    notes: [
+      'model: one stop-the-world pause per phase = runtime.stwBaseSec + runtime.stwPerThreadSec x threads (gc.ts), with the lab threads; compared with the p99 and the median of the pauses',
+      'model gcCpuFraction: the pacer (gc.ts) over the window with the lab live heap, allocation rate, GOGC 100 and GOMEMLIMIT',
+      'model threads, CPU and wall: null (the window is set by the lab; no host CPU model)',
+    ],
+    details: {
+      gcCycles: w['gcCycles'],
+      gcPauseP50Ms: w['gcPauseP50Ms'],
+      gcPauseMaxMs: w['gcPauseMaxMs'],
+      gcCpuFraction: { lab: round(labCpu), model: round(cpu.cpuFraction) },
+      modelGcCycles: cpu.cycles,
+      allocatedBytes: f['allocatedBytes'],
+      liveBytes: f['liveBytes'],
+      heapBytesAfter: w['heapBytesAfter'],
+    },
+  };
+}
+
+function flagValue(s: GoSetting, flag: string): string | undefined {
+  const i = s.flags.indexOf(flag);
+  return i >= 0 ? s.flags[i + 1] : undefined;
+}
+
+function outageObject(s: GoSetting, run: FinishedRun, p: Params, outageSec: number): GoLabObject {
+  const f = obj(run.result['figures']);
+  const w = obj(f['window']);
+  const samples = run.samples;
+  const peak = (key: string) => samples.reduce((a, x) => Math.max(a, num(x[key])), 0);
+  const lab: GoFigures = {
+    threadsBefore: num(w['threadsBefore']),
+    peakThreads: Math.max(num(w['peakThreads']), peak('threads')),
+    sysCpuSec: round(num(w['sysCpuSec'])),
+    wallSec: round(num(w['wallSec'])),
+    requestsOk: num(f['requestsOk']),
+    requestsFailed: num(f['requestsFailed']),
+  };
+  const replay = replayScaledOutage(s, outageSec, num(w['threadsBefore']), p);
+  const model: GoFigures = {
+    threadsBefore: num(w['threadsBefore']),
+    peakThreads: replay.peakThreads,
+    sysCpuSec: null,
+    wallSec: outageSec,
+    requestsOk: replay.requestsOk,
+    requestsFailed: replay.requestsFailed,
+  };
+  const labTw = peak('timeWait');
+  const { checks, agrees } = compareGo(lab, model, {
+    peakTimeWait: withinGoTolerance('requestsFailed', labTw, replay.peakTimeWait),
+  });
+  return {
+    experiment: s.experiment,
+    setting: s.label,
+    gomaxprocs: s.gomaxprocs,
+    goroutines: s.goroutines,
+    lab,
+    model,
+    agrees,
+    checks,
+    notes: [
+      'requests: normal GetPostRecords requests (1-50 URIs), failed when a get failed or the answer came after 1 s',
+      'model: the des engine on one host with the same load, GOMAXPROCS, memcached threads, pool, timeout, range and fix, mean of 8 seeds (Poisson batches); sysCpuSec null (no host CPU model, which the lab shows stalling the whole process during a batch)',
+      'peakTimeWait compared with the count tolerance',
+    ],
+    details: {
+      peakTimeWait: { lab: labTw, model: replay.peakTimeWait },
+      bigBatchesFinished: { lab: num(f['bigOk']) + num(f['bigFailed']), model: replay.bigBatches },
+      peakRssBytes: peak('rssBytes'),
+      peakGoroutines: peak('goroutines'),
+      latencySec: f['latencySec'],
+      bigBatches: { ok: f['bigOk'], failed: f['bigFailed'] },
+      errors: f['errors'],
+      dials: { lab: f['dials'], model: replay.dials },
+      dialErrors: { lab: f['dialErrors'], model: replay.dialErrors },
+      linesLogged: f['linesLogged'],
+      perSecond: perSecond(samples),
+      userCpuSec: round(num(w['userCpuSec'])),
+    },
+  };
+}
+
+/** A run killed at its time bound: what its samples showed, and no agreement. */
+function unfinishedObject(s: GoSetting, run: GoRunOutput): GoLabObject {
+  const last = run.samples[run.samples.length - 1] ?? {};
+  const first = run.samples[0] ?? {};
+  const peak = (key: string) => run.samples.reduce((a, x) => Math.max(a, num(x[key])), 0);
+  return {
+    experiment: s.experiment,
+    setting: s.label,
+    gomaxprocs: s.gomaxprocs,
+    goroutines: s.goroutines,
+    lab: {
+      threadsBefore: num(first['threads']),
+      peakThreads: peak('threads'),
+      sysCpuSec: round(num(last['sysCpuSec'])),
+      wallSec: round(num(last['tSec'])),
+      requestsOk: num(last['requestsOk']),
+      requestsFailed: num(last['requestsFailed']),
+    },
+    model: {},
+    agrees: false,
+    checks: { finished: false },
+    notes: [
+      `the program did not finish within its ${s.timeoutSec} s bound and was killed; figures are its last sample (stalled by its own kernel work)`,
+    ],
+    details: { perSecond: perSecond(run.samples), peakTimeWait: { lab: peak('timeWait'), model: null } },
+  };
+}
+
+/** Requests ok and failed, TIME_WAIT and threads, once per second (from the 100 ms samples). */
+function perSecond(samples: readonly Json[]): Json[] {
+  const out: Json[] = [];
+  let last = { ok: 0, failed: 0 };
+  let next = 1;
+  for (const x of samples) {
+    if (num(x['tSec']) + 1e-9 < next) continue;
+    const ok = num(x['requestsOk']);
+    const failed = num(x['requestsFailed']);
+    out.push({
+      tSec: next,
+      ok: ok - last.ok,
+      failed: failed - last.failed,
+      timeWait: x['timeWait'],
+      threads: x['threads'],
+      rssBytes: x['rssBytes'],
+    });
+    last = { ok, failed };
+    next++;
+  }
+  return out;
+}
+
+export async function runGoLab(
+  options: GoLabOptions = DEFAULT_GO_LAB,
+  log: (line: string) => void = () => {},
+  params: Params = defaultParams(),
+): Promise<GoLabReport> {
+  checkGoLabPrerequisites();
+  const started = performance.now();
+  const session = new GoLabSession();
+  const onSignal = (signal: NodeJS.Signals) => {
+    session.cleanup();
+    process.stderr.write(`lab: interrupted (${signal}); namespaces, memcached and Go processes removed\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    session.build();
+    log(`lab go: built with ${session.goVersion}`);
+    const objects: GoLabObject[] = [];
+    for (const s of goSettings(options)) {
+      const t0 = performance.now();
+      const run = await session.run(s);
+      const o = !run.result
+        ? unfinishedObject(s, run)
+        : s.experiment === GO_EXPERIMENT.loggingThreads
+          ? loggingObject(s, run as FinishedRun, params)
+          : s.experiment === GO_EXPERIMENT.gc
+            ? gcObject(s, run as FinishedRun, params)
+            : s.experiment === GO_EXPERIMENT.scaledOutage
+              ? outageObject(s, run as FinishedRun, params, options.outageSec)
+              : dialObject(s, run as FinishedRun, params);
+      objects.push(o);
+      log(
+        `lab go: ${s.experiment} ${s.label}: ${o.agrees ? 'agrees' : 'DISAGREES'} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      );
+    }
+    return {
+      goVersion: session.goVersion,
+      cores: cpus().length,
+      tolerance: GO_TOLERANCE,
+      objects,
+      allAgree: objects.every((o) => o.agrees),
+      wallSec: round((performance.now() - started) / 1000),
+    };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    session.cleanup();
+  }
+}

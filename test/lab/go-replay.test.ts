@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { replayDialBurst, replayGcCpu, replayGcPauseMs, replayLogging } from '../../lib/lab/go-replay.js';
+
+describe('replayDialBurst', () => {
+  it('replayDialBurst(2 Ps, 4 slow dials) hands each P off once per hand-off period', () => {
+    // t=0: goroutines 0,1 take the Ps; t=0.5 ms: both handed off (2 blocked), 2,3 take the Ps;
+    // t=1 ms: 0,1 return, 2,3 handed off (2 blocked); t=1.5 ms: 2,3 return.
+    const r = replayDialBurst({
+      gomaxprocs: 2,
+      goroutines: 4,
+      dialSec: 1e-3,
+      sysmonTickSec: 20e-6,
+      handoffSec: 0.5e-3,
+      threadsBefore: 3,
+    });
+    expect(r.peakBlocked).toBe(2);
+    // sysmon + 2 Ps + 2 blocked
+    expect(r.peakThreads).toBe(5);
+    expect(r.wallSec).toBeCloseTo(1.5e-3, 12);
+  });
+
+  it('replayDialBurst(dials shorter than the hand-off) adds no thread', () => {
+    const r = replayDialBurst({
+      gomaxprocs: 2,
+      goroutines: 4,
+      dialSec: 10e-6,
+      sysmonTickSec: 20e-6,
+      handoffSec: 0.5e-3,
+      threadsBefore: 3,
+    });
+    expect(r.peakBlocked).toBe(0);
+    expect(r.peakThreads).toBe(3);
+    expect(r.wallSec).toBeCloseTo(20e-6, 12);
+  });
+
+  it('replayDialBurst: the blocked count per P is about d / hand-off, whatever the burst size', () => {
+    const run = (goroutines: number) =>
+      replayDialBurst({
+        gomaxprocs: 4,
+        goroutines,
+        dialSec: 6e-3,
+        sysmonTickSec: 20e-6,
+        handoffSec: 1e-3,
+        threadsBefore: 1,
+      });
+    // Each P: one goroutine enters every 1 ms and stays 6 ms, handed off after 1 ms: 5 blocked per P.
+    expect(run(500).peakBlocked).toBe(20);
+    expect(run(2000).peakBlocked).toBe(20);
+    expect(run(2000).peakThreads).toBe(1 + 4 + 20);
+  });
+});
+
+describe('replayLogging', () => {
+  it('replayLogging(1,000 lines at 1 ms each) takes 1 s and one blocked writer', () => {
+    const r = replayLogging({
+      gomaxprocs: 2,
+      lines: 1000,
+      lineBytes: 400,
+      pipeBytesPerSec: 400_000,
+      sysmonTickSec: 20e-6,
+      threadsBefore: 2,
+    });
+    expect(r.wallSec).toBeCloseTo(1, 9);
+    expect(r.linesWritten).toBe(1000);
+    // sysmon + 2 Ps + the writer in write(2); the 999 others wait as goroutines.
+    expect(r.peakThreads).toBe(4);
+  });
+
+  it('replayLogging never goes below the threads the process already had', () => {
+    const r = replayLogging({
+      gomaxprocs: 2,
+      lines: 10,
+      lineBytes: 400,
+      pipeBytesPerSec: 400_000,
+      sysmonTickSec: 20e-6,
+      threadsBefore: 9,
+    });
+    expect(r.peakThreads).toBe(9);
+  });
+});
+
+describe('GC replays', () => {
+  it('replayGcPauseMs(100 us + 1 us x 100 threads) = 0.2 ms', () => {
+    expect(replayGcPauseMs({ stwBaseSec: 100e-6, stwPerThreadSec: 1e-6 }, 100)).toBeCloseTo(0.2, 12);
+  });
+
+  it('replayGcCpu: 100 MB live, 100 MB/s allocated, 0.8 s marks at 25% of the Ps -> ~0.2 of the CPU', () => {
+    const MB = 1e6;
+    const r = replayGcCpu({
+      config: {
+        gogcPercent: 100,
+        memLimitBytes: 0,
+        gcCpuLimitFraction: 0.5,
+        markBytesPerSecPerCore: 250 * MB,
+        gomaxprocs: 2,
+        stwBaseSec: 0,
+        stwPerThreadSec: 0,
+      },
+      liveHeapBytes: 100 * MB,
+      stackBytes: 0,
+      allocBytesPerSec: 100 * MB,
+      durationSec: 10,
+      stepSec: 0.01,
+    });
+    // First cycle after 1 s (garbage reaches the goal), then one per second: 0.8 s of marking at 0.25.
+    expect(r.cycles).toBe(10);
+    expect(r.cpuFraction).toBeGreaterThan(0.17);
+    expect(r.cpuFraction).toBeLessThan(0.2);
+  });
+});
