@@ -32,7 +32,7 @@ export function chainLinks(f: (path: string, fmt?: Fmt) => string): ChainLink[] 
     { title: 'TIME_WAIT fills the range', figure: `${f('scenarios.outage.peakTimeWait.mean')} sockets` },
     { title: 'dials fail, errors logged', figure: `${f('scenarios.outage.dialErrors.mean')} failures` },
     {
-      title: 'threads pile up',
+      title: 'OS threads (Ms)',
       figure: `${f('scenarios.baseline.peakThreads.mean')} to ${f('scenarios.outage.peakThreads.mean')}`,
     },
     { title: 'memory spikes, OOM kill', figure: `${f('scenarios.outage.oomKills.mean', 'd1')} kills` },

@@ -16,8 +16,9 @@ rest, each close leaving a socket in <code>TIME_WAIT</code> for ${f('params.kern
 bind-before-connect on one local address, ${f('params.portsPerIp')} ports run out within a batch or two.</p>
 <p><strong>Contributing factors.</strong> Every failed dial was logged: ${S('outage', 'logLinesAttempted')}
 error lines attempted per host, about ${f('derived.logPerDialError', 'd1')} per failed dial. Failing
-<code>bind()</code> calls scan the whole port range while holding a thread, so the Go runtime started new
-OS threads to keep its ${f('params.runtime.gomaxprocs')} Ps busy and never released them. A GOMEMLIMIT
+<code>bind()</code> calls scan the whole port range, milliseconds of kernel CPU each: the Go runtime hands
+their Ps to new OS threads (never released) only as fast as those threads get a CPU, so the threads grow far
+less than the goroutines, while the scans take the cores from the requests (the Go lab measures both). A GOMEMLIMIT
 of ${f('params.runtime.memLimitBytes', 'gib')} under a container limit of
 ${f('params.process.memoryLimitBytes', 'gib')} left little room for the memory spike of a burst, so the
 host was OOM-killed, and restarted into a port table still full of <code>TIME_WAIT</code>.</p>
