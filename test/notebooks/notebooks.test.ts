@@ -195,8 +195,8 @@ describe('notebooks', () => {
     expect(mean(row(intervals, 'scenario', 'outage')['dial errors'])).toBeGreaterThan(0);
     expect(mean(row(intervals, 'scenario', 'baseline')['dial errors'])).toBe(0);
     expect(mean(row(intervals, 'scenario', 'fix-bounded-concurrency')['dial errors'])).toBe(0);
-    expect(mean(row(intervals, 'scenario', 'outage')['peak threads'])).toBeGreaterThan(
-      mean(row(intervals, 'scenario', 'baseline')['peak threads']),
+    expect(mean(row(intervals, 'scenario', 'outage')['requests failed (%)'])).toBeGreaterThan(
+      mean(row(intervals, 'scenario', 'baseline')['requests failed (%)']),
     );
     const summary = table(n, 'summary');
     expect(Number(row(summary, 'scenario', 'outage')['peak TIME_WAIT'])).toBeGreaterThan(0);
