@@ -1,5 +1,5 @@
 /**
- * `outage-lab fleet`: both data centers of a scenario (representative hosts on the fast engine) and the
+ * `outage-lab fleet`: both data centers of a scenario (coupled hosts on the fast engine) and the
  * users behind the AppView: per-DC and overall user availability, DC totals, and a fleet timeline.
  */
 import { FLEET_COLUMNS, type FleetRow, type FleetSummary, runFleet } from '../fleet/fleet.js';
@@ -33,7 +33,8 @@ export function fleetCommand(opts: FleetOptions): void {
   // Validate everything before any output is created.
   const params = resolveRunParams(scenario, overrides);
   const writer = opts.timeline ? openTimelineCsv<FleetRow>(opts.timeline, FLEET_COLUMNS) : undefined;
-  const hosts = 2 * params.fleet.representativeHosts;
+  const slice = params.fleet.representativeHosts;
+  const hosts = 2 * (slice === 'all' ? params.fleet.hostsPerDc : slice);
   const progress = createProgress(
     `fleet ${scenario.id} (${hosts} hosts)`,
     durationSec * hosts,
