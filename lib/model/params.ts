@@ -756,7 +756,8 @@ export const PARAM_SPECS = {
       integer: true,
       unit: 'hosts',
       doc: "Hosts simulated per data center, coupled behind the AppView ('all' = hostsPerDc). A smaller number simulates a coupled slice of that many hosts (the new client's rate is per host, so the slice sees its share) whose totals are scaled to hostsPerDc.",
-      source: 'model choice: every host by default; a slice only where shown to give the same answers (bench/RESULTS.md)',
+      source:
+        'model choice: every host by default; a slice only where shown to give the same answers (bench/RESULTS.md)',
     },
     rolloutSec: {
       kind: 'number',
@@ -785,7 +786,8 @@ export const PARAM_SPECS = {
       values: ['round-robin', 'least-outstanding', 'random'],
       unit: '',
       doc: "How the AppView spreads data-plane calls over the hosts in rotation: 'round-robin' and 'random' give each an even share (random also draws the new client's host at random); 'least-outstanding' gives each a share inversely proportional to its mean call latency (join-the-shortest-queue in the fluid limit) and the new client's request to the host with the fewest in progress.",
-      source: 'assumption (the AppView\'s client balancing is not described); Envoy load balancers: round robin, least request, random',
+      source:
+        "assumption (the AppView's client balancing is not described); Envoy load balancers: round robin, least request, random",
     },
     couplingStepSec: {
       kind: 'number',
@@ -795,7 +797,8 @@ export const PARAM_SPECS = {
       integer: true,
       unit: 's',
       doc: "Step at which the fleet's hosts are advanced in lockstep and the AppView re-balances: routing shares, readiness, ejections and the new client's requests are decided once per step from the hosts' state at its start.",
-      source: 'model choice: the hosts close their seconds at whole seconds; 1 s vs 5 s compared in bench/RESULTS.md',
+      source:
+        'model choice: the hosts close their seconds at whole seconds; 1 s vs 5 s compared in bench/RESULTS.md',
     },
     ejectFailShare: {
       kind: 'number',
@@ -804,7 +807,8 @@ export const PARAM_SPECS = {
       max: 1,
       unit: 'fraction',
       doc: 'Outlier ejection: a host whose share of failed calls stays at or above this for ejectAfterSec is taken out of rotation (1 = only hosts failing every call).',
-      source: 'assumption (0.2-1); Envoy outlier detection (consecutive errors, success-rate) as the model of a health-checked balancer',
+      source:
+        'assumption (0.2-1); Envoy outlier detection (consecutive errors, success-rate) as the model of a health-checked balancer',
     },
     ejectAfterSec: {
       kind: 'number',
@@ -823,7 +827,8 @@ export const PARAM_SPECS = {
       max: 3600,
       unit: 's',
       doc: 'An ejected host stays out for ejectBaseSec x the number of times it has been ejected (capped at 300 s), then returns to rotation.',
-      source: 'Envoy outlier_detection.base_ejection_time default 30 s, max_ejection_time 300 s; assumption (10-120 s)',
+      source:
+        'Envoy outlier_detection.base_ejection_time default 30 s, max_ejection_time 300 s; assumption (10-120 s)',
     },
     maxEjectedShare: {
       kind: 'number',
