@@ -82,6 +82,8 @@ export interface DcResult {
   /** New-client requests sent (first attempts), their retries, and those that failed every attempt. */
   readonly newClient: { readonly requests: number; readonly retries: number; readonly failed: number };
   readonly ejections: number;
+  /** Seconds the balancer spent in panic mode (too few hosts in rotation). */
+  readonly panicSec: number;
 }
 
 interface TriggerRequest {
@@ -174,6 +176,7 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
     latencySec: floorLatencySec,
   }));
   const binSteps = new Float64Array(bins);
+  let panicSteps = 0;
 
   const eligible = (i: number, exclude: number) => views[i]!.inRotation && (i !== exclude || n === 1);
   const pickHost = (exclude: number): number => {
@@ -240,6 +243,14 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
       const v = views[i]!;
       v.inRotation = tot.serving && !out;
       v.latencySec = floorLatencySec + failPrev[i]! * tot.logWaitSec;
+    }
+    // Panic mode: too few hosts in rotation, every host gets its share (a down host fails its calls).
+    if (n - down - ejected < p.appview.panicThreshold * n) {
+      for (let i = 0; i < n; i++) {
+        views[i]!.inRotation = true;
+        if (!hosts[i]!.totals().serving) failPrev[i] = 1;
+      }
+      panicSteps++;
     }
     series.hostsDown[bin]! += down;
     series.hostsEjected[bin]! += ejected;
@@ -318,7 +329,15 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
       maxGcPauseMs: f.maxGcPauseMs,
     };
   });
-  return { dc, hosts: n, series, hostFigures, newClient, ejections: ejector.ejections };
+  return {
+    dc,
+    hosts: n,
+    series,
+    hostFigures,
+    newClient,
+    ejections: ejector.ejections,
+    panicSec: panicSteps * stepSec,
+  };
 }
 
 /**

@@ -236,6 +236,8 @@ export function combineFleet(request: FleetRequest, results: readonly DcResult[]
         const scale = hostsPerDc / r.hosts;
         const u = s.users[b]!;
         row[`userAvailability:${dc}`] = u > 0 ? round(1 - s.usersFailed[b]! / u, 6) : '';
+        row[`users:${dc}`] = round(u * scale, 1);
+        row[`usersFailed:${dc}`] = round(s.usersFailed[b]! * scale, 1);
         const c = s.calls[b]!;
         row[`callAvailability:${dc}`] = c > 0 ? round(1 - s.callsFailed[b]! / c, 6) : '';
         row[`oomKills:${dc}`] = round(s.oomKills[b]! * scale, 3);
@@ -279,6 +281,8 @@ export const FLEET_COLUMNS = [
   'utc',
   ...DCS.flatMap((dc) => [
     `userAvailability:${dc}`,
+    `users:${dc}`,
+    `usersFailed:${dc}`,
     `callAvailability:${dc}`,
     `oomKills:${dc}`,
     `hostsDown:${dc}`,

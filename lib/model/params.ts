@@ -839,6 +839,15 @@ export const PARAM_SPECS = {
       doc: 'At most this share of the hosts is ejected at once (at least one host may always be ejected when above 0).',
       source: 'Envoy outlier_detection.max_ejection_percent default 10%; assumption (0-0.5)',
     },
+    panicThreshold: {
+      kind: 'number',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      unit: 'fraction',
+      doc: "Below this share of hosts in rotation the balancer routes over every host of the DC, ready or not (panic mode: calls to a host that is down fail and are retried elsewhere), so that the first host to come back does not receive the whole DC's calls. 0 never panics.",
+      source: 'Envoy healthy_panic_threshold default 50%; assumption (0-0.5; the AppView balancer is not described)',
+    },
     newClientRetries: {
       kind: 'number',
       default: 1,
