@@ -84,6 +84,10 @@ export function formatFleet(s: FleetSummary): string {
     'peakThreads',
     'peakLogLinesPerSec',
     'peakMemcachedOpsPerSec',
+    'ejections',
+    'newClientRequests',
+    'newClientRetries',
+    'newClientFailed',
   ] as const;
   const rows = [
     ['', ...s.dcs.map((d) => `DC ${d.dc}`)],

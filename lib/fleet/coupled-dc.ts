@@ -176,6 +176,9 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
     latencySec: floorLatencySec,
   }));
   const binSteps = new Float64Array(bins);
+  /** Each host's state after the last step (the next step's start), and its bursts with this step's. */
+  const state = hosts.map((h) => h.totals());
+  const burstsNow = new Float64Array(n);
   let panicSteps = 0;
 
   const eligible = (i: number, exclude: number) => views[i]!.inRotation && (i !== exclude || n === 1);
@@ -191,7 +194,7 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
       for (let k = 0; k < n; k++) {
         const i = (rrPointer + k) % n;
         if (!eligible(i, exclude)) continue;
-        const load = hosts[i]!.totals().activeBursts + views[i]!.latencySec;
+        const load = burstsNow[i]! + views[i]!.latencySec;
         if (load < bestLoad) {
           bestLoad = load;
           best = i;
@@ -216,6 +219,7 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
     const tag = nextTag++;
     inFlight.set(tag, req);
     hosts[h]!.submit(atSec, req.uris, tag);
+    burstsNow[h]!++;
   };
   const failed = (atSec: number, req: TriggerRequest): void => {
     if (req.attempt >= p.appview.newClientRetries) {
@@ -236,7 +240,8 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
     let down = 0;
     let ejected = 0;
     for (let i = 0; i < n; i++) {
-      const tot = hosts[i]!.totals();
+      const tot = state[i]!;
+      burstsNow[i] = tot.activeBursts;
       const out = ejector.ejected(i, t0);
       if (!tot.serving) down++;
       else if (out) ejected++;
@@ -248,7 +253,7 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
     if (n - down - ejected < p.appview.panicThreshold * n) {
       for (let i = 0; i < n; i++) {
         views[i]!.inRotation = true;
-        if (!hosts[i]!.totals().serving) failPrev[i] = 1;
+        if (!state[i]!.serving) failPrev[i] = 1;
       }
       panicSteps++;
     }
@@ -281,6 +286,7 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
     for (let i = 0; i < n; i++) {
       const h = hosts[i]!;
       const tot = h.totals();
+      state[i] = tot;
       const dReq = tot.userRequests - lastReq[i]!;
       const dOk = tot.userOk - lastOk[i]!;
       lastReq[i] = tot.userRequests;

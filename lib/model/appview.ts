@@ -74,20 +74,28 @@ export function routeCalls(shares: Float64Array, failShares: ArrayLike<number>, 
   for (let i = 0; i < n; i++) total += shares[i]!;
   if (total <= 0) return { callsPerRequest: calls, userFailureShare: 1 };
   let failing = 0;
+  const failedAt = new Float64Array(n);
   for (let k = 0; k <= retries; k++) {
     failing = 0;
-    const next = new Float64Array(n);
+    // Retries of host i's failures go to j != i by shares[j] / (1 - shares[i]): in O(n) as
+    // shares[j] x (sum over i of failed_i / (1 - shares_i)) minus j's own term.
+    let spread = 0;
     for (let i = 0; i < n; i++) {
       const a = attempt[i]!;
-      if (a <= 0) continue;
       calls[i]! += a;
-      const failed = a * clamp01(failShares[i]!);
-      if (failed <= 0) continue;
+      const failed = a > 0 ? a * clamp01(failShares[i]!) : 0;
+      failedAt[i] = failed;
       failing += failed;
-      if (k === retries) continue;
       const rest = 1 - shares[i]!;
-      if (rest <= 1e-12) next[i]! += failed;
-      else for (let j = 0; j < n; j++) if (j !== i) next[j]! += (failed * shares[j]!) / rest;
+      if (failed > 0 && rest > 1e-12) spread += failed / rest;
+    }
+    if (k === retries || failing <= 0) break;
+    const next = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const failed = failedAt[j]!;
+      const rest = 1 - shares[j]!;
+      if (rest <= 1e-12) next[j] = failed + shares[j]! * spread;
+      else next[j] = shares[j]! * (spread - (failed > 0 ? failed / rest : 0));
     }
     attempt = next;
   }
