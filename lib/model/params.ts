@@ -846,7 +846,8 @@ export const PARAM_SPECS = {
       max: 1,
       unit: 'fraction',
       doc: "Below this share of hosts in rotation the balancer routes over every host of the DC, ready or not (panic mode: calls to a host that is down fail and are retried elsewhere), so that the first host to come back does not receive the whole DC's calls. 0 never panics.",
-      source: 'Envoy healthy_panic_threshold default 50%; assumption (0-0.5; the AppView balancer is not described)',
+      source:
+        'Envoy healthy_panic_threshold default 50%; assumption (0-0.5; the AppView balancer is not described)',
     },
     newClientRetries: {
       kind: 'number',
