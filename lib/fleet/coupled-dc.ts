@@ -171,6 +171,7 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
   const lastOk = new Float64Array(n);
   const failPrev = new Float64Array(n);
   const failNow = new Float64Array(n);
+  const failSeen = new Float64Array(n);
   const views: Array<{ inRotation: boolean; latencySec: number }> = hosts.map(() => ({
     inRotation: true,
     latencySec: floorLatencySec,
@@ -303,11 +304,8 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
     let load = 0;
     for (let t = t0; t < t1; t++) load += loadFactorAt(p.load, t);
     const users = userRatePerHost * n * load;
-    const end = routeCalls(
-      shares,
-      failNow.map((f) => (Number.isNaN(f) ? 0 : f)),
-      retries,
-    );
+    for (let i = 0; i < n; i++) failSeen[i] = Number.isNaN(failNow[i]!) ? 0 : failNow[i]!;
+    const end = routeCalls(shares, failSeen, retries);
     series.users[bin]! += users;
     series.usersFailed[bin]! += users * end.userFailureShare;
     series.calls[bin]! += calls;

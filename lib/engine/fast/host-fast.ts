@@ -971,6 +971,10 @@ export class FastHost {
     this.notePorts();
   }
 
+  /** Buffers of `noteBlockedSyscalls`, kept across calls. */
+  private blockedStarts = new Float64Array(0);
+  private blockedDurs = new Float64Array(0);
+
   /**
    * Ms for a burst of dials through the P gate: a syscall longer than a sysmon tick blocks an M from one
    * tick after it starts until it ends; starts are spaced by each dial's P hold over GOMAXPROCS Ps. Dial
@@ -983,22 +987,29 @@ export class FastHost {
     // Dial times only grow along the chunk; if even the last is shorter than a tick, no P is handed off.
     if (ok === 0 || table.dialSecAt(usableBefore - ok + 1) <= tick) return;
     const procs = this.p.runtime.gomaxprocs;
-    const dur = (i: number) => table.dialSecAt(usableBefore - i);
+    // Dial times and start offsets in buffers kept across calls (a chunk has up to the range's ports).
+    if (this.blockedStarts.length < ok) {
+      this.blockedStarts = new Float64Array(Math.max(ok, 2 * this.blockedStarts.length));
+      this.blockedDurs = new Float64Array(this.blockedStarts.length);
+    }
+    const starts = this.blockedStarts;
+    const durs = this.blockedDurs;
     // The Ps move in lockstep with sysmon: GOMAXPROCS dials enter together, and the next group enters when
     // their Ps come back (after one tick, or sooner for a short syscall).
-    const starts = new Float64Array(ok);
     let start = 0;
     for (let i = 0; i < ok; i++) {
+      const d = table.dialSecAt(usableBefore - i);
+      durs[i] = d;
       starts[i] = start;
-      if (i % procs === procs - 1) start += Math.min(dur(i), tick);
+      if (i % procs === procs - 1) start += Math.min(d, tick);
     }
     let peak = 0;
     let peakAt = 0;
     let j = 0;
     for (let i = 0; i < ok; i++) {
-      if (dur(i) <= tick) continue;
+      if (durs[i]! <= tick) continue;
       const begin = starts[i]! + tick;
-      while (j < i && (dur(j) <= tick || starts[j]! + dur(j) <= begin)) j++;
+      while (j < i && (durs[j]! <= tick || starts[j]! + durs[j]! <= begin)) j++;
       if (i - j + 1 > peak) {
         peak = i - j + 1;
         peakAt = begin;
