@@ -13,14 +13,16 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
  * Checks the model does not pass today, and why (bench/RESULTS.md and the report say the same):
+ * - O3: the user and counts caches fail at most a few % of their ops at their worst minute (the source: "all
+ *   memcached behavior was impacted");
  * - O4: the error log peaks at tens of thousands of lines/s fleet-wide, not millions: a failing host is
  *   mostly down (not logging), where the source's hosts kept attempting every op;
  * - M3: Monday's episodes span under 6 hours (from the load peak to the band-aid);
  * - W1: no weekend dip: at weekend load no host fails enough for users to see it.
- * The mechanism all three point to is the host CPU model (cores, run queue: a host that is up but
+ * The mechanism all four point to is the host CPU model (cores, run queue: a host that is up but
  * saturated keeps failing and logging, and a lower load can tip it), not built yet.
  */
-const MISSES = ['O4', 'M3', 'W1'];
+const MISSES = ['O3', 'O4', 'M3', 'W1'];
 
 describe('the outage week against the expectations', () => {
   const exp = loadExpectations();
