@@ -162,7 +162,8 @@ export function summarise(
 ): SensitivityResult {
   const passShares: Record<string, Record<string, number>> = {};
   for (const r of results) {
-    const shares = (passShares[r.case.id] ??= {});
+    const shares = passShares[r.case.id] ?? {};
+    passShares[r.case.id] = shares;
     for (const [id, ok] of Object.entries(r.verdicts))
       shares[id] = (shares[id] ?? 0) + (ok ? 1 : 0) / seeds.length;
   }
