@@ -108,7 +108,13 @@ export async function calibrationCommand(opts: CalibrationOptions): Promise<void
 function missNote(failed: Set<string>): string {
   const spiral = ['M1', 'M2', 'M3', 'M4', 'O9'].filter((id) => failed.has(id));
   const weekend = ['W1', 'W2'].filter((id) => failed.has(id));
+  const storm = ['O3', 'O4'].filter((id) => failed.has(id));
   const parts: string[] = [];
+  if (storm.length > 0) {
+    parts.push(
+      `${storm.join(', ')}: in the model a failing host is mostly down, not up and failing every op and logging it; the mechanism needed is the host CPU model (a saturated host that stays up), not built yet`,
+    );
+  }
   if (spiral.length > 0) {
     parts.push(
       `${spiral.join(', ')}: the spiral's shape depends on how much load a surviving host can take; the mechanism needed is the host CPU model (cores and run queue), not built yet`,
