@@ -1,34 +1,76 @@
 /**
- * The calibration targets: the post-mortem's observations O1-O10 (data/expectations.json), each checked
- * against the week-long scenarios run as a fleet: `as-deployed` (the outage week with the band-aid on
- * Monday and SetLimit on Wednesday) and `outage-week` (the same week with no fix, on the same seeds, to
- * see what the band-aid changed). Thresholds live in the expectations file, the rules here; verdicts are
- * computed, never asserted.
+ * The calibration targets: the post-mortem's observations O1-O10 and its size targets (Monday's down
+ * episodes M1-M4, the weekend W1-W2, elsewhere E1-E3; data/expectations.json, each with the sentence it
+ * interprets), checked against the week-long scenarios run as a coupled fleet: `as-deployed` (the outage
+ * week with the band-aid on Monday and SetLimit on Wednesday) and `outage-week` (the same week with no
+ * fix, on the same seeds, to see what the band-aid changed). Thresholds live in the expectations file,
+ * the rules here; every check's input is a figure the model computes, and verdicts are never asserted.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { type DcId, type FleetRow, type FleetSummary, runFleet } from '../fleet/fleet.js';
+import type { DcResult } from '../fleet/coupled-dc.js';
+import {
+  combineFleet,
+  DCS,
+  type DcId,
+  type FleetRequest,
+  type FleetRow,
+  type FleetSummary,
+  runFleetDc,
+} from '../fleet/fleet.js';
 import type { TimelineRow } from '../metrics/timeline.js';
-import { InputError } from '../model/resolve-params.js';
+import { InputError, type Overrides } from '../model/resolve-params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
+import { utcAt } from '../scenario/calendar.js';
 import { findScenario } from '../scenario/scenarios.js';
+import {
+  availabilityOver,
+  downEpisodes,
+  type Episode,
+  medianGapMinutes,
+  type UserInterval,
+} from './episodes.js';
 
 const Window = z.object({ from: z.iso.datetime(), to: z.iso.datetime() });
 const ExpectationsSchema = z.object({
   source: z.object({ title: z.string(), url: z.string() }),
   scenarios: z.object({ week: z.string(), withoutFix: z.string() }),
-  windows: z.object({ weekend: Window, monday: Window, bandAid: Window, fixed: Window }),
+  windows: z.object({
+    weekend: Window,
+    saturday: Window,
+    sunday: Window,
+    monday: Window,
+    bandAid: Window,
+    fixed: Window,
+    week: Window,
+  }),
+  episode: z.object({
+    underAvailability: z.number().min(0).max(1),
+    minMinutes: z.number().int().min(1),
+    dipAvailability: z.number().min(0).max(1),
+  }),
   observations: z
     .array(
       z.object({
         id: z.string().regex(/^O([1-9]|10)$/),
         observation: z.string(),
+        quote: z.string(),
         check: z.string(),
         thresholds: z.record(z.string(), z.number()),
       }),
     )
     .length(10),
+  targets: z.array(
+    z.object({
+      id: z.string().regex(/^[MWE][1-9]$/),
+      target: z.string(),
+      quote: z.string(),
+      check: z.string(),
+      thresholds: z.record(z.string(), z.number()),
+    }),
+  ),
 });
 export type Expectations = z.infer<typeof ExpectationsSchema>;
 
@@ -53,6 +95,8 @@ export interface HostRow {
   readonly notAvail: number;
   readonly cacheErrors: readonly [number, number, number];
   readonly ops: number;
+  /** Memcached ops per cache type (post, user, counts). */
+  readonly cacheOps: readonly [number, number, number];
   readonly logAttempted: number;
   readonly postLatencyMs: number | null;
 }
@@ -69,7 +113,8 @@ export interface FleetRun {
 
 const num = (v: unknown): number => (v === '' || v === undefined ? 0 : Number(v));
 
-function compact(row: TimelineRow): HostRow {
+/** The columns of a host's timeline row the checks read. */
+export function compactHostRow(row: TimelineRow): HostRow {
   const latency = row['latencyMs:appview-posts'];
   return {
     tSec: num(row.tSec),
@@ -82,8 +127,34 @@ function compact(row: TimelineRow): HostRow {
     notAvail: num(row['dialErr:addr-not-avail']),
     cacheErrors: [num(row['opErrors:post']), num(row['opErrors:user']), num(row['opErrors:counts'])],
     ops: num(row['ops:post']) + num(row['ops:user']) + num(row['ops:counts']),
+    cacheOps: [num(row['ops:post']), num(row['ops:user']), num(row['ops:counts'])],
     logAttempted: num(row.logAttempted),
     postLatencyMs: latency === '' ? null : Number(latency),
+  };
+}
+
+/** A week-long scenario as a fleet request (the scenario must have a calendar). */
+export function weekFleetRequest(scenarioId: string, seed: number, overrides: Overrides): FleetRequest {
+  const scenario = findScenario(scenarioId);
+  if (!scenario) throw new InputError(`scenarios: unknown scenario "${scenarioId}"`);
+  const params = resolveRunParams(scenario, overrides);
+  if (params.load.calendarStartUtcSec === 'none') {
+    throw new InputError(`scenarios: "${scenarioId}" has no calendar (load.calendarStartUtcSec)`);
+  }
+  return { scenario, seed, overrides };
+}
+
+function weekRun(request: FleetRequest, results: readonly DcResult[], hosts: Record<DcId, HostRow[][]>) {
+  const rows: FleetRow[] = [];
+  const summary = combineFleet({ ...request, onRow: (r) => rows.push(r) }, results);
+  const params = resolveRunParams(request.scenario, request.overrides);
+  return {
+    summary,
+    rows,
+    hosts,
+    calendarStartUtcSec: params.load.calendarStartUtcSec as number,
+    triggerSec: params.workload.triggerStartSec,
+    userShareDcA: params.fleet.userShareDcA,
   };
 }
 
@@ -92,33 +163,88 @@ export function runWeekFleet(
   scenarioId: string,
   seed = 1,
   onProgress?: (doneSec: number, totalSec: number) => void,
+  overrides: Overrides = {},
 ): FleetRun {
-  const scenario = findScenario(scenarioId);
-  if (!scenario) throw new InputError(`scenarios: unknown scenario "${scenarioId}"`);
-  const params = resolveRunParams(scenario);
-  if (params.load.calendarStartUtcSec === 'none') {
-    throw new InputError(`scenarios: "${scenarioId}" has no calendar (load.calendarStartUtcSec)`);
-  }
-  const rows: FleetRow[] = [];
+  return runFleetWithHosts(weekFleetRequest(scenarioId, seed, overrides), onProgress);
+}
+
+/** Any fleet request on a calendar, as the checks read it (fleet rows and each host's compact rows). */
+export function runFleetWithHosts(
+  request: FleetRequest,
+  onProgress?: (doneSec: number, totalSec: number) => void,
+): FleetRun {
   const hosts: Record<DcId, HostRow[][]> = { A: [], B: [] };
-  const summary = runFleet({
-    scenario,
-    seed,
-    onRow: (r) => rows.push(r),
-    onHostRow: (dc, h, r) => {
-      hosts[dc][h] ??= [];
-      hosts[dc][h].push(compact(r));
-    },
-    ...(onProgress && { onProgress }),
-  });
-  return {
-    summary,
-    rows,
-    hosts,
-    calendarStartUtcSec: params.load.calendarStartUtcSec,
-    triggerSec: params.workload.triggerStartSec,
-    userShareDcA: params.fleet.userShareDcA,
-  };
+  const total = 2 * request.scenario.durationSec;
+  const results = DCS.map((dc, k) =>
+    runFleetDc(
+      request,
+      dc,
+      (h, r) => {
+        hosts[dc][h] ??= [];
+        hosts[dc][h].push(compactHostRow(r));
+      },
+      onProgress && ((sec) => onProgress(k * request.scenario.durationSec + sec, total)),
+    ),
+  );
+  return weekRun(request, results, hosts);
+}
+
+/** A job of the week worker: one DC of a week-long fleet run. */
+export interface WeekDcJob {
+  readonly scenarioId: string;
+  readonly seed: number;
+  readonly overrides: Overrides;
+  readonly dc: DcId;
+}
+
+function spawnWeekWorker(job: WeekDcJob): Worker {
+  const jsUrl = new URL('./week-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(jsUrl, { workerData: job });
+  const tsUrl = jsUrl.href.replace(/\.js$/, '.ts');
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(tsUrl)}); })`;
+  return new Worker(boot, { eval: true, workerData: job });
+}
+
+/**
+ * `runWeekFleet` with its two data centers in two worker threads (the same result: each DC's run is a
+ * function of the request and the DC alone).
+ */
+export async function runWeekFleetParallel(
+  scenarioId: string,
+  seed = 1,
+  onProgress?: (doneSec: number, totalSec: number) => void,
+  overrides: Overrides = {},
+): Promise<FleetRun> {
+  const request = weekFleetRequest(scenarioId, seed, overrides);
+  const total = 2 * request.scenario.durationSec;
+  const done = [0, 0];
+  const outs = await Promise.all(
+    DCS.map(
+      (dc, k) =>
+        new Promise<{ result: DcResult; hostRows: HostRow[][] }>((resolve, reject) => {
+          const worker = spawnWeekWorker({ scenarioId, seed, overrides, dc });
+          worker.on('message', (m: { progress?: number; result?: DcResult; hostRows?: HostRow[][] }) => {
+            if (m.progress !== undefined) {
+              done[k] = m.progress;
+              onProgress?.(done[0]! + done[1]!, total);
+            } else {
+              resolve({ result: m.result!, hostRows: m.hostRows! });
+              void worker.terminate();
+            }
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (code !== 0) reject(new Error(`week worker for DC ${dc} exited with code ${code}`));
+          });
+        }),
+    ),
+  );
+  return weekRun(
+    request,
+    outs.map((o) => o.result),
+    { A: outs[0]!.hostRows, B: outs[1]!.hostRows },
+  );
 }
 
 export type Verdict = 'reproduced' | 'not reproduced';
@@ -155,6 +281,11 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
   const dcA = week.summary.dcs.find((d) => d.dc === 'A')!;
   const dcB = week.summary.dcs.find((d) => d.dc === 'B')!;
   const th = (id: string) => exp.observations.find((o) => o.id === id)!.thresholds;
+  const intervalSec = week.rows.length > 1 ? week.rows[1]!.tSec - week.rows[0]!.tSec : 60;
+  const scaleA = dcA.hosts / dcA.representativeHosts;
+  const ep = exp.episode;
+  const episodesOf = (run: FleetRun, dc: DcId, from: number, to: number) =>
+    downEpisodes(userIntervals(run, dc), intervalSec, from, to, ep.underAvailability, ep.minMinutes);
   const out: WeekObservation[] = [];
   const add = (id: string, measured: string, figures: Record<string, number | null>, ok: boolean) => {
     const o = exp.observations.find((x) => x.id === id)!;
@@ -184,29 +315,61 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
   const inUse = sumHosts(A, (r) => r.inUse, 0, bandFrom);
   const notAvail = sumHosts(A, (r) => r.notAvail, 0, bandFrom);
   const inUseShare = inUse + notAvail > 0 ? inUse / (inUse + notAvail) : null;
+  const peakDialErrorsPerSec = peakPerSec(A, (r) => r.inUse + r.notAvail, intervalSec, 0, bandFrom) * scaleA;
   add(
     'O2',
-    `${fmt(inUse)} EADDRINUSE and ${fmt(notAvail)} EADDRNOTAVAIL on DC A's hosts before the band-aid`,
-    { addrInUse: inUse, addrNotAvail: notAvail },
-    inUseShare !== null && inUseShare >= th('O2').minShare!,
+    `${fmt(inUse)} EADDRINUSE and ${fmt(notAvail)} EADDRNOTAVAIL on DC A's hosts before the band-aid; busiest minute ${fmt(peakDialErrorsPerSec)} failed dials/s DC-wide`,
+    { addrInUse: inUse, addrNotAvail: notAvail, inUseShare, peakDialErrorsPerSec },
+    inUseShare !== null &&
+      inUseShare >= th('O2').minShare! &&
+      peakDialErrorsPerSec >= th('O2').minDialErrorsPerSec!,
   );
-  // O3
+  // O3: every cache type impacted, each at its own busiest minute (DC-wide failed share of its ops).
   const caches = [0, 1, 2].map((k) => sumHosts(A, (r) => r.cacheErrors[k]!));
+  const worstShares = [0, 1, 2].map((k) => {
+    const errors = new Map<number, number>();
+    const ops = new Map<number, number>();
+    for (const rows of A) {
+      for (const r of rows) {
+        errors.set(r.tSec, (errors.get(r.tSec) ?? 0) + r.cacheErrors[k]!);
+        ops.set(r.tSec, (ops.get(r.tSec) ?? 0) + r.cacheOps[k]!);
+      }
+    }
+    let worst = 0;
+    for (const [t, e] of errors) {
+      const all = e + (ops.get(t) ?? 0);
+      if (all > 0) worst = Math.max(worst, e / all);
+    }
+    return worst;
+  });
   add(
     'O3',
-    `op errors: post ${fmt(caches[0]!)}, user ${fmt(caches[1]!)}, counts ${fmt(caches[2]!)}`,
-    { postErrors: caches[0]!, userErrors: caches[1]!, countsErrors: caches[2]! },
-    caches.every((c) => c > 0),
+    `op errors: post ${fmt(caches[0]!)}, user ${fmt(caches[1]!)}, counts ${fmt(caches[2]!)}; at each cache's worst minute DC A failed ${worstShares.map((x) => `${fmt(100 * x, 1)}%`).join(', ')} of its ops`,
+    {
+      postErrors: caches[0]!,
+      userErrors: caches[1]!,
+      countsErrors: caches[2]!,
+      minWorstFailedShare: Math.min(...worstShares),
+    },
+    worstShares.every((x) => x >= th('O3').minFailedShare!),
   );
   // O4
   let peakRatio = 0;
   for (const rows of A)
     for (const r of rows) if (r.ops > 0) peakRatio = Math.max(peakRatio, r.logAttempted / r.ops);
+  let fleetPeakLog = 0;
+  for (const r of week.rows) {
+    fleetPeakLog = Math.max(fleetPeakLog, num(r['logLinesPerSec:A']) + num(r['logLinesPerSec:B']));
+  }
   add(
     'O4',
-    `busiest interval: ${fmt(100 * peakRatio)}% of a host's memcached ops logged an error; DC A peaks at ${fmt(dcA.peakLogLinesPerSec)} error lines/s over ${fmt(dcA.peakMemcachedOpsPerSec)} ops/s (60-s means over ${fmt(dcA.hosts)} hosts)`,
-    { peakLogToOpsRatio: peakRatio, dcPeakLogLinesPerSec: dcA.peakLogLinesPerSec },
-    peakRatio >= th('O4').minRatio!,
+    `fleet-wide busiest minute: ${fmt(fleetPeakLog)} error lines/s attempted; a DC A host's busiest interval logged an error for ${fmt(100 * peakRatio)}% of its memcached ops (DC A peak ${fmt(dcA.peakMemcachedOpsPerSec)} ops/s over ${fmt(dcA.hosts)} hosts)`,
+    {
+      peakLogToOpsRatio: peakRatio,
+      dcPeakLogLinesPerSec: dcA.peakLogLinesPerSec,
+      fleetPeakLogLinesPerSec: fleetPeakLog,
+    },
+    fleetPeakLog >= th('O4').minLinesPerSec! && peakRatio >= th('O4').minRatio!,
   );
   // O5
   const healthy = dcB.peakThreads;
@@ -239,7 +402,7 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
   const gcA = Math.max(...dcA.hostSummaries.map((s) => s.maxGcPauseMs ?? 0));
   const gcB = Math.max(...dcB.hostSummaries.map((s) => s.maxGcPauseMs ?? 0));
   const latMax = (hosts: HostRow[][]) =>
-    Math.max(...hosts.flatMap((rows) => rows.map((r) => r.postLatencyMs ?? 0)));
+    hosts.reduce((m, rows) => rows.reduce((x, r) => Math.max(x, r.postLatencyMs ?? 0), m), 0);
   const latA = latMax(A);
   const latB = latMax(B);
   const gcRatio = gcB > 0 ? gcA / gcB : null;
@@ -309,21 +472,25 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
   );
   // O9
   const f9 = th('O9');
-  const mondayKey = exp.windows.monday.from.slice(0, 10);
-  const mondayHours = dcA.affectedHoursByDay[mondayKey] ?? 0;
+  const mondayEpisodes = episodesOf(week, 'A', mondayFrom, mondayTo);
+  const mondaySpanHours = spanHours(mondayEpisodes);
+  const bEpisodes = episodesOf(week, 'B', 0, Number.POSITIVE_INFINITY);
+  const aAny = episodesOf(week, 'A', 0, Number.POSITIVE_INFINITY).length > 0;
+  const usersAffected = (aAny ? week.userShareDcA : 0) + (bEpisodes.length > 0 ? 1 - week.userShareDcA : 0);
   add(
     'O9',
-    `DC A: ${fmt(mondayHours)} affected hours on Monday (observed about ${fmt(f9.observedMondayHours!)}), ${fmt(dcA.affectedHours)} in the week, worst hour ${fmt(100 * dcA.worstHourUserAvailability, 2)}% of user requests served; DC B: ${fmt(dcB.affectedHours)} affected hours; users affected ${fmt(100 * week.summary.usersAffectedShare)}%`,
+    `DC A: ${fmt(mondayEpisodes.length)} down episodes on Monday over ${fmt(mondaySpanHours, 1)} h (observed about ${fmt(f9.observedMondayHours!)}); DC B: ${fmt(bEpisodes.length)} all week; users affected ${fmt(100 * usersAffected)}%`,
     {
-      mondayAffectedHours: mondayHours,
-      dcAAffectedHours: dcA.affectedHours,
-      dcBAffectedHours: dcB.affectedHours,
-      usersAffectedShare: week.summary.usersAffectedShare,
+      mondayEpisodes: mondayEpisodes.length,
+      mondaySpanHours,
+      dcBEpisodes: bEpisodes.length,
+      usersAffectedShare: usersAffected,
+      mondayAffectedHours: dcA.affectedHoursByDay[exp.windows.monday.from.slice(0, 10)] ?? 0,
     },
-    mondayHours >= f9.minMondayHours! &&
-      mondayHours <= f9.maxMondayHours! &&
-      dcB.affectedHours === 0 &&
-      week.summary.usersAffectedShare === week.userShareDcA,
+    mondaySpanHours >= f9.minMondayHours! &&
+      bEpisodes.length === 0 &&
+      usersAffected >= f9.minUsersAffected! &&
+      usersAffected <= f9.maxUsersAffected!,
   );
   // O10
   const wA = week.hosts.A;
@@ -370,5 +537,170 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
       fixedErrors === 0 &&
       fixedKills === 0,
   );
+  // The size targets.
+  const tt = (id: string) => exp.targets.find((o) => o.id === id)?.thresholds ?? {};
+  const addTarget = (id: string, measured: string, figures: Record<string, number | null>, ok: boolean) => {
+    const o = exp.targets.find((x) => x.id === id);
+    if (!o) return;
+    out.push({
+      id,
+      observation: o.target,
+      check: o.check,
+      measured,
+      figures,
+      verdict: ok ? 'reproduced' : 'not reproduced',
+    });
+  };
+  const usersA = userIntervals(week, 'A');
+  const first = mondayEpisodes[0];
+  const last = mondayEpisodes[mondayEpisodes.length - 1];
+  const minutes = mondayEpisodes.map((e) => e.minutes);
+  addTarget(
+    'M1',
+    `${fmt(mondayEpisodes.length)} down episodes in DC A on Monday${minutes.length > 0 ? ` (${fmt(Math.min(...minutes))} to ${fmt(Math.max(...minutes))} min long)` : ''}`,
+    { episodes: mondayEpisodes.length },
+    mondayEpisodes.length >= tt('M1').minEpisodes!,
+  );
+  const gap = medianGapMinutes(mondayEpisodes);
+  addTarget(
+    'M2',
+    `median gap between episode starts: ${fmt(gap, 1)} min`,
+    { medianGapMin: gap },
+    gap !== null && gap >= tt('M2').minGapMin! && gap <= tt('M2').maxGapMin!,
+  );
+  addTarget(
+    'M3',
+    first && last
+      ? `first episode ${utcAt(week.calendarStartUtcSec, first.startSec).slice(11, 16)} UTC, last ends ${utcAt(week.calendarStartUtcSec, last.endSec).slice(11, 16)} UTC: ${fmt(mondaySpanHours, 1)} h`
+      : 'no Monday episode',
+    { spanHours: first ? mondaySpanHours : null },
+    first !== undefined && mondaySpanHours >= tt('M3').minHours! && mondaySpanHours <= tt('M3').maxHours!,
+  );
+  const spanAvail = first && last ? availabilityOver(usersA, first.startSec, last.endSec) : null;
+  addTarget(
+    'M4',
+    `DC A served ${fmt(spanAvail === null ? null : 100 * spanAvail, 1)}% of its users' requests over the episodes' span`,
+    { spanAvailability: spanAvail },
+    spanAvail !== null && spanAvail >= tt('M4').minAvailability! && spanAvail <= tt('M4').maxAvailability!,
+  );
+  const days = [
+    ['Saturday', win(exp.windows.saturday)],
+    ['Sunday', win(exp.windows.sunday)],
+  ] as const;
+  const dayFigures = days.map(([name, [from, to]]) => {
+    const inDay = week.rows.filter((r) => r.tSec > from && r.tSec <= to);
+    const avail = (r: FleetRow) => (r['userAvailability:A'] === '' ? 1 : Number(r['userAvailability:A']));
+    const log = (r: FleetRow) => num(r['logLinesPerSec:A']);
+    const dips = inDay.filter((r) => avail(r) < ep.dipAvailability);
+    const sorted = inDay.map(log).sort((a, b) => a - b);
+    const median = sorted.length > 0 ? sorted[sorted.length >> 1]! : 0;
+    const dipLog = dips.length > 0 ? dips.reduce((a, r) => a + log(r), 0) / dips.length : 0;
+    const episodes = episodesOf(week, 'A', from, to);
+    return {
+      name,
+      dipMinutes: (dips.length * intervalSec) / 60,
+      logRatio: dips.length > 0 ? dipLog / Math.max(median, 1) : null,
+      availability: availabilityOver(usersA, from, to),
+      longestEpisodeMin: episodes.reduce((a, e) => Math.max(a, e.minutes), 0),
+    };
+  });
+  addTarget(
+    'W1',
+    dayFigures
+      .map(
+        (d) =>
+          `${d.name}: ${fmt(d.dipMinutes)} min under ${fmt(100 * ep.dipAvailability)}%, their error lines ${fmt(d.logRatio, 1)}x the day's median minute`,
+      )
+      .join('; '),
+    Object.fromEntries(
+      dayFigures.flatMap((d) => [
+        [`${d.name.toLowerCase()}DipMinutes`, d.dipMinutes],
+        [`${d.name.toLowerCase()}LogRatio`, d.logRatio],
+      ]),
+    ),
+    dayFigures.every(
+      (d) =>
+        d.dipMinutes >= tt('W1').minDipMinutes! && d.logRatio !== null && d.logRatio >= tt('W1').minLogRatio!,
+    ),
+  );
+  addTarget(
+    'W2',
+    dayFigures
+      .map(
+        (d) =>
+          `${d.name}: ${fmt(100 * d.availability, 2)}% served, longest down episode ${fmt(d.longestEpisodeMin)} min`,
+      )
+      .join('; '),
+    Object.fromEntries(
+      dayFigures.flatMap((d) => [
+        [`${d.name.toLowerCase()}Availability`, d.availability],
+        [`${d.name.toLowerCase()}LongestEpisodeMin`, d.longestEpisodeMin],
+      ]),
+    ),
+    dayFigures.every(
+      (d) =>
+        d.longestEpisodeMin <= tt('W2').maxEpisodeMinutes! && d.availability >= tt('W2').minDayAvailability!,
+    ),
+  );
+  const [weekFrom, weekTo] = win(exp.windows.week);
+  const bWeek = availabilityOver(userIntervals(week, 'B'), weekFrom, weekTo);
+  addTarget(
+    'E1',
+    `DC B served ${fmt(100 * bWeek, 4)}% of its users' requests over the week`,
+    { dcBAvailability: bWeek },
+    bWeek >= tt('E1').minAvailability!,
+  );
+  const bandA = availabilityOver(usersA, bandFrom, bandTo);
+  addTarget(
+    'E2',
+    `DC A served ${fmt(100 * bandA, 4)}% in the band-aid window`,
+    { bandAidAvailability: bandA },
+    bandA >= tt('E2').minAvailability!,
+  );
+  const fixedFailed = usersA.reduce(
+    (a, r) => a + (r.tSec > fixedFrom && r.tSec <= fixedTo ? r.failed : 0),
+    0,
+  );
+  addTarget(
+    'E3',
+    `${fmt(fixedFailed)} failed user requests in DC A after SetLimit`,
+    { fixedFailedRequests: fixedFailed },
+    fixedFailed <= tt('E3').maxFailedRequests!,
+  );
   return out;
+}
+
+/** A DC's users per fleet interval. */
+export function userIntervals(run: FleetRun, dc: DcId): UserInterval[] {
+  return run.rows.map((r) => ({
+    tSec: r.tSec,
+    users: num(r[`users:${dc}`]),
+    failed: num(r[`usersFailed:${dc}`]),
+  }));
+}
+
+/** From the first episode's start to the last one's end, in hours (0 without an episode). */
+function spanHours(episodes: readonly Episode[]): number {
+  if (episodes.length === 0) return 0;
+  return (episodes[episodes.length - 1]!.endSec - episodes[0]!.startSec) / 3600;
+}
+
+/** The busiest interval's per-second rate of a host-row count summed over a DC's hosts. */
+function peakPerSec(
+  hosts: readonly HostRow[][],
+  f: (r: HostRow) => number,
+  intervalSec: number,
+  from: number,
+  to: number,
+): number {
+  const byBin = new Map<number, number>();
+  for (const rows of hosts) {
+    for (const r of rows) {
+      if (r.tSec <= from || r.tSec > to) continue;
+      byBin.set(r.tSec, (byBin.get(r.tSec) ?? 0) + f(r));
+    }
+  }
+  let peak = 0;
+  for (const v of byBin.values()) peak = Math.max(peak, v / intervalSec);
+  return peak;
 }

@@ -1,5 +1,5 @@
 /**
- * `outage-lab fleet`: both data centers of a scenario (representative hosts on the fast engine) and the
+ * `outage-lab fleet`: both data centers of a scenario (coupled hosts on the fast engine) and the
  * users behind the AppView: per-DC and overall user availability, DC totals, and a fleet timeline.
  */
 import { FLEET_COLUMNS, type FleetRow, type FleetSummary } from '../fleet/fleet.js';
@@ -35,7 +35,8 @@ export async function fleetCommand(opts: FleetOptions): Promise<void> {
   noteDeploysBeyond(scenario, durationSec, opts.quiet ?? false);
   const params = resolveRunParams(scenario, overrides);
   const writer = opts.timeline ? openTimelineCsv<FleetRow>(opts.timeline, FLEET_COLUMNS) : undefined;
-  const hosts = 2 * params.fleet.representativeHosts;
+  const slice = params.fleet.representativeHosts;
+  const hosts = 2 * (slice === 'all' ? params.fleet.hostsPerDc : slice);
   const progress = createProgress(
     `fleet ${scenario.id} (${hosts} hosts)`,
     durationSec * hosts,
@@ -87,6 +88,10 @@ export function formatFleet(s: FleetSummary): string {
     'peakThreads',
     'peakLogLinesPerSec',
     'peakMemcachedOpsPerSec',
+    'ejections',
+    'newClientRequests',
+    'newClientRetries',
+    'newClientFailed',
   ] as const;
   const rows = [
     ['', ...s.dcs.map((d) => `DC ${d.dc}`)],

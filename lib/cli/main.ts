@@ -87,9 +87,11 @@ export function buildProgram(): Command {
   program
     .command('calibration')
     .description(
-      "check the post-mortem's observations O1-O10 (data/expectations.json) against the outage week, run as a fleet",
+      "check the post-mortem's observations O1-O10 and size targets (data/expectations.json) against the outage week, run as a coupled fleet; exit 1 when a check fails",
     )
-    .option('--seed <n>', 'random seed (integer)', '1')
+    .option('--seed <n>', 'random seed (integer; default 1)')
+    .option('--seeds <list>', 'several seeds, e.g. 1-5 or 1,3,7 (each check must pass on every one)')
+    .option('--set <path=value...>', 'override any parameter, e.g. --set appview.balancingPolicy=random')
     .option('--json', 'print the results as JSON')
     .option('--quiet', 'no progress output')
     .action(async (opts) => (await import('./calibration-command.js')).calibrationCommand(opts));

@@ -1,24 +1,21 @@
 /**
- * The fleet: two data centers of exchangeable data-plane hosts behind the AppView. DC A runs the scenario
- * as given (the new client included); DC B the same without the new client (it ran in one DC only). Each
- * DC is simulated by `fleet.representativeHosts` hosts (the fast engine, own seeds); its totals are their
- * mean scaled to `fleet.hostsPerDc`.
+ * The fleet: two data centers of data-plane hosts behind the AppView. DC A runs the scenario as given (the
+ * new client included); DC B the same without the new client (it ran in one DC only). Each DC is its hosts
+ * coupled and advanced in lockstep (coupled-dc.ts, model/appview.ts): balancing, readiness, ejection,
+ * retries on other hosts from their actual state, the new client routed like any call. The DCs do not
+ * share hosts or users, so they are run one after the other here, or in two worker threads
+ * (`runFleetParallel`).
  *
- * Users: per timeline interval, a DC's share f of failed user-facing calls (over its representative
- * hosts) stands for the instant share over its hosts, which are out of step with each other; the
- * AppView retries a failed call up to `upstream.retries` times on other hosts, so a user request fails
- * with probability f^(retries+1) (model/load.ts), and the interval's user requests are its calls divided
- * by the retry amplification 1 + f + ... + f^retries. Users are split between DCs by `fleet.userShareDcA`.
+ * Users are split between DCs by `fleet.userShareDcA`; a DC's user requests are its users' requests at the
+ * nominal rates and calendar, and those failed are the ones every attempt of which failed.
  */
-import { hashSeed } from '../engine/rng.js';
 import type { TimelineRow } from '../metrics/timeline.js';
-import { retryAmplification, userFailureShare } from '../model/load.js';
 import type { Params } from '../model/params.js';
 import { InputError, type Overrides } from '../model/resolve-params.js';
-import { clientsFrom } from '../model/workload.js';
-import { type RunSummary, resolveRunParams, runScenario } from '../run/run-scenario.js';
+import { resolveRunParams } from '../run/run-scenario.js';
 import { utcAt } from '../scenario/calendar.js';
 import type { Scenario } from '../scenario/scenarios.js';
+import { type DcResult, type HostRunFigures, runCoupledDc } from './coupled-dc.js';
 
 export const DCS = ['A', 'B'] as const;
 export type DcId = (typeof DCS)[number];
@@ -34,17 +31,18 @@ export interface FleetRequest {
   /** Timeline interval (default 60 s). */
   readonly resolutionSec?: number;
   readonly onRow?: (row: FleetRow) => void;
-  /** Every representative host's own timeline rows, as they close. */
+  /** Every simulated host's own timeline rows, as they close. */
   readonly onHostRow?: (dc: DcId, host: number, row: TimelineRow) => void;
-  /** Called with simulated seconds done over all hosts, and the total. */
+  /** Called with simulated seconds done over both DCs, and the total. */
   readonly onProgress?: (doneSec: number, totalSec: number) => void;
 }
 
 export interface DcSummary {
-  /** Each representative host's run summary. */
-  readonly hostSummaries: readonly RunSummary[];
+  /** Each simulated host's run figures. */
+  readonly hostSummaries: readonly HostRunFigures[];
   readonly dc: DcId;
   readonly hosts: number;
+  /** Hosts simulated (all of them unless a coupled slice was asked for). */
   readonly representativeHosts: number;
   readonly userShare: number;
   /** User requests served after the AppView's retries, over the run. */
@@ -56,17 +54,23 @@ export interface DcSummary {
   /** The same per UTC day ('2026-04-06': 8) when the scenario has a calendar, else per run day ('day 1'). */
   readonly affectedHoursByDay: Readonly<Record<string, number>>;
   readonly worstHourUserAvailability: number;
-  /** DC totals: the representative hosts' mean x hostsPerDc. */
+  /** DC totals (over the simulated hosts, scaled to hostsPerDc for a slice). */
   readonly dialErrors: number;
   readonly oomKills: number;
   readonly restarts: number;
   readonly logLinesAttempted: number;
-  /** Per process (the maximum over the representative hosts). */
+  /** Per process (the maximum over the hosts). */
   readonly peakThreads: number;
   /** DC-wide error log lines attempted per second at the busiest interval. */
   readonly peakLogLinesPerSec: number;
   /** DC-wide memcached ops per second at the busiest interval. */
   readonly peakMemcachedOpsPerSec: number;
+  /** Hosts taken out of rotation by outlier ejection, in all. */
+  readonly ejections: number;
+  /** The new client's requests (first attempts), retries and requests failed after every retry. */
+  readonly newClientRequests: number;
+  readonly newClientRetries: number;
+  readonly newClientFailed: number;
 }
 
 export interface FleetSummary {
@@ -87,26 +91,16 @@ export interface FleetRow {
   readonly [column: string]: number | string;
 }
 
-interface HostSeries {
-  calls: Float64Array;
-  failed: Float64Array;
-  ops: Float64Array;
-  logAttempted: Float64Array;
-  oomKills: Float64Array;
-  down: Float64Array;
-  threads: Float64Array;
-  events: string[];
-}
-
-function dcParams(scenario: Scenario, overrides: Overrides, dc: DcId): Params {
+/** A DC's parameters: DC B has no new client. */
+export function dcParams(scenario: Scenario, overrides: Overrides, dc: DcId): Params {
   return resolveRunParams(
     scenario,
     dc === 'A' ? overrides : { ...overrides, 'workload.newClientRatePerSec': 0 },
   );
 }
 
-/** Run the fleet: every representative host of both DCs, then the DC and user figures. */
-export function runFleet(request: FleetRequest): FleetSummary {
+/** What a DC run needs, checked, before anything runs. */
+export function fleetPlan(request: FleetRequest) {
   const seed = request.seed ?? 1;
   const overrides = request.overrides ?? {};
   const durationSec = request.durationSec ?? request.scenario.durationSec;
@@ -117,110 +111,80 @@ export function runFleet(request: FleetRequest): FleetSummary {
       'resolutionSec',
     );
   }
-  const params = dcParams(request.scenario, overrides, 'A');
-  const { hostsPerDc, representativeHosts: reps, userShareDcA } = params.fleet;
-  const bins = Math.ceil(durationSec / resolutionSec);
-  const userFacing = clientsFrom(params)
-    .filter((c) => c.userFacing)
-    .map((c) => c.id);
-  const totalSec = durationSec * reps * DCS.length;
-  let doneBefore = 0;
-  const series: Record<DcId, HostSeries[]> = { A: [], B: [] };
-  const summaries: Record<DcId, ReturnType<typeof runScenario>['summary'][]> = { A: [], B: [] };
-  for (const dc of DCS) {
-    const dcOverrides = dc === 'A' ? overrides : { ...overrides, 'workload.newClientRatePerSec': 0 };
-    for (let h = 0; h < reps; h++) {
-      const s: HostSeries = {
-        calls: new Float64Array(bins),
-        failed: new Float64Array(bins),
-        ops: new Float64Array(bins),
-        logAttempted: new Float64Array(bins),
-        oomKills: new Float64Array(bins),
-        down: new Float64Array(bins),
-        threads: new Float64Array(bins),
-        events: new Array<string>(bins).fill(''),
-      };
-      let bin = 0;
-      const onRow = (row: TimelineRow) => {
-        request.onHostRow?.(dc, h, row);
-        if (bin >= bins) return;
-        for (const id of userFacing) {
-          const ok = Number(row[`reqOk:${id}` as keyof TimelineRow]);
-          const err = Number(row[`reqErr:${id}` as keyof TimelineRow]);
-          s.calls[bin]! += ok + err;
-          s.failed[bin]! += err;
-        }
-        for (const [k, v] of Object.entries(row)) if (k.startsWith('ops:')) s.ops[bin]! += Number(v);
-        s.logAttempted[bin] = Number(row.logAttempted);
-        s.oomKills[bin] = Number(row.oomKills);
-        s.down[bin] = row.processState === 'up' ? 0 : 1;
-        s.threads[bin] = Number(row.threads);
-        s.events[bin] = String(row.events);
-        bin++;
-      };
-      const result = runScenario({
-        scenario: staggered(request.scenario, h, reps, params.fleet.rolloutSec),
-        engine: 'fast',
-        seed: hashSeed(seed, 'fleet', dc, h),
-        durationSec,
-        overrides: dcOverrides,
-        resolutionSec,
-        onRow,
-        onProgress: (sec) => request.onProgress?.(doneBefore + sec, totalSec),
-      });
-      doneBefore += durationSec;
-      series[dc].push(s);
-      summaries[dc].push(result.summary);
-    }
+  if (!(durationSec > 0) || durationSec > 30 * 86_400) {
+    throw new InputError(`durationSec: expected a duration in (0 s, 30 d], got ${durationSec} s`);
   }
-  const retries = params.upstream.retries;
+  const params = {
+    A: dcParams(request.scenario, overrides, 'A'),
+    B: dcParams(request.scenario, overrides, 'B'),
+  };
+  return { seed, overrides, durationSec, resolutionSec, params };
+}
+
+/** Run one DC of a fleet request (what a worker does). */
+export function runFleetDc(
+  request: FleetRequest,
+  dc: DcId,
+  onHostRow?: (host: number, row: TimelineRow) => void,
+  onProgress?: (doneSec: number) => void,
+): DcResult {
+  const plan = fleetPlan(request);
+  return runCoupledDc({
+    dc,
+    scenario: request.scenario,
+    params: plan.params[dc],
+    seed: plan.seed,
+    durationSec: plan.durationSec,
+    resolutionSec: plan.resolutionSec,
+    ...(onHostRow && { onHostRow }),
+    ...(onProgress && { onProgress }),
+  });
+}
+
+/** Run the fleet: both DCs' coupled hosts, one after the other, then the DC and user figures. */
+export function runFleet(request: FleetRequest): FleetSummary {
+  const plan = fleetPlan(request);
+  const total = plan.durationSec * DCS.length;
+  const results = DCS.map((dc, k) =>
+    runFleetDc(
+      request,
+      dc,
+      request.onHostRow && ((h, row) => request.onHostRow!(dc, h, row)),
+      request.onProgress && ((sec) => request.onProgress!(k * plan.durationSec + sec, total)),
+    ),
+  );
+  return combineFleet(request, results);
+}
+
+/** The fleet's summary and rows from its two DC runs (in DCS order). */
+export function combineFleet(request: FleetRequest, results: readonly DcResult[]): FleetSummary {
+  const { seed, durationSec, resolutionSec, params } = plan0(request);
+  const { hostsPerDc, userShareDcA } = params.fleet;
   const calendar = params.load.calendarStartUtcSec;
-  const scale = hostsPerDc / reps;
-  // Per DC and interval: call failure share, user requests and user failures.
-  const perDc = DCS.map((dc) => {
-    const hosts = series[dc];
-    const users = new Float64Array(bins);
-    const usersFailed = new Float64Array(bins);
-    let calls = 0;
-    let callsFailed = 0;
+  const bins = Math.ceil(durationSec / resolutionSec);
+  const binsPerHour = Math.max(1, Math.round(3600 / resolutionSec));
+  const dcSummaries: DcSummary[] = DCS.map((dc, k) => {
+    const r = results[k]!;
+    const s = r.series;
+    const scale = hostsPerDc / r.hosts;
+    const sum = (key: 'dialErrors' | 'oomKills' | 'restarts' | 'logLinesAttempted') =>
+      r.hostFigures.reduce((a, h) => a + h[key], 0) * scale;
     let peakLog = 0;
     let peakOps = 0;
     for (let b = 0; b < bins; b++) {
-      let c = 0;
-      let f = 0;
-      let log = 0;
-      let ops = 0;
-      for (const s of hosts) {
-        c += s.calls[b]!;
-        f += s.failed[b]!;
-        log += s.logAttempted[b]!;
-        ops += s.ops[b]!;
-      }
-      calls += c;
-      callsFailed += f;
-      const share = c > 0 ? f / c : 0;
-      users[b] = c / retryAmplification(retries, share);
-      usersFailed[b] = users[b]! * userFailureShare(retries, share);
       const span = Math.min(resolutionSec, durationSec - b * resolutionSec);
-      peakLog = Math.max(peakLog, (log * scale) / span);
-      peakOps = Math.max(peakOps, (ops * scale) / span);
+      peakLog = Math.max(peakLog, (s.logAttempted[b]! * scale) / span);
+      peakOps = Math.max(peakOps, (s.ops[b]! * scale) / span);
     }
-    return { dc, users, usersFailed, calls, callsFailed, peakLog, peakOps };
-  });
-  const binsPerHour = Math.max(1, Math.round(3600 / resolutionSec));
-  const dcSummaries: DcSummary[] = perDc.map((d) => {
-    const sums = summaries[d.dc];
-    const mean = (key: 'dialErrors' | 'oomKills' | 'restarts' | 'logLinesAttempted') =>
-      (sums.reduce((a, s) => a + s[key], 0) / sums.length) * hostsPerDc;
     let affectedHours = 0;
     const byDay: Record<string, number> = {};
     let worst = 1;
     for (let b = 0; b + binsPerHour <= bins; b += binsPerHour) {
       let u = 0;
       let uf = 0;
-      for (let k = b; k < b + binsPerHour; k++) {
-        u += d.users[k]!;
-        uf += d.usersFailed[k]!;
+      for (let j = b; j < b + binsPerHour; j++) {
+        u += s.users[j]!;
+        uf += s.usersFailed[j]!;
       }
       const a = u > 0 ? 1 - uf / u : 1;
       if (a < AFFECTED_HOUR_AVAILABILITY) {
@@ -234,26 +198,32 @@ export function runFleet(request: FleetRequest): FleetSummary {
       }
       worst = Math.min(worst, a);
     }
-    const totalUsers = d.users.reduce((a, x) => a + x, 0);
-    const totalFailed = d.usersFailed.reduce((a, x) => a + x, 0);
+    const totalUsers = s.users.reduce((a, x) => a + x, 0);
+    const totalFailed = s.usersFailed.reduce((a, x) => a + x, 0);
+    const calls = s.calls.reduce((a, x) => a + x, 0);
+    const callsFailed = s.callsFailed.reduce((a, x) => a + x, 0);
     return {
-      dc: d.dc,
-      hostSummaries: sums,
+      dc,
+      hostSummaries: r.hostFigures,
       hosts: hostsPerDc,
-      representativeHosts: reps,
-      userShare: d.dc === 'A' ? userShareDcA : 1 - userShareDcA,
+      representativeHosts: r.hosts,
+      userShare: dc === 'A' ? userShareDcA : 1 - userShareDcA,
       userAvailability: totalUsers > 0 ? 1 - totalFailed / totalUsers : 1,
-      callAvailability: d.calls > 0 ? 1 - d.callsFailed / d.calls : 1,
+      callAvailability: calls > 0 ? 1 - callsFailed / calls : 1,
       affectedHours,
       affectedHoursByDay: byDay,
       worstHourUserAvailability: worst,
-      dialErrors: Math.round(mean('dialErrors')),
-      oomKills: +mean('oomKills').toFixed(2),
-      restarts: +mean('restarts').toFixed(2),
-      logLinesAttempted: Math.round(mean('logLinesAttempted')),
-      peakThreads: Math.max(...sums.map((s) => s.peakThreads)),
-      peakLogLinesPerSec: Math.round(d.peakLog),
-      peakMemcachedOpsPerSec: Math.round(d.peakOps),
+      dialErrors: Math.round(sum('dialErrors')),
+      oomKills: +sum('oomKills').toFixed(2),
+      restarts: +sum('restarts').toFixed(2),
+      logLinesAttempted: Math.round(sum('logLinesAttempted')),
+      peakThreads: Math.max(...r.hostFigures.map((h) => h.peakThreads)),
+      peakLogLinesPerSec: Math.round(peakLog),
+      peakMemcachedOpsPerSec: Math.round(peakOps),
+      ejections: r.ejections,
+      newClientRequests: r.newClient.requests,
+      newClientRetries: r.newClient.retries,
+      newClientFailed: r.newClient.failed,
     };
   });
   if (request.onRow) {
@@ -263,31 +233,26 @@ export function runFleet(request: FleetRequest): FleetSummary {
         tSec,
         utc: calendar === 'none' ? '' : utcAt(calendar, tSec),
       };
-      for (const d of perDc) {
-        const hosts = series[d.dc];
-        const u = d.users[b]!;
-        row[`userAvailability:${d.dc}`] = u > 0 ? round(1 - d.usersFailed[b]! / u, 6) : '';
-        let c = 0;
-        let f = 0;
-        for (const s of hosts) {
-          c += s.calls[b]!;
-          f += s.failed[b]!;
-        }
-        row[`callAvailability:${d.dc}`] = c > 0 ? round(1 - f / c, 6) : '';
-        row[`oomKills:${d.dc}`] = round(sumAt(hosts, 'oomKills', b) * (hostsPerDc / reps), 3);
-        row[`hostsDown:${d.dc}`] = round(sumAt(hosts, 'down', b) * (hostsPerDc / reps), 3);
-        row[`logLinesPerSec:${d.dc}`] = Math.round(
-          (sumAt(hosts, 'logAttempted', b) * (hostsPerDc / reps)) / resolutionSec,
-        );
-        row[`threadsMax:${d.dc}`] = Math.max(...hosts.map((s) => s.threads[b]!));
-      }
+      DCS.forEach((dc, k) => {
+        const r = results[k]!;
+        const s = r.series;
+        const scale = hostsPerDc / r.hosts;
+        const u = s.users[b]!;
+        row[`userAvailability:${dc}`] = u > 0 ? round(1 - s.usersFailed[b]! / u, 6) : '';
+        row[`users:${dc}`] = round(u * scale, 1);
+        row[`usersFailed:${dc}`] = round(s.usersFailed[b]! * scale, 1);
+        const c = s.calls[b]!;
+        row[`callAvailability:${dc}`] = c > 0 ? round(1 - s.callsFailed[b]! / c, 6) : '';
+        row[`oomKills:${dc}`] = round(s.oomKills[b]! * scale, 3);
+        row[`hostsDown:${dc}`] = round(s.hostsDown[b]! * scale, 3);
+        row[`hostsEjected:${dc}`] = round(s.hostsEjected[b]! * scale, 3);
+        row[`logLinesPerSec:${dc}`] = Math.round((s.logAttempted[b]! * scale) / resolutionSec);
+        row[`threadsMax:${dc}`] = s.threadsMax[b]!;
+      });
       const a = Number(row['userAvailability:A'] || 1);
       const bAvail = Number(row['userAvailability:B'] || 1);
       row['userAvailability'] = round(userShareDcA * a + (1 - userShareDcA) * bAvail, 6);
-      // Annotations: deploys and the first dial error, from DC A's first representative host.
-      row['events'] = series.A[0]!.events[b]!.split(';')
-        .filter((e) => e.startsWith('deploy:') || e === 'first-dial-error')
-        .join(';');
+      row['events'] = results[0]!.series.events[b]!;
       request.onRow(row as FleetRow);
     }
   }
@@ -303,20 +268,9 @@ export function runFleet(request: FleetRequest): FleetSummary {
   };
 }
 
-/**
- * A rolling deploy reaches the hosts of a DC one after another over `rolloutSec`: representative host
- * `h` of `reps` gets each deploy at its time plus (h + 0.5) / reps of the rollout.
- */
-function staggered(scenario: Scenario, h: number, reps: number, rolloutSec: number): Scenario {
-  if (!scenario.deploys || scenario.deploys.length === 0) return scenario;
-  const shift = ((h + 0.5) / reps) * rolloutSec;
-  return { ...scenario, deploys: scenario.deploys.map((d) => ({ ...d, atSec: d.atSec + shift })) };
-}
-
-function sumAt(hosts: HostSeries[], key: 'oomKills' | 'down' | 'logAttempted', b: number): number {
-  let x = 0;
-  for (const s of hosts) x += s[key][b]!;
-  return x;
+function plan0(request: FleetRequest) {
+  const p = fleetPlan(request);
+  return { ...p, params: p.params.A };
 }
 
 function round(x: number, digits: number): number {
@@ -330,9 +284,12 @@ export const FLEET_COLUMNS = [
   'utc',
   ...DCS.flatMap((dc) => [
     `userAvailability:${dc}`,
+    `users:${dc}`,
+    `usersFailed:${dc}`,
     `callAvailability:${dc}`,
     `oomKills:${dc}`,
     `hostsDown:${dc}`,
+    `hostsEjected:${dc}`,
     `logLinesPerSec:${dc}`,
     `threadsMax:${dc}`,
   ]),

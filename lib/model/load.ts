@@ -53,3 +53,15 @@ export function trafficFactor(p: Params, tSec: number, failedShare: number): num
   const f = loadFactorAt(p.load, tSec) * retryAmplification(p.upstream.retries, failedShare);
   return Math.max(0.005, Math.round(f * 200) / 200);
 }
+
+/**
+ * The user traffic multiplier of one host of a coupled fleet for the second starting at `tSec`: the
+ * calendar x `routedShare`, the share of the data center's calls (retries included) the AppView routes to
+ * this host relative to an even split over all `fleet.hostsPerDc` hosts (lib/model/appview.ts). Rounded
+ * to 0.5% as `trafficFactor` is; 0 stays 0 (a host out of rotation gets no call).
+ */
+export function routedTrafficFactor(p: Params, tSec: number, routedShare: number): number {
+  if (routedShare <= 0) return 0;
+  const f = loadFactorAt(p.load, tSec) * routedShare;
+  return Math.max(0.005, Math.round(f * 200) / 200);
+}

@@ -76,6 +76,10 @@ describe('outage-lab CLI', () => {
     [['run', '--scenario', '/no/such/file.json'], 'cannot read the file'],
     [['run'], "required option '--scenario"],
     [['frobnicate'], "unknown command 'frobnicate'"],
+    [['calibration', '--seeds', '5-1'], '--seeds: expected a range of at most 100 seeds, low to high'],
+    [['calibration', '--seeds', 'a-b'], '--seeds: expected a list like 1-5'],
+    [['calibration', '--seed', '1', '--seeds', '1-2'], '--seed and --seeds: give one or the other'],
+    [['calibration', '--set', 'appview.balancingPolicy=fastest'], 'appview.balancingPolicy: expected one of'],
   ])('bad input %j exits 2 with a message naming the field, no stack trace', (args, message) => {
     const r = cli(...args);
     expect(r.code).toBe(2);

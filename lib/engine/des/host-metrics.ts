@@ -162,6 +162,11 @@ export class HostMetrics {
     this.binUserOk += ok;
   }
 
+  /** User-facing requests finished so far (ok and all), for a coupled fleet's balancer. */
+  userTotals(): { ok: number; total: number } {
+    return { ok: this.userOk, total: this.userTotal };
+  }
+
   notePortExhaustion(nowSec: number): void {
     if (this.firstPortExhaustionSec === null) {
       this.firstPortExhaustionSec = nowSec;

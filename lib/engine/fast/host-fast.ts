@@ -19,7 +19,7 @@ import { DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
-import { trafficFactor } from '../../model/load.js';
+import { routedTrafficFactor, trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
 import { DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
@@ -45,7 +45,31 @@ export type FastRunOptions = Omit<HostRunOptions, 'onCheck'> & {
    * same model, for checking that the shortcut changes nothing but the random stream.
    */
   readonly quietSeconds?: boolean;
+  /**
+   * A host of a coupled fleet (lib/fleet): the fleet sets the share of user traffic routed here
+   * (`route`) in place of the representative host's own retry estimate, and routes the new client's
+   * requests here one by one (`submit`) instead of the host drawing them.
+   */
+  readonly coupled?: boolean;
 };
+
+/** A routed new-client request finished: its tag and whether it was served. */
+export interface TriggerOutcome {
+  readonly tag: number;
+  readonly ok: boolean;
+}
+
+/** What a coupled host reports to the fleet between steps (counts since the run's start). */
+export interface HostTotals {
+  /** User-facing requests finished (ok or failed). */
+  readonly userRequests: number;
+  readonly userOk: number;
+  readonly serving: boolean;
+  /** Seconds a failing request now waits for the error-log writer (the backlog ahead of it). */
+  readonly logWaitSec: number;
+  /** New-client requests in progress here. */
+  readonly activeBursts: number;
+}
 
 /** The reference engine's figures; `events` counts steps taken. */
 export type FastRunStats = HostRunStats;
@@ -54,10 +78,17 @@ export function runHostFast(options: FastRunOptions): FastRunStats {
   return new FastHost(options).run();
 }
 
+/** One host advanced step by step by a coupled fleet (`coupled: true`); see `FastHost`. */
+export function createCoupledHost(options: Omit<FastRunOptions, 'coupled'>): FastHost {
+  return new FastHost({ ...options, coupled: true });
+}
+
 const FIXED_IP = 0;
 
 interface ActiveBurst {
   readonly client: number;
+  /** The fleet's tag of a routed new-client request (-1 otherwise). */
+  readonly tag: number;
   /** When the request arrived (its goroutines started). */
   readonly tb: number;
   readonly n: number;
@@ -87,7 +118,7 @@ function burstLoad(b: ActiveBurst): { goroutines: number; conns: number } {
   return { goroutines: Math.min(b.reuse ? b.limit : b.n, alive), conns: b.connected - b.released };
 }
 
-class FastHost {
+export class FastHost {
   private p: Params;
   private readonly dt: number;
   private readonly clients: readonly ClientSpec[];
@@ -191,7 +222,11 @@ class FastHost {
       trigger.ratePerSec > 0
         ? trigger.activeFromSec + exponential(this.rngTrigger, trigger.ratePerSec)
         : Number.POSITIVE_INFINITY;
-    if (this.nextTriggerSec >= trigger.activeUntilSec || this.nextTriggerSec > options.durationSec) {
+    if (
+      options.coupled ||
+      this.nextTriggerSec >= trigger.activeUntilSec ||
+      this.nextTriggerSec > options.durationSec
+    ) {
       this.nextTriggerSec = Number.POSITIVE_INFINITY;
     }
     const k = p.kernel;
@@ -243,41 +278,114 @@ class FastHost {
     );
   }
 
+  // ---- coupling (a host of lib/fleet) -----------------------------------------------------------------
+
+  /** Share of user traffic routed here relative to an even split (1 = 1/hostsPerDc of the DC's calls). */
+  private routedShare = 1;
+  /** New-client requests routed here and not yet arrived, in time order, and the next one's index. */
+  private submitted: Array<{ atSec: number; uris: number; tag: number }> = [];
+  private submittedNext = 0;
+  /** New-client requests finished since the last `takeTriggerOutcomes`, by tag. */
+  private triggerOutcomes: TriggerOutcome[] = [];
+
+  /**
+   * The fleet routes `share` x an even split of the DC's user calls here from `nowSec` on (0 while the
+   * host is out of rotation). Takes effect at once (at a whole second, between `advanceTo` calls).
+   */
+  route(share: number, nowSec: number): void {
+    if (share === this.routedShare) return;
+    this.routedShare = share;
+    this.setRateFactor(nowSec);
+  }
+
+  /** A new-client request of `uris` URIs arrives here at `atSec` (not before the host's current time). */
+  submit(atSec: number, uris: number, tag: number): void {
+    const last = this.submitted[this.submitted.length - 1];
+    if (last && atSec < last.atSec) throw new RangeError('submit: requests must come in time order');
+    this.submitted.push({ atSec, uris, tag });
+    if (atSec < this.nextTriggerSec) this.nextTriggerSec = atSec;
+  }
+
+  /** The new-client requests finished since the last call, in the order they finished. */
+  takeTriggerOutcomes(): TriggerOutcome[] {
+    const out = this.triggerOutcomes;
+    this.triggerOutcomes = [];
+    return out;
+  }
+
+  /** Counts since the start and the host's state, for the fleet's balancer. */
+  totals(): HostTotals {
+    this.bookQuiet();
+    const u = this.metrics.userTotals();
+    return {
+      userRequests: u.total,
+      userOk: u.ok,
+      serving: this.lifecycle.serving,
+      logWaitSec: this.log.queued > 0 ? this.log.backlogAt(this.stepsDone * this.dt) * this.log.writeSec : 0,
+      activeBursts: this.bursts.length + (this.submitted.length - this.submittedNext),
+    };
+  }
+
+  private triggerDone(client: number, tag: number, ok: boolean): void {
+    if (this.options.coupled && client === this.triggerClient) this.triggerOutcomes.push({ tag, ok });
+  }
+
   run(): FastRunStats {
-    const { durationSec } = this.options;
-    const steps = Math.round(durationSec / this.dt);
+    this.advanceTo(this.options.durationSec);
+    return this.finish();
+  }
+
+  /** Steps taken so far, and the timeline's next second and interval (in steps). */
+  private stepsDone = 0;
+  private nextSecondStep = 0;
+  private nextBinStep = 0;
+
+  /**
+   * Advance to `toSec` (at most the run's duration): the steps of `run`, in the same order, so that a run
+   * advanced in pieces of whole seconds is the run advanced in one go.
+   */
+  advanceTo(toSec: number): void {
+    const total = Math.round(this.options.durationSec / this.dt);
+    const steps = Math.min(total, Math.round(toSec / this.dt));
     const binEvery = Math.max(1, Math.round(this.metrics.resolutionSec / this.dt));
     const secondEvery = Math.max(1, Math.round(1 / this.dt));
+    if (this.stepsDone === 0) {
+      this.nextSecondStep = secondEvery;
+      this.nextBinStep = binEvery;
+    }
     // A quiet second is taken in one go only when no timeline interval closes inside it.
     const wholeSeconds = binEvery % secondEvery === 0 && this.options.quietSeconds !== false;
     // Steps are counted, not accumulated, so that times stay exact multiples of the step.
-    let nextSecond = secondEvery;
-    let nextBin = binEvery;
-    for (let i = 1; i <= steps; i++) {
+    for (let i = this.stepsDone + 1; i <= steps; i++) {
       const first = i;
       if (wholeSeconds && (i - 1) % secondEvery === 0 && i - 1 + secondEvery <= steps) {
         if (this.quietSecond(i - 1, secondEvery)) i += secondEvery - 1;
       }
       if (i === first) this.step((i - 1) * this.dt, i * this.dt);
       const t1 = i * this.dt;
-      if (i === nextSecond) {
-        nextSecond += secondEvery;
+      if (i === this.nextSecondStep) {
+        this.nextSecondStep += secondEvery;
         this.bookQuiet();
         this.metrics.closeSecond(t1, this.lifecycle);
         this.setRateFactor(t1);
         this.okThisSecond.fill(0);
         this.options.onProgress?.(t1);
       }
-      if (i === nextBin) {
-        nextBin += binEvery;
+      if (i === this.nextBinStep) {
+        this.nextBinStep += binEvery;
         this.noteNormalSizes();
         this.bookQuiet();
         this.metrics.closeBin(t1, this.lifecycle, this.poolView(), this.allPorts(), this.runtime);
       }
+      this.stepsDone = i;
     }
+  }
+
+  /** The run's figures once it has been advanced to its end. */
+  finish(): FastRunStats {
     this.bookQuiet();
     const figures = this.metrics.finish(this.lifecycle, this.log, this.latencies());
-    return { durationSec, ...figures, events: steps };
+    return { durationSec: this.options.durationSec, ...figures, events: this.stepsDone };
   }
 
   /**
@@ -403,7 +511,9 @@ class FastHost {
   /** The multiplier for the second starting at `tSec`, from the calendar and the averaged failure share. */
   private setRateFactor(tSec: number): void {
     const failed = this.metrics.failedShareAverage;
-    const factor = trafficFactor(this.p, tSec, failed);
+    const factor = this.options.coupled
+      ? routedTrafficFactor(this.p, tSec, this.routedShare)
+      : trafficFactor(this.p, tSec, failed);
     this.metrics.loadFactor = factor;
     if (factor === this.rateFactor && this.arrivalTables.length > 0) return;
     this.rateFactor = factor;
@@ -493,13 +603,27 @@ class FastHost {
     const c = this.clients[client]!;
     while (this.nextTriggerSec <= t1) {
       const at = this.nextTriggerSec;
-      const next = at + exponential(this.rngTrigger, c.ratePerSec);
-      this.nextTriggerSec = next < c.activeUntilSec ? next : Number.POSITIVE_INFINITY;
-      const uris = drawBatchSize(this.rngTriggerBatch, this.p, c);
+      let uris: number;
+      let tag = -1;
+      if (this.options.coupled) {
+        const next = this.submitted[this.submittedNext++]!;
+        uris = next.uris;
+        tag = next.tag;
+        this.nextTriggerSec = this.submitted[this.submittedNext]?.atSec ?? Number.POSITIVE_INFINITY;
+        if (this.submittedNext === this.submitted.length) {
+          this.submitted = [];
+          this.submittedNext = 0;
+        }
+      } else {
+        const next = at + exponential(this.rngTrigger, c.ratePerSec);
+        this.nextTriggerSec = next < c.activeUntilSec ? next : Number.POSITIVE_INFINITY;
+        uris = drawBatchSize(this.rngTriggerBatch, this.p, c);
+      }
       this.metrics.requestUris(client, uris, uris);
       if (!this.lifecycle.serving || rejectedByCap(this.p, uris)) {
         this.metrics.requestsDone(client, 0, 1, c.userFacing);
-      } else this.burst(client, at, uris);
+        this.triggerDone(client, tag, false);
+      } else this.burst(client, at, uris, tag);
     }
   }
 
@@ -698,7 +822,7 @@ class FastHost {
    * the connections it needs are dialed through the P gate tick by tick (`advanceBurst`), so that a kill
    * in the middle of a burst stops its remaining dials, as in the reference engine.
    */
-  private burst(client: number, tb: number, n: number): void {
+  private burst(client: number, tb: number, n: number, tag = -1): void {
     const p = this.p;
     const m = p.memcached;
     const limit = p.concurrencyLimit === 'unbounded' ? n : Math.min(n, p.concurrencyLimit);
@@ -710,6 +834,7 @@ class FastHost {
     const opRate = m.getMulti ? n / (opSec + n / m.getMultiKeysPerSec) : Math.min(serverRate, limit / opSec);
     this.bursts.push({
       client,
+      tag,
       tb,
       n,
       limit,
@@ -811,6 +936,7 @@ class FastHost {
         b.failed > 0 ? 1 : 0,
         this.clients[b.client]!.userFacing,
       );
+      this.triggerDone(b.client, b.tag, b.failed === 0);
     }
   }
 
@@ -843,6 +969,10 @@ class FastHost {
     this.notePorts();
   }
 
+  /** Buffers of `noteBlockedSyscalls`, kept across calls. */
+  private blockedStarts = new Float64Array(0);
+  private blockedDurs = new Float64Array(0);
+
   /**
    * Ms for a burst of dials through the P gate: a syscall longer than a sysmon tick blocks an M from one
    * tick after it starts until it ends; starts are spaced by each dial's P hold over GOMAXPROCS Ps. Dial
@@ -855,22 +985,29 @@ class FastHost {
     // Dial times only grow along the chunk; if even the last is shorter than a tick, no P is handed off.
     if (ok === 0 || table.dialSecAt(usableBefore - ok + 1) <= handoff) return;
     const procs = this.p.runtime.gomaxprocs;
-    const dur = (i: number) => table.dialSecAt(usableBefore - i);
+    // Dial times and start offsets in buffers kept across calls (a chunk has up to the range's ports).
+    if (this.blockedStarts.length < ok) {
+      this.blockedStarts = new Float64Array(Math.max(ok, 2 * this.blockedStarts.length));
+      this.blockedDurs = new Float64Array(this.blockedStarts.length);
+    }
+    const starts = this.blockedStarts;
+    const durs = this.blockedDurs;
     // The Ps move in lockstep with sysmon: GOMAXPROCS dials enter together, and the next group enters when
     // their Ps come back (after one tick, or sooner for a short syscall).
-    const starts = new Float64Array(ok);
     let start = 0;
     for (let i = 0; i < ok; i++) {
+      const d = table.dialSecAt(usableBefore - i);
+      durs[i] = d;
       starts[i] = start;
-      if (i % procs === procs - 1) start += Math.min(dur(i), handoff);
+      if (i % procs === procs - 1) start += Math.min(d, handoff);
     }
     let peak = 0;
     let peakAt = 0;
     let j = 0;
     for (let i = 0; i < ok; i++) {
-      if (dur(i) <= handoff) continue;
+      if (durs[i]! <= handoff) continue;
       const begin = starts[i]! + handoff;
-      while (j < i && (dur(j) <= handoff || starts[j]! + dur(j) <= begin)) j++;
+      while (j < i && (durs[j]! <= handoff || starts[j]! + durs[j]! <= begin)) j++;
       if (i - j + 1 > peak) {
         peak = i - j + 1;
         peakAt = begin;
@@ -987,6 +1124,7 @@ class FastHost {
     for (const b of this.bursts) {
       this.metrics.requestLatency(b.client, nowSec - b.tb);
       this.metrics.requestsDone(b.client, 0, 1, this.clients[b.client]!.userFacing);
+      this.triggerDone(b.client, b.tag, false);
     }
     this.bursts = [];
     this.pendingThreads = [];
