@@ -15,7 +15,7 @@ import { binomial, exponential, PoissonTable, poisson } from '../../engine/distr
 import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { URI_BUCKETS } from '../../metrics/timeline.js';
-import { DIAL_ERRORS } from '../../model/errors.js';
+import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
@@ -864,20 +864,31 @@ export class FastHost {
       const usable = table.usableOn(FIXED_IP, this.dialMode);
       const at = Math.max(b.gateSec, this.lastCloseSec);
       if (usable > 0) {
-        const holdSec = Math.min(table.dialSecAt(usable), handoff);
-        const count = Math.min(
-          b.pending,
-          usable,
-          Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)),
-        );
+        // Successes dial by dial: each holds its P for min(dial, hand-off), and dials get slower along the
+        // burst (past half the range each scans a whole parity), so the step's P time is spent at each
+        // dial's own price, not the first one's. A dial that ends more than the client's timeout after
+        // its goroutine began fails with dial-timeout (`late`), as in the reference engine's `dialDone`.
+        const budgetSec = (t1 - b.gateSec) * procs;
+        const deadlineSec = b.tb + p.memcached.timeoutSec;
+        const most = Math.min(b.pending, usable);
+        let count = 0;
+        let heldSec = 0;
+        let late = 0;
+        while (count < most && (count === 0 || heldSec < budgetSec)) {
+          const dialSec = table.dialSecAt(usable - count);
+          if (b.gateSec + heldSec / procs + dialSec > deadlineSec) late++;
+          heldSec += Math.min(dialSec, handoff);
+          count++;
+        }
         const r = table.allocateMany(at, FIXED_IP, this.dialMode, count);
         this.metrics.dials += count;
-        b.connected += r.ok;
+        b.connected += r.ok - late;
         b.pending -= count;
-        b.gateSec += (count * holdSec) / procs;
+        b.gateSec += heldSec / procs;
         b.failStreak = 0;
         this.notePorts();
         this.noteBlockedSyscalls(b.gateSec, table, r.ok, r.usableBefore);
+        if (late > 0) this.dialTimeouts(b, cache, late, t1);
       } else {
         if (!b.sawExhaustion && b.fromPool > 0)
           this.normalDuringBurst(b.fromPool / (p.memcached.threads / p.memcached.serviceSec), at);
@@ -938,6 +949,22 @@ export class FastHost {
       );
       this.triggerDone(b.client, b.tag, b.failed === 0);
     }
+  }
+
+  /**
+   * `count` dials of burst `b` that got a port after the client's timeout: the connection is closed unused
+   * (TIME_WAIT on our side), the op fails with dial-timeout and logs a line, and so does its request.
+   */
+  private dialTimeouts(b: ActiveBurst, cache: number, count: number, atSec: number): void {
+    const t = Math.max(atSec, this.lastCloseSec);
+    this.lastCloseSec = t;
+    const options = { activeClose: true, lingerZero: this.p.kernel.soLingerZero, dataExchanged: false };
+    this.table.closeMany(t, FIXED_IP, options, count);
+    this.notePorts();
+    this.metrics.noteDialError(DIAL_ERRORS.indexOf(DIAL_ERROR.timeout), count);
+    this.metrics.opErrors[cache]! += count;
+    this.logErrors(count, atSec);
+    b.failed += count;
   }
 
   /** Normal ops hitting an empty pool during a burst's hold time: each dials and fails. */
