@@ -26,8 +26,6 @@ const ROOT = join(import.meta.dirname, '../..');
 const CI_SMALL = join(ROOT, 'data/sweeps/ci-small.json');
 const BAD_SWEEPS = join(ROOT, 'test/fixtures/bad-sweeps');
 const work = mkdtempSync(join(tmpdir(), 'fuzz-'));
-process.stdout.setMaxListeners(0);
-process.stderr.setMaxListeners(0);
 
 interface Case {
   readonly name: string;
