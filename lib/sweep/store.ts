@@ -27,8 +27,6 @@ export const MANIFEST_FORMAT = 'outage-lab-sweep/1';
 const SWEEP_FILES = ['manifest.json', 'results.csv', 'summary.csv', 'regimes.csv', 'boundary.csv'];
 export const RUN_FORMAT = 'outage-lab-run/1';
 
-// Kept for the modules that import the generic helper from here; it lives in lib/io.
-
 export interface SweepManifest {
   readonly format: typeof MANIFEST_FORMAT;
   readonly name: string;
