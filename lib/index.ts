@@ -24,6 +24,7 @@ export * from './notebook/knobs.js';
 export * from './notebook/metastability.js';
 export * from './notebook/mime.js';
 export * from './notebook/rows.js';
+export * from './notebook/sweep-slice.js';
 export * from './notebook/week.js';
 export { acquireSweep } from './report/sweeps.js';
 export * from './run/run-scenario.js';
