@@ -112,7 +112,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   resolveRunParams(scenario, overrides);
   checkDuration(durationSec);
   checkResolution(resolutionSec, durationSec);
-  const writer = opts.timeline ? openTimelineCsv<TimelineRow>(opts.timeline) : undefined;
+  const writer = opts.timeline !== undefined ? openTimelineCsv<TimelineRow>(opts.timeline) : undefined;
   const progress = createProgress(`run ${scenario.id}`, durationSec, 'sim s', opts.quiet ?? false);
   const summary = await streamed(writer, progress, () =>
     runOffThread<TimelineRow>(
@@ -132,7 +132,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
     return;
   }
   process.stdout.write(`${formatSummary(summary)}\n`);
-  if (opts.timeline) process.stdout.write(`timeline: ${opts.timeline}\n`);
+  if (opts.timeline !== undefined) process.stdout.write(`timeline: ${opts.timeline}\n`);
 }
 
 export function formatSummary(s: RunSummary): string {

@@ -10,6 +10,7 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   config: '--config',
   durationSec: '--duration',
   engine: '--engine',
+  out: '--out',
   outDir: '--out',
   resolutionSec: '--resolution',
   resume: '--resume',
@@ -18,6 +19,7 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   shard: '--shard',
   shardCount: '--shard-count',
   sweep: '--sweep',
+  timeline: '--timeline',
   workers: '--workers',
 };
 

@@ -34,7 +34,8 @@ export async function fleetCommand(opts: FleetOptions): Promise<void> {
   // Validate everything before any output is created.
   noteDeploysBeyond(scenario, durationSec, opts.quiet ?? false);
   const params = resolveRunParams(scenario, overrides);
-  const writer = opts.timeline ? openTimelineCsv<FleetRow>(opts.timeline, FLEET_COLUMNS) : undefined;
+  const writer =
+    opts.timeline !== undefined ? openTimelineCsv<FleetRow>(opts.timeline, FLEET_COLUMNS) : undefined;
   const slice = params.fleet.representativeHosts;
   const hosts = 2 * (slice === 'all' ? params.fleet.hostsPerDc : slice);
   const progress = createProgress(

@@ -164,12 +164,18 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** `outage-lab ... | head`: a closed pipe ends the output quietly, as for any Unix tool. */
+function onStreamError(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+}
+
+/**
+ * Installs the closed-pipe handler on stdout and stderr once per process: main() may run many times in
+ * one process (tests, embedding), and each call must not add listeners of its own.
+ */
 function exitQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      throw e;
-    });
+    if (!stream.listeners('error').includes(onStreamError)) stream.on('error', onStreamError);
   }
 }
 

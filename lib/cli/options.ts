@@ -1,5 +1,5 @@
 /** Options several commands share, parsed with errors that name the option. */
-import { InputError } from '../model/resolve-params.js';
+import { InputError } from '../errors.js';
 
 /** `--seed`: an integer in [0, 2^32 - 1]; 1 when absent. */
 export function parseSeed(text: string | undefined): number {

@@ -5,6 +5,7 @@
  */
 
 import { InputError } from '../errors.js';
+import { isDirectory } from '../io/paths.js';
 import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Scenario } from '../scenario/scenarios.js';
@@ -27,6 +28,9 @@ export function openTimelineCsv<Row extends Record<string, number | string>>(
   path: string,
   columns?: readonly string[],
 ): TimelineCsvWriter<Row> {
+  if (path.trim() === '')
+    throw new InputError(`--timeline: expected a file path, got ${JSON.stringify(path)}`);
+  if (isDirectory(path)) throw new InputError(`--timeline ${path}: is a directory; expected a file path`);
   try {
     return new TimelineCsvWriter<Row>(path, columns);
   } catch (e) {

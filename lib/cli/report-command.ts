@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { isDirectory } from '../io/paths.js';
 import { CHROMIUM, checkInBrowser } from '../report/browser.js';
 import { loadReportInputs, ROOT } from '../report/inputs.js';
 import { renderReport } from '../report/render-report.js';
@@ -25,9 +26,21 @@ export interface ReportOptions {
   readonly screenshot?: boolean;
 }
 
+/**
+ * The page's path, absolute. Its charts and data go beside it, so an empty path (the current directory)
+ * or a directory would scatter them into the parent directory: refused before anything runs.
+ */
+function checkOut(path: string): string {
+  if (path.trim() === '')
+    throw new InputError(`out: expected an HTML file path, got ${JSON.stringify(path)}`, 'out');
+  if (/[/\\]$/.test(path) || isDirectory(path))
+    throw new InputError(`out ${path}: is a directory; expected an HTML file path`, 'out');
+  return resolve(path);
+}
+
 export async function writeReport(options: ReportOptions): Promise<{ path: string; wallSec: number }> {
   const started = performance.now();
-  const out = resolve(options.out ?? join('reports', 'postmortem.html'));
+  const out = checkOut(options.out ?? join('reports', 'postmortem.html'));
   const quiet = options.quiet ?? false;
   const log = (line: string) => {
     if (!quiet) process.stderr.write(`${line}\n`);

@@ -1,9 +1,12 @@
 /**
  * The four knobs of the outage as notebook parameters, turned into one overrides object. Scenario
- * overrides apply after the scenario's own (run-scenario.ts), so a knob left at its default is left out:
- * passing `concurrencyLimit: 'unbounded'` to `fix-bounded-concurrency` would undo the fix.
+ * overrides apply after the scenario's own (run-scenario.ts), so a knob left unset (`null`, the notebooks'
+ * default) is left out and each scenario keeps its own setting: passing `concurrencyLimit: 'unbounded'`
+ * to `fix-bounded-concurrency` would undo the fix. A value that is given is always an override, even one
+ * equal to today's default: the notebooks never copy the model's defaults, so a changed default cannot
+ * turn a notebook's literal into an override.
  */
-import { defaultParams, getPath } from '../model/params.js';
+import { defaultParams } from '../model/params.js';
 import { applyOverrides, type Overrides } from '../model/resolve-params.js';
 
 export interface Knobs {
@@ -17,6 +20,11 @@ export interface Knobs {
   readonly logRate: number | 'unlimited';
 }
 
+/** The knobs as a notebook's parameters: each a value, or null (or absent) for the model's default. */
+export type KnobParams = { readonly [K in keyof Knobs]?: Knobs[K] | null };
+
+const KNOB_NAMES = ['batchSize', 'concurrencyLimit', 'poolSize', 'logRate'] as const;
+
 /** The knobs' defaults (those of `outage-lab params`). */
 export function defaultKnobs(): Knobs {
   const p = defaultParams();
@@ -28,19 +36,25 @@ export function defaultKnobs(): Knobs {
   };
 }
 
+/** The knobs' values: those given, and the model's default for each one left null. */
+export function knobValues(knobs: KnobParams): Knobs {
+  const out: Record<string, unknown> = { ...defaultKnobs() };
+  for (const name of KNOB_NAMES)
+    if (knobs[name] !== null && knobs[name] !== undefined) out[name] = knobs[name];
+  return out as unknown as Knobs;
+}
+
 /**
- * The overrides for the knobs that differ from their defaults, plus any other parameters by dotted path
+ * The overrides for the knobs given (not null), plus any other parameters by dotted path
  * (`{ 'kernel.timeWaitSec': 30 }`; `listParamSpecs()` lists them). Validated now, so a bad value fails at
  * the parameters cell with the field's name, not deep inside a run.
- * @example knobOverrides({ ...defaultKnobs(), batchSize: 2000 }) // { batchSize: 2000 }
+ * @example knobOverrides({ batchSize: 2000, poolSize: null }) // { batchSize: 2000 }
  */
-export function knobOverrides(knobs: Knobs, extra: Overrides = {}): Overrides {
-  const defaults = defaultParams();
+export function knobOverrides(knobs: KnobParams, extra: Overrides = {}): Overrides {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(knobs)) {
-    if (getPath(defaults, key) !== value) out[key] = value;
-  }
+  for (const name of KNOB_NAMES)
+    if (knobs[name] !== null && knobs[name] !== undefined) out[name] = knobs[name];
   Object.assign(out, extra);
-  applyOverrides(defaults, out);
+  applyOverrides(defaultParams(), out);
   return out;
 }

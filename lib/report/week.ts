@@ -15,8 +15,10 @@ import {
   runWeekFleet,
   type WeekObservation,
 } from '../calibration/week.js';
+import { InputError } from '../errors.js';
 import type { DcSummary, FleetSummary } from '../fleet/fleet.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { readJsonFile } from '../io/json-file.js';
 import { MODEL_FINGERPRINT, PACKAGE_VERSION, sourceFingerprint } from '../version.js';
 
 export const WEEK_SEED = 1;
@@ -125,6 +127,23 @@ export interface AcquireWeekOptions {
   readonly updateCache?: boolean;
 }
 
+/**
+ * A stored week (data/runs or the committed cache), read with the checked JSON reader: a damaged file is
+ * an input error naming it, as for the sweeps' stored manifests (remove it, and it is computed again).
+ */
+function readStoredWeek(path: string): WeekData {
+  const json = readJsonFile(path);
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    Array.isArray(json) ||
+    typeof (json as WeekData).key !== 'string'
+  ) {
+    throw new InputError(`${path}: expected the stored results of the week (an object with a string key)`);
+  }
+  return json as WeekData;
+}
+
 /** The week's data: from data/runs or the committed cache when their key matches, else computed now. */
 export function acquireWeek(root: string, options: AcquireWeekOptions = {}): WeekData {
   const key = weekKey(root, WEEK_SEED);
@@ -136,7 +155,7 @@ export function acquireWeek(root: string, options: AcquireWeekOptions = {}): Wee
     [cachePath, 'cache'],
   ] as const) {
     if (!existsSync(path)) continue;
-    const stored = JSON.parse(readFileSync(path, 'utf8')) as WeekData;
+    const stored = readStoredWeek(path);
     if (stored.key === key) {
       data = { ...stored, origin };
       break;

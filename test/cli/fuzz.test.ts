@@ -26,8 +26,6 @@ const ROOT = join(import.meta.dirname, '../..');
 const CI_SMALL = join(ROOT, 'data/sweeps/ci-small.json');
 const BAD_SWEEPS = join(ROOT, 'test/fixtures/bad-sweeps');
 const work = mkdtempSync(join(tmpdir(), 'fuzz-'));
-process.stdout.setMaxListeners(0);
-process.stderr.setMaxListeners(0);
 
 interface Case {
   readonly name: string;
@@ -164,6 +162,36 @@ const FLAGS: Case[] = [
     name: '--timeline into a missing directory',
     argv: [...RUN, '--timeline', '@/no/t.csv'],
     expect: '--timeline @/no/t.csv: cannot create the file (ENOENT)',
+  },
+  {
+    name: '--timeline ""',
+    argv: [...RUN, '--timeline', ''],
+    expect: '--timeline: expected a file path, got ""',
+  },
+  {
+    name: '--timeline " "',
+    argv: [...RUN, '--timeline', ' '],
+    expect: '--timeline: expected a file path, got " "',
+  },
+  {
+    name: '--timeline a directory',
+    argv: [...RUN, '--timeline', '@'],
+    expect: '--timeline @: is a directory; expected a file path',
+  },
+  {
+    name: 'fleet --timeline ""',
+    argv: ['fleet', '--scenario', 'tiny-exhaustion', '--duration', '2s', '--quiet', '--timeline', ''],
+    expect: '--timeline: expected a file path, got ""',
+  },
+  {
+    name: 'report --out a directory',
+    argv: ['report', '--out', '@', '--quiet'],
+    expect: '--out @: is a directory; expected an HTML file path',
+  },
+  {
+    name: 'report --out a directory with a slash',
+    argv: ['report', '--out', '@/new/', '--quiet'],
+    expect: '--out @/new/: is a directory; expected an HTML file path',
   },
   { name: 'sweep without --config', argv: ['sweep'], expect: "required option '--config" },
   {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,20 @@ describe('outage-lab CLI', () => {
     expect(lines[0]).toMatch(/^tSec,utc,processState,reqOk:appview-posts/);
     expect(lines).toHaveLength(6);
     expect(readdirSync(dir)).toEqual(['t.csv']);
+  });
+
+  it('report --out "" exits 2 naming --out, and writes nothing (not even beside the current directory)', () => {
+    const top = mkdtempSync(join(tmpdir(), 'ol-'));
+    const cwd = join(top, 'cwd');
+    mkdirSync(cwd);
+    const r = spawnSync(process.execPath, [BIN, 'report', '--out', '', '--quiet'], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, OUTAGE_LAB_FROM_SOURCE: '1', OUTAGE_LAB_DEBUG: '' },
+    });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toBe('error: --out: expected an HTML file path, got ""\n');
+    expect(readdirSync(top, { recursive: true })).toEqual(['cwd']);
   });
 
   it.each([

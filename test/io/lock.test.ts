@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,55 @@ describe('lockDir(dir)', () => {
     spawnSync('touch', ['-d', '1 minute ago', join(dir, LOCK_NAME)]);
     lockDir(dir).release();
   });
+
+  it('lets one takeover at a time remove a stale lock; a takeover lock left behind is reported, never removed', () => {
+    const dir = tmp();
+    const lockPath = join(dir, LOCK_NAME);
+    const stale = JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: 'x' });
+    writeFileSync(lockPath, stale);
+    // Another process is taking over right now: this one does not remove the stale lock itself.
+    writeFileSync(
+      `${lockPath}.takeover`,
+      JSON.stringify({ pid: process.pid, host: hostname(), startedAt: 'y' }),
+    );
+    expect(() => lockDir(dir, 'outDir')).toThrow('other writers keep taking it');
+    expect(readFileSync(lockPath, 'utf8')).toBe(stale);
+    // Left by a process killed while taking over: named, and left for a person to remove.
+    spawnSync('touch', ['-d', '1 minute ago', `${lockPath}.takeover`]);
+    expect(() => lockDir(dir, 'outDir')).toThrow(
+      `outDir ${dir}: ${lockPath}.takeover is 60 s old (left by a process killed while taking over the stale lock ${lockPath})`,
+    );
+    expect(readdirSync(dir).sort()).toEqual([LOCK_NAME, `${LOCK_NAME}.takeover`]);
+    rmSync(`${lockPath}.takeover`);
+    lockDir(dir).release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('four processes racing for one lock, leaving it stale every third time: one holder at a time, never an empty lock', async () => {
+    const dir = tmp();
+    const script = join(import.meta.dirname, '../fixtures/lock-stress.ts');
+    const dead = String(deadPid());
+    const runs = Array.from(
+      { length: 4 },
+      () =>
+        new Promise<string>((done, fail) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', script, dir, '2000', dead], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let out = '';
+          child.stdout.on('data', (chunk) => (out += chunk));
+          child.on('error', fail);
+          child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`exit ${code}`))));
+        }),
+    );
+    const counts = (await Promise.all(runs)).map(
+      (out) => JSON.parse(out) as { held: number; noOwner: number; doubleHolder: number; other: number },
+    );
+    for (const c of counts) expect(c).toMatchObject({ noOwner: 0, doubleHolder: 0, other: 0 });
+    expect(counts.reduce((sum, c) => sum + c.held, 0)).toBeGreaterThan(100);
+    // No temporary or takeover files left; at most the last (stale) lock.
+    expect(readdirSync(dir).filter((name) => name !== LOCK_NAME)).toEqual([]);
+  }, 60_000);
 
   it('names the directory when the lock cannot be created', () => {
     expect(() => lockDir('/nonexistent/dir', 'outDir')).toThrow(

@@ -134,7 +134,20 @@ describe('notebooks', () => {
     }
     expect(declared('05-the-week.ipynb')).toEqual(expect.arrayContaining([...knobs, 'seed']));
     expect(declared('02-the-fixes.ipynb')).toContain('fixId');
-    expect(declared('03-parameter-sweeps.ipynb')).toEqual(expect.arrayContaining(['config', 'metric']));
+    expect(declared('03-parameter-sweeps.ipynb')).toEqual(
+      expect.arrayContaining(['config', 'metric', ...knobs.slice(0, 4)]),
+    );
+  });
+
+  it("leaves every knob at null, the model's default, never a copy of today's default", () => {
+    for (const f of NOTEBOOKS) {
+      const source = text(
+        read(join(ROOT, 'notebooks', f)).cells.find((c) => c.metadata.tags?.includes('parameters'))?.source,
+      );
+      for (const knob of ['batchSize', 'concurrencyLimit', 'poolSize', 'logRate']) {
+        expect(source, `${f}: ${knob}`).toMatch(new RegExp(`^let ${knob}: [^=]*\\| null = null;$`, 'm'));
+      }
+    }
   });
 
   it('executes every notebook headless with no cell error, writing .ipynb and .html', () => {
@@ -167,8 +180,8 @@ describe('notebooks', () => {
       // The HTML export shows the picture.
       const exported = readFileSync(join(out, f.replace(/\.ipynb$/, '.html')), 'utf8');
       expect(exported, f).toContain('<img src="data:image/png;base64,');
-      // Whatever a notebook prints is prose, not a tagged line of JSON.
-      expect(streams(nb(f), 'stdout'), f).not.toMatch(/^[A-Z]+ [[{]/m);
+      // Whatever a notebook prints is prose, not a tagged line for a program (`POINTS 16`, `CLASSES ...`).
+      expect(streams(nb(f), 'stdout'), f).not.toMatch(/^[A-Z]{3,} \S/m);
     }
   });
 
@@ -280,6 +293,43 @@ describe('notebooks', () => {
     expect(table(n, 'overrides').rows).toEqual([{ path: 'batchSize', value: '2000' }]);
     // Batches of 2,000 URIs never exhaust the range (the default does).
     expect(mean(row(table(n, 'intervals'), 'scenario', 'outage')['dial errors'])).toBe(0);
+  }, 300_000);
+
+  it('03 shows the slice of the sweep at the knobs given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notebooks-slice-'));
+    const r = await runNotebooks([
+      '--out',
+      dir,
+      '-p',
+      'poolSize=1000',
+      '-p',
+      'concurrencyLimit=unbounded',
+      'notebooks/03-parameter-sweeps.ipynb',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const n = read(join(dir, '03-parameter-sweeps.ipynb'));
+    const rows = table(n, 'summary').rows;
+    // The default sweep crosses 4 batch sizes and 4 log rates at each pool size and limit.
+    expect(rows).toHaveLength(16);
+    for (const x of rows) {
+      expect(String(x['poolSize'])).toBe('1000');
+      expect(String(x['concurrencyLimit'])).toBe('unbounded');
+    }
+    // The heatmap's cells (objects with a value and a pool size) are those of the slice too.
+    const cells: Record<string, unknown>[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if ('value' in o && 'poolSize' in o) cells.push(o);
+        else Object.values(o).forEach(walk);
+      }
+    };
+    walk(displays(n).find((d) => d[VEGALITE_MIME])?.[VEGALITE_MIME]);
+    expect(cells).toHaveLength(16);
+    expect(new Set(cells.map((c) => `${c['poolSize']} ${c['concurrencyLimit']}`))).toEqual(
+      new Set(['1000 unbounded']),
+    );
   }, 300_000);
 
   it('rejects a parameter the notebook does not declare (exit 2)', async () => {
