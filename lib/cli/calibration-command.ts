@@ -10,7 +10,8 @@ import {
   runWeekFleetParallel,
   type WeekObservation,
 } from '../calibration/week.js';
-import { InputError, parseAssignments } from '../model/resolve-params.js';
+import { InputError } from '../errors.js';
+import { parseAssignments } from '../model/resolve-params.js';
 import { PartialFailure } from './errors.js';
 import { table } from './format.js';
 import { parseSeed } from './options.js';

@@ -10,8 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { WeekObservation } from '../calibration/week.js';
+import { InputError } from '../errors.js';
 import { defaultAt, specAt } from '../model/params.js';
-import { InputError } from '../model/resolve-params.js';
 
 /** A parameter and the ends of its stated range (low, high), with where the range is stated. */
 export interface RangedParameter {
