@@ -12,17 +12,20 @@ import { acquireWeek } from '../../lib/report/week.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
- * Checks the model does not pass today, and why (bench/RESULTS.md and the report say the same):
- * - O3: the user and counts caches fail at most a few % of their ops at their worst minute (the source: "all
- *   memcached behavior was impacted");
- * - O4: the error log peaks at tens of thousands of lines/s fleet-wide, not millions: a failing host is
- *   mostly down (not logging), where the source's hosts kept attempting every op;
- * - M3: Monday's episodes span under 6 hours (from the load peak to the band-aid);
- * - W1: no weekend dip: at weekend load no host fails enough for users to see it.
- * The mechanism all four point to is the host CPU model (cores, run queue: a host that is up but
- * saturated keeps failing and logging, and a lower load can tip it), not built yet.
+ * Checks the model does not pass today, and why (README "Status", bench/RESULTS.md and the report say
+ * the same). With the constants the labs measured (the kernel's port-search cost; the Go lab's hand-off
+ * of Ps paced by the CPU, 1 ms, and STW pauses that do not grow with idle Ms):
+ * - O5, O6: a failing dial storm adds tens of threads, not thousands (the Go lab: 22-76 threads for
+ *   bursts of 500-2,000 failing dials), so the threads stay at 150 and GC pauses do not grow;
+ * - O7, O9, O10, M1-M4: without the threads' memory a host of DC A is OOM-killed about once every
+ *   70 minutes on Monday, too seldom and too far out of step for the coupled hosts to fall together:
+ *   no down episode, so no spiral for the band-aid to end;
+ * - O3, O4: a failing host is mostly down (not logging) or failing only the new client's batches;
+ * - W1: no weekend dip.
+ * The mechanism all of these point to is the host's CPU (cores, run queue): the Go lab shows a burst of
+ * failing dials displacing 99% of the process's request work, which no engine models yet.
  */
-const MISSES = ['O3', 'O4', 'M3', 'W1'];
+const MISSES = ['O3', 'O4', 'O5', 'O6', 'O7', 'O9', 'O10', 'M1', 'M2', 'M3', 'M4', 'W1'];
 
 describe('the outage week against the expectations', () => {
   const exp = loadExpectations();
