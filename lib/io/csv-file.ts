@@ -3,9 +3,9 @@
  * the file can be read and parses, the header is non-empty with distinct names, and every row has one
  * cell per column. What the cells mean is for the caller to check (sweep/results.ts for results.csv).
  */
-import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
+import { inputName, readTextFile } from './read-text.js';
 
 export interface CsvTable {
   readonly columns: string[];
@@ -13,16 +13,8 @@ export interface CsvTable {
 }
 
 export function readCsvFile(path: string, field?: string): CsvTable {
-  const where = field === undefined ? path : `${field} ${path}`;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      `${where}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-      field,
-    );
-  }
+  const where = inputName(path, field);
+  const text = readTextFile(path, field);
   return parseCsv(text, where, field);
 }
 

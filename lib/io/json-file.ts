@@ -5,8 +5,8 @@
  * it or set a prototype), and every number is finite (`1e999` parses to Infinity). Errors name the file
  * and the place in it: `x.json: params.poolSize: expected a finite number, got 1e999 (Infinity)`.
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { inputName, readTextFile } from './read-text.js';
 
 /** Deeper than any input of this project (sweep specs and scenario files are 4-5 levels). */
 export const MAX_JSON_DEPTH = 64;
@@ -16,16 +16,8 @@ export const MAX_JSON_DEPTH = 64;
  * messages then start with it: `config x.json: not valid JSON (...)`.
  */
 export function readJsonFile(path: string, field?: string): unknown {
-  const where = field === undefined ? path : `${field} ${path}`;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      `${where}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-      field,
-    );
-  }
+  const where = inputName(path, field);
+  const text = readTextFile(path, field);
   let json: unknown;
   try {
     json = JSON.parse(text);
