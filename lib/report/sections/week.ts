@@ -12,9 +12,11 @@ at ${f('params.load.weekendFactor', 'pct0')} of a weekday, Monday at ${f('params
 a daily swing of ${f('params.load.diurnalAmplitude', 'pct0')} peaking at hour
 ${f('params.load.peakHourUtc')} UTC), and the fixes are deployed as they were, each rolling over the hosts in
 ${f('params.fleet.rolloutSec', 'min1')} minutes. Two data centers of ${w('hostsPerDc')} hosts serve
-${w('userShareA', 'pct0')} of the users each; ${w('representativeHosts')} hosts per data center are simulated and
-scaled. The AppView retries a failed call ${f('params.upstream.retries')} time(s) on another host, so a user
-request fails only when every attempt does, and failures bring more calls.</p>
+${w('userShareA', 'pct0')} of the users each; ${w('representativeHosts')} hosts per data center are simulated,
+in lockstep behind the AppView, which balances calls over the hosts that are ready and not ejected, moves a
+killed host's share to the others, and retries a failed call ${f('params.upstream.retries')} time(s) on
+another host, so a user request fails only when every host it tried failed it; the new client's failed
+batches are retried too.</p>
 ${fig('week')}
 <p>The affected data center first fails at ${w('firstDialErrorUtc', 'text')},
 ${w('firstDialErrorAfterTriggerSec', 'd1')} s after the new client starts. Through the weekend its hosts run
