@@ -110,7 +110,13 @@ function missNote(failed: Set<string>): string {
   const spiral = ['M1', 'M2', 'M3', 'M4', 'O9'].filter((id) => failed.has(id));
   const weekend = ['W1', 'W2'].filter((id) => failed.has(id));
   const storm = ['O3', 'O4'].filter((id) => failed.has(id));
+  const threads = ['O5', 'O6', 'O7', 'O10'].filter((id) => failed.has(id));
   const parts: string[] = [];
+  if (threads.length > 0) {
+    parts.push(
+      `${threads.join(', ')}: with the Go lab's thread rule (a P handed off only as fast as the next M gets a CPU while port scans hold the cores) failing dials add few threads, so no thread memory, no growing pauses, fewer OOM kills and no spiral for the band-aid to end; the mechanism the lab shows instead is the host CPU taken by the scans, not built yet`,
+    );
+  }
   if (storm.length > 0) {
     parts.push(
       `${storm.join(', ')}: in the model a failing host is mostly down, not up and failing every op and logging it; the mechanism needed is the host CPU model (a saturated host that stays up), not built yet`,
