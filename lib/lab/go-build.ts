@@ -19,15 +19,13 @@ export function goVersion(): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-/** Build package `pkg` (e.g. 'portcost'); returns the binary's path. Throws InputError without Go. */
-export function buildGoProgram(pkg: string): string {
+/** Go's environment for the lab: GOPATH mode, nothing downloaded, caches outside the repo. */
+function goEnv(): { dir: string; env: NodeJS.ProcessEnv } {
   if (goVersion() === null) throw new InputError("lab: 'go' not found; install the Debian package golang-go");
   const dir = join(tmpdir(), 'outage-lab-go');
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, pkg);
-  const r = spawnSync('go', ['build', '-o', out, pkg], {
-    encoding: 'utf8',
-    timeout: 300_000,
+  return {
+    dir,
     env: {
       ...process.env,
       GO111MODULE: 'off',
@@ -36,8 +34,22 @@ export function buildGoProgram(pkg: string): string {
       GOFLAGS: '',
       GOPROXY: 'off',
     },
-  });
+  };
+}
+
+/** Build package `pkg` (e.g. 'portcost'); returns the binary's path. Throws InputError without Go. */
+export function buildGoProgram(pkg: string): string {
+  const { dir, env } = goEnv();
+  const out = join(dir, pkg);
+  const r = spawnSync('go', ['build', '-o', out, pkg], { encoding: 'utf8', timeout: 300_000, env });
   if (r.status !== 0)
     throw new Error(`go build ${pkg} failed: ${(r.stderr || r.error?.message || '').trim()}`);
   return out;
+}
+
+/** Run the Go tests of package `pkg`; returns whether they passed, and their output. */
+export function testGoPackage(pkg: string): { ok: boolean; output: string } {
+  const { env } = goEnv();
+  const r = spawnSync('go', ['test', pkg], { encoding: 'utf8', timeout: 300_000, env });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}${r.error?.message ?? ''}`.trim() };
 }

@@ -6,7 +6,13 @@
  * is all system time): the kernel's work. Wall time is shown beside it but not compared, because on a
  * busy machine the scan's cond_resched() yields the CPU and wall time then measures the other processes.
  */
-import { dialSec, type PortSearchCost, portsExamined, searchPath } from '../model/port-search-cost.js';
+import {
+  dialSec,
+  dialSecExamining,
+  type PortSearchCost,
+  portsExamined,
+  searchPath,
+} from '../model/port-search-cost.js';
 import type { DialMode } from '../model/port-table.js';
 import type { KernelCostRun, KernelCostStep, OccupantState, Quantiles } from './search-cost-run.js';
 
@@ -44,9 +50,17 @@ export interface SearchCostRow {
     /** Too few dials ran undisturbed: the CPU figures are of all the step's dials. */
     readonly allDials: boolean;
   };
-  /** The model's dial time at this occupancy: with the fitted constants, and with the defaults. */
-  readonly model: { readonly cpuUs: number; readonly defaultsUs: number };
-  /** Model over kernel median. */
+  /**
+   * Held ports the median dial examines: the model's expected count at this occupancy, and in bind mode
+   * the count in this run's own layout (null elsewhere).
+   */
+  readonly examined: { readonly expected: number; readonly layout: number | null };
+  /**
+   * The model's dial time: with the fitted constants at the compared count (`examined.layout` where
+   * known, else the expected count), at the expected count, and with the defaults at the compared count.
+   */
+  readonly model: { readonly cpuUs: number; readonly expectedUs: number; readonly defaultsUs: number };
+  /** Model (`model.cpuUs`) over kernel median. */
   readonly ratio: number;
   readonly within: boolean;
 }
@@ -110,10 +124,21 @@ function toCost(c: SearchCostConstants): PortSearchCost {
   };
 }
 
-/** Held ports a dial of the step examines, by the model's count (the x of the fit). */
-function examinedHeld(s: KernelCostStep): number {
+/** Held ports a dial of the step examines, by the model's count for a layout of this occupancy. */
+function expectedExaminedHeld(s: KernelCostStep): number {
   const usable = usableAt(s);
   return usable > 0 ? portsExamined(s.portCount, usable, searchPath(s.mode)) - 1 : s.portCount;
+}
+
+/**
+ * Held ports the step's median dial examines (the x of the fit): in bind mode, from the step's own layout
+ * when the Go program computed it; else the model's count. Past 95% of the range, one layout's second
+ * parity holds a few hundred free ports in clusters whose sizes vary by several times from one fill to
+ * the next, so the expected count (linear probing's) can be far from this run's: the per-port cost is
+ * measured on the layout the kernel actually searched, and the expected count is shown beside it.
+ */
+function examinedHeld(s: KernelCostStep): number {
+  return s.bindExamined && !failing(s) ? s.bindExamined.p50 - 1 : expectedExaminedHeld(s);
 }
 
 /**
@@ -168,8 +193,12 @@ export function compareSearchCost(
   const rows = runs.flatMap((r) =>
     r.steps.map((s): SearchCostRow => {
       const usable = usableAt(s);
-      const at = (c: SearchCostConstants) =>
+      const path = searchPath(s.mode);
+      const layout = s.bindExamined && !failing(s) ? s.bindExamined.p50 - 1 : null;
+      const expected = (c: SearchCostConstants) =>
         dialSec(toCost(c), s.mode, s.portCount, usable, twShare(s.state)) * 1e6;
+      const at = (c: SearchCostConstants) =>
+        layout === null ? expected(c) : dialSecExamining(toCost(c), path, layout, twShare(s.state)) * 1e6;
       const kernel = kernelOf(s);
       const modelUs = at(fitted);
       const k = kernel.cpuUs.p50;
@@ -183,7 +212,8 @@ export function compareSearchCost(
         failed: s.failed,
         errors: s.errors,
         kernel,
-        model: { cpuUs: modelUs, defaultsUs: at(defaults) },
+        examined: { expected: expectedExaminedHeld(s), layout },
+        model: { cpuUs: modelUs, expectedUs: expected(fitted), defaultsUs: at(defaults) },
         ratio: modelUs / k,
         within: Math.abs(modelUs - k) <= SEARCH_COST_TOLERANCE * k,
       };

@@ -9,7 +9,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import type { DialMode } from '../model/port-table.js';
 import { InputError } from '../model/resolve-params.js';
 import { buildGoProgram } from './go-build.js';
-import { NetNamespace } from './netns.js';
+import { NetNamespace, waitForSocketDrain } from './netns.js';
 
 export const OCCUPANT_STATE = { timeWait: 'time-wait', established: 'established' } as const;
 export type OccupantState = (typeof OCCUPANT_STATE)[keyof typeof OCCUPANT_STATE];
@@ -57,6 +57,20 @@ export interface KernelCostStep {
   /** Thread CPU time of every dial, disturbed or not. */
   readonly okCpuAllUs: Quantiles;
   readonly failCpuAllUs: Quantiles;
+  /**
+   * The step's dials ran in `windows` windows apart in time; the median CPU time of each (of failures
+   * where most dials failed, else of successes). The percentiles above are of the lowest window's dials,
+   * the kernel's cost when nothing else on the machine contends for the core's caches; dials, ok, failed
+   * and errors count every window.
+   */
+  readonly windows: number;
+  readonly windowCpuP50Us: readonly number[];
+  /**
+   * Bind mode: the ports a bind(ip, 0) examines (the one it takes included) in this step's layout, over
+   * every start it can draw, computed exactly by the Go program from the ports it filled; null otherwise
+   * (connect() chooses the fill's ports itself) and at a full range.
+   */
+  readonly bindExamined: { readonly mean: number; readonly p50: number } | null;
   readonly elapsedSec: number;
 }
 
@@ -88,7 +102,7 @@ export interface SearchCostLabConfig {
   readonly steps: readonly number[];
   readonly modes: readonly DialMode[];
   readonly states: readonly OccupantState[];
-  /** Measured dials per step, at most, and their time budget per step. */
+  /** Measured dials per step, at most, and their time budget per step (over its 3 windows). */
   readonly dialsPerStep: number;
   readonly stepSec: number;
   /** Kill a run after this long. */
@@ -102,7 +116,7 @@ export const DEFAULT_SEARCH_COST_LAB: SearchCostLabConfig = {
   modes: ['bind', 'connect', 'bind-no-port'],
   states: ['time-wait', 'established'],
   dialsPerStep: 1000,
-  stepSec: 0.6,
+  stepSec: 0.9,
   runTimeoutSec: 90,
 };
 
@@ -166,6 +180,11 @@ function runOne(
   });
 }
 
+/** A run starts once at most this many TCP sockets of each kind are alive in the kernel (2% of the range)... */
+const DRAINED_SOCKETS = 600;
+/** ...or after this long: TIME_WAIT lasts 60 s, so a socket of the host's own namespace is gone by then. */
+const DRAIN_TIMEOUT_SEC = 65;
+
 /** Run every (mode, state) of `config` on the real kernel, one after the other. */
 export async function runSearchCostKernel(
   config: SearchCostLabConfig = DEFAULT_SEARCH_COST_LAB,
@@ -190,6 +209,13 @@ export async function runSearchCostKernel(
   try {
     for (const mode of config.modes) {
       for (const state of config.states) {
+        // Another run's sockets (a namespace removed moments ago, or another lab's) would sit in the hash
+        // chains this run's searches walk: start on a kernel without them.
+        const drained = await waitForSocketDrain(DRAINED_SOCKETS, DRAIN_TIMEOUT_SEC);
+        if (drained.waitedSec >= 1)
+          log(
+            `lab: waited ${drained.waitedSec.toFixed(1)} s for the kernel to drop earlier sockets (${drained.left ? `${drained.left.full} full, ${drained.left.timeWait} TIME_WAIT` : '?'} left)`,
+          );
         const ns = new NetNamespace(`outage-lab-${process.pid}-cost`);
         current = { ns, child: null };
         ns.create({

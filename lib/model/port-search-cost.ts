@@ -95,5 +95,19 @@ export function dialSec(
 ): number {
   const path = searchPath(mode);
   const held = usable > 0 ? portsExamined(portCount, usable, path) - 1 : portCount;
-  return cost.fixedSec + held * perPortSec(cost, path, timeWaitShare);
+  return dialSecExamining(cost, path, held, timeWaitShare);
+}
+
+/**
+ * Kernel time of one dial on `path` that examines `heldExamined` held ports: the fixed part plus their
+ * cost. `dialSec` is this at the expected count; the kernel cost lab also uses it at a layout's own count.
+ * @example dialSecExamining({ fixedSec: 15e-6, bindTimeWaitPortSec: 200e-9, ... }, 'bind', 1000, 1) // 215 us
+ */
+export function dialSecExamining(
+  cost: PortSearchCost,
+  path: 'bind' | 'connect',
+  heldExamined: number,
+  timeWaitShare: number,
+): number {
+  return cost.fixedSec + heldExamined * perPortSec(cost, path, timeWaitShare);
 }

@@ -58,6 +58,9 @@ function step(mode: DialMode, state: OccupantState, pct: number, p50Us: number):
     failCpuUs: full ? q(p50Us) : none,
     okCpuAllUs: full ? none : q(p50Us),
     failCpuAllUs: full ? q(p50Us) : none,
+    windows: 1,
+    windowCpuP50Us: [p50Us],
+    bindExamined: null,
     elapsedSec: 0,
   };
 }
@@ -135,6 +138,29 @@ describe('compareSearchCost', () => {
     expect(row.kernel.allDials).toBe(true);
     expect(row.kernel.cpuUs.p50).toBeCloseTo(215, 9);
     expect(r.allWithin).toBe(true);
+  });
+
+  it('compareSearchCost() compares a bind step on its own layout where the Go program counted it', () => {
+    // 98% of N = 1000: the second parity has 20 free ports of 500. Linear probing expects 500 + min(0.5 x
+    // (1 + 1/0.04^2), 501/2) = 750.5 ports examined (749.5 held); this layout's median dial examines 600
+    // (599 held): 15 + 599 x 0.2 = 134.8 us.
+    const layoutStep = { ...step('bind', 'time-wait', 98, 134.8), bindExamined: { mean: 640, p50: 600 } };
+    const withLayout = RUNS.map((x, i) => (i !== 0 ? x : { ...x, steps: [...x.steps, layoutStep] }));
+    const r = compareSearchCost(withLayout, TRUE, 'test');
+    const row = r.rows.find((x) => x.mode === 'bind' && x.state === 'time-wait' && x.targetPercent === 98)!;
+    expect(row.examined.layout).toBe(599);
+    expect(row.examined.expected).toBeCloseTo(749.5, 9);
+    expect(row.model.cpuUs).toBeCloseTo(134.8, 6);
+    expect(row.model.expectedUs).toBeCloseTo(15 + 749.5 * 0.2, 6);
+    expect(row.within).toBe(true);
+    // The same kernel median against the expected count is 22% off: the layout is what makes it agree.
+    const expectedOnly = { ...layoutStep, bindExamined: null };
+    const r2 = compareSearchCost(
+      RUNS.map((x, i) => (i !== 0 ? x : { ...x, steps: [...x.steps, expectedOnly] })),
+      TRUE,
+      'test',
+    );
+    expect(r2.rows.find((x) => x.targetPercent === 98)!.within).toBe(false);
   });
 
   it('compareSearchCost() flags a step 30% off the shape', () => {

@@ -1,6 +1,9 @@
 package main
 
-import "math/rand"
+import (
+	"math/rand"
+	"sort"
+)
 
 // bindOrder replays in user space the order in which the kernel's bind(ip, 0) picks ports
 // (net/ipv4/inet_connection_sock.c, inet_csk_find_open_port, Linux >= 4.6, no SO_REUSEADDR): the range
@@ -36,4 +39,65 @@ func (b *bindOrder) next() int {
 		offset--
 	}
 	return -1
+}
+
+// examinedStats is the distribution, over every start a bind(ip, 0) can draw, of the ports it examines in
+// the current layout (the one it takes included): what the model's linear-probing formula estimates.
+type examinedStats struct {
+	Mean float64 `json:"mean"`
+	P50  float64 `json:"p50"`
+}
+
+// examined computes examinedStats exactly from the layout: for each odd offset (each is drawn with the
+// same probability, Intn(remaining) | 1), the distance to the first free port of that parity, wrapping;
+// when the odd parity is full, all of it plus the same search of the even parity from offset - 1. Valid
+// while the ports the fill marked used are the ones held (bind mode); nil when no port is free.
+func (b *bindOrder) examined() *examinedStats {
+	half := b.remaining / 2
+	dist := func(parity int) []int {
+		// d[i]: ports examined from index i of this parity (i -> port offset 2i + parity).
+		d := make([]int, half)
+		free := -1
+		for i := 0; i < half; i++ {
+			if !b.used[2*i+parity] {
+				free = i
+				break
+			}
+		}
+		if free < 0 {
+			return nil
+		}
+		// Walk backwards from a free index around the circle: each used index examines one more than the
+		// index after it.
+		next := 0
+		for k := 0; k < half; k++ {
+			i := ((free-k)%half + half) % half
+			if !b.used[2*i+parity] {
+				next = 1
+			} else {
+				next++
+			}
+			d[i] = next
+		}
+		return d
+	}
+	counts := dist(1)
+	if counts == nil {
+		even := dist(0)
+		if even == nil {
+			return nil
+		}
+		// offset - 1 of odd index i is even index i.
+		counts = make([]int, half)
+		for i := range even {
+			counts[i] = half + even[i]
+		}
+	}
+	s := append([]int(nil), counts...)
+	sort.Ints(s)
+	sum := 0
+	for _, v := range s {
+		sum += v
+	}
+	return &examinedStats{Mean: float64(sum) / float64(half), P50: float64(s[(half-1)/2])}
 }
