@@ -97,6 +97,18 @@ export function buildProgram(): Command {
     .action(async (opts) => (await import('./calibration-command.js')).calibrationCommand(opts));
 
   program
+    .command('ablation')
+    .description(
+      "the affected data center's Monday without a fix, with every mechanism on and with each switched off in turn: what is left of the outage",
+    )
+    .option('--seed <n>', 'random seed (integer; default 1)')
+    .option('--only <ids...>', 'run only these variants (ids as in the JSON output)')
+    .option('--workers <n>', 'worker threads (default 2)')
+    .option('--json', 'print the results as JSON')
+    .option('--quiet', 'no progress output')
+    .action(async (opts) => (await import('./ablation-command.js')).ablationCommand(opts));
+
+  program
     .command('sweep')
     .description('run a parameter sweep (spec: data/sweeps/*.json) in parallel; shardable, resumable')
     .requiredOption('--config <file.json>', 'sweep spec, e.g. data/sweeps/ci-small.json')

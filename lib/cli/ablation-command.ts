@@ -1,0 +1,80 @@
+/**
+ * `outage-lab ablation`: the affected data center's Monday without a fix, with every mechanism on and
+ * with each switched off in turn (lib/calibration/ablation.ts): what is left of the outage.
+ */
+import { ABLATION_VARIANTS, runAblation } from '../calibration/ablation.js';
+import { loadExpectations } from '../calibration/week.js';
+import { InputError } from '../errors.js';
+import { table } from './format.js';
+import { parseSeed } from './options.js';
+import { createProgress } from './progress.js';
+
+export interface AblationOptions {
+  seed?: string;
+  only?: string[];
+  workers?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+export async function ablationCommand(opts: AblationOptions): Promise<void> {
+  const seed = parseSeed(opts.seed);
+  const workers = opts.workers === undefined ? 2 : Number(opts.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
+    throw new InputError(`--workers: expected an integer in [1, 16], got ${JSON.stringify(opts.workers)}`);
+  }
+  const ids = ABLATION_VARIANTS.map((v) => v.id);
+  for (const id of opts.only ?? []) {
+    if (!ids.includes(id))
+      throw new InputError(`--only: unknown variant "${id}"; expected one of ${ids.join(', ')}`);
+  }
+  const variants = opts.only?.length
+    ? ABLATION_VARIANTS.filter((v) => opts.only!.includes(v.id))
+    : ABLATION_VARIANTS;
+  const progress = createProgress(
+    `ablation (${variants.length} variants)`,
+    variants.length,
+    'variants',
+    opts.quiet ?? false,
+  );
+  let result: Awaited<ReturnType<typeof runAblation>>;
+  try {
+    result = await runAblation(loadExpectations(), {
+      seed,
+      workers,
+      variants,
+      onProgress: (done, total) => progress.update((100 * done) / total),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const rows = [
+    [
+      'switched off',
+      'Monday served',
+      'down episodes',
+      'longest (min)',
+      'OOM kills',
+      'dial errors',
+      'peak threads',
+    ],
+    ...result.rows.map((r) => [
+      r.off,
+      pct(r.mondayAvailability),
+      String(r.mondayEpisodes),
+      r.longestEpisodeMinutes.toFixed(0),
+      String(r.mondayOomKills),
+      r.dialErrors.toLocaleString('en-US'),
+      String(r.peakThreads),
+    ]),
+  ];
+  process.stdout.write(
+    `DC A (${result.hosts} hosts) without a fix, Monday 00:00-21:30 UTC, seed ${result.seed}\n${table(rows)}\n`,
+  );
+}
