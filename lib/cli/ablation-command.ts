@@ -34,9 +34,9 @@ export async function ablationCommand(opts: AblationOptions): Promise<void> {
     ? ABLATION_VARIANTS.filter((v) => opts.only!.includes(v.id))
     : ABLATION_VARIANTS;
   const progress = createProgress(
-    `ablation (${variants.length} variants)`,
-    variants.length,
-    'variants',
+    `ablation (${variants.length} variants of DC A's Sunday evening and Monday)`,
+    100,
+    '%',
     opts.quiet ?? false,
   );
   let result: Awaited<ReturnType<typeof runAblation>>;

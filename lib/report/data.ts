@@ -23,6 +23,7 @@ import {
 } from '../sweep/aggregate.js';
 import { runAt } from '../sweep/grid.js';
 import { MODEL_FINGERPRINT, PACKAGE_VERSION } from '../version.js';
+import type { AblationData } from './ablation.js';
 import { fixCosts } from './costs.js';
 import type { IncidentFacts, ReportInputs, SweepInput } from './inputs.js';
 import { type MetastabilityData, metastabilityData } from './metastability.js';
@@ -79,6 +80,8 @@ export interface ReportData {
   readonly metastability: MetastabilityData;
   readonly observations: readonly WeekObservation[];
   readonly week: WeekReportData;
+  /** DC A's Monday without a fix, every mechanism on and each switched off in turn (ablation.ts). */
+  readonly ablation: Omit<AblationData, 'key'>;
   readonly observationCounts: Readonly<Record<string, number>>;
   readonly detection: {
     readonly rules: Readonly<Record<string, number>>;
@@ -211,6 +214,7 @@ export function buildReportData(inputs: ReportInputs): ReportData {
       };
     })(),
     week: weekFacts(inputs.week),
+    ablation: (({ key: _key, ...rest }) => rest)(inputs.ablation),
     detection: (() => {
       const rules: DetectionRules = {
         ...DEFAULT_DETECTION_RULES,

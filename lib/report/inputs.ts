@@ -17,6 +17,7 @@ import { runAt } from '../sweep/grid.js';
 import { readResultsCsv } from '../sweep/results.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import type { SweepManifest } from '../sweep/store.js';
+import { type AblationData, acquireAblation } from './ablation.js';
 import { acquireSweep, updateCache } from './sweeps.js';
 import { acquireWeek, type WeekData } from './week.js';
 
@@ -56,6 +57,8 @@ export interface ReportInputs {
   readonly metastability: MetastabilityInput;
   readonly incident: IncidentFacts;
   readonly week: WeekData;
+  /** DC A's Monday with each mechanism switched off in turn. */
+  readonly ablation: AblationData;
   /** The command that reproduces the report (quoted in its appendix). */
   readonly command: string;
   /** Baseline, outage and the two deployed fixes on one seed, at 10-second resolution. */
@@ -161,7 +164,7 @@ export async function loadReportInputs(options: LoadOptions = {}): Promise<Repor
   const weekTask = 'week fleets';
   let week: WeekData;
   try {
-    week = acquireWeek(root, {
+    week = await acquireWeek(root, {
       log,
       updateCache: options.updateCache ?? false,
       onProgress: (done, total) => options.onProgress?.(weekTask, done, total, 'host-s'),
@@ -170,6 +173,19 @@ export async function loadReportInputs(options: LoadOptions = {}): Promise<Repor
     options.onTaskEnd?.(weekTask);
   }
   log(`week: O1-O10 on ${week.scenarios.week} and ${week.scenarios.withoutFix} (${week.origin})`);
+  const ablationTask = 'ablation';
+  let ablation: AblationData;
+  try {
+    ablation = await acquireAblation(root, {
+      log,
+      updateCache: options.updateCache ?? false,
+      ...(options.workers !== undefined && { workers: options.workers }),
+      onProgress: (done, total) => options.onProgress?.(ablationTask, done, total, 'host-s'),
+    });
+  } finally {
+    options.onTaskEnd?.(ablationTask);
+  }
+  log(`ablation: ${ablation.rows.length} variants of DC A's Monday (${ablation.origin})`);
   const seed = runAt(fixes.spec, 0).seed;
   log(
     `timelines: ${fixes.spec.durationSec / 3600} h of baseline, outage and the two deployed fixes (seed ${seed})`,
@@ -180,6 +196,7 @@ export async function loadReportInputs(options: LoadOptions = {}): Promise<Repor
     metastability,
     incident: loadIncident(root),
     week,
+    ablation,
     command: options.command ?? 'npm ci && npm run report',
     runs: timelineRuns(fixes.spec, seed),
     detectionRows: detectionRun(fixes.spec, seed),

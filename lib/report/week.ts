@@ -6,30 +6,25 @@
  * version and the seed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   evaluateWeek,
   type FleetRun,
   loadExpectations,
-  runWeekFleet,
+  runWeekFleetParallel,
   type WeekObservation,
 } from '../calibration/week.js';
-import { InputError } from '../errors.js';
 import type { DcSummary, FleetSummary } from '../fleet/fleet.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { readJsonFile } from '../io/json-file.js';
 import { MODEL_FINGERPRINT, PACKAGE_VERSION, sourceFingerprint } from '../version.js';
+import { type AcquireStoredOptions, acquireStored, type Stored } from './stored.js';
 
 export const WEEK_SEED = 1;
 
 export type DcFigures = Omit<DcSummary, 'hostSummaries'>;
 
-export interface WeekData {
-  readonly key: string;
+export interface WeekData extends Stored {
   readonly seed: number;
-  /** Where the data came from: 'runs', 'cache' or 'fresh'. */
-  origin: string;
   readonly scenarios: { readonly week: string; readonly withoutFix: string };
   readonly observations: readonly WeekObservation[];
   readonly fleets: {
@@ -50,8 +45,13 @@ export interface WeekData {
 /** Drawn in this order: the no-fix line first, so the as-deployed one shows where they coincide. */
 export const WEEK_SERIES = ['DC A, no fix', 'DC A, as deployed', 'DC B'] as const;
 
-function weekKey(root: string, seed: number): string {
+/**
+ * The key of results computed from fleet runs on the model: the package, the model's source, the fleet
+ * and calibration code, the expectations file, the seed, and the results' `name`.
+ */
+export function fleetResultsKey(root: string, seed: number, name = 'week'): string {
   return createHash('sha256')
+    .update(name === 'week' ? '' : `${name}\0`)
     .update(PACKAGE_VERSION)
     .update('\0')
     .update(MODEL_FINGERPRINT)
@@ -91,17 +91,19 @@ function hourly(run: FleetRun, dc: 'A' | 'B', series: string): WeekData['hourly'
   return out;
 }
 
-/** Compute the week's data (both fleets, about a minute on one core). */
-export function computeWeek(
+/** Compute the week's data (both fleets, each data center in a worker thread). */
+export async function computeWeek(
   root: string,
   seed = WEEK_SEED,
   onProgress?: (done: number, total: number) => void,
-): WeekData {
+): Promise<WeekData> {
   const exp = loadExpectations(join(root, 'data', 'expectations.json'));
-  const week = runWeekFleet(exp.scenarios.week, seed, (d, t) => onProgress?.(d, 2 * t));
-  const withoutFix = runWeekFleet(exp.scenarios.withoutFix, seed, (d, t) => onProgress?.(t + d, 2 * t));
+  const week = await runWeekFleetParallel(exp.scenarios.week, seed, (d, t) => onProgress?.(d, 2 * t));
+  const withoutFix = await runWeekFleetParallel(exp.scenarios.withoutFix, seed, (d, t) =>
+    onProgress?.(t + d, 2 * t),
+  );
   return {
-    key: weekKey(root, seed),
+    key: fleetResultsKey(root, seed),
     seed,
     origin: 'fresh',
     scenarios: exp.scenarios,
@@ -121,55 +123,22 @@ export function computeWeek(
   };
 }
 
-export interface AcquireWeekOptions {
-  readonly log?: (line: string) => void;
+export interface AcquireWeekOptions extends AcquireStoredOptions {
   readonly onProgress?: (done: number, total: number) => void;
-  readonly updateCache?: boolean;
-}
-
-/**
- * A stored week (data/runs or the committed cache), read with the checked JSON reader: a damaged file is
- * an input error naming it, as for the sweeps' stored manifests (remove it, and it is computed again).
- */
-function readStoredWeek(path: string): WeekData {
-  const json = readJsonFile(path);
-  if (
-    typeof json !== 'object' ||
-    json === null ||
-    Array.isArray(json) ||
-    typeof (json as WeekData).key !== 'string'
-  ) {
-    throw new InputError(`${path}: expected the stored results of the week (an object with a string key)`);
-  }
-  return json as WeekData;
 }
 
 /** The week's data: from data/runs or the committed cache when their key matches, else computed now. */
-export function acquireWeek(root: string, options: AcquireWeekOptions = {}): WeekData {
-  const key = weekKey(root, WEEK_SEED);
-  const runsPath = join(root, 'data', 'runs', `week-${key}.json`);
-  const cachePath = join(root, 'data', 'cache', 'week.json');
-  let data: WeekData | undefined;
-  for (const [path, origin] of [
-    [runsPath, 'runs'],
-    [cachePath, 'cache'],
-  ] as const) {
-    if (!existsSync(path)) continue;
-    const stored = readStoredWeek(path);
-    if (stored.key === key) {
-      data = { ...stored, origin };
-      break;
-    }
-  }
-  if (!data) {
-    options.log?.(`week: no results for key ${key} yet; running both week-long fleets (about a minute)`);
-    data = computeWeek(root, WEEK_SEED, options.onProgress);
-    mkdirSync(join(root, 'data', 'runs'), { recursive: true });
-    writeFileAtomic(runsPath, `${JSON.stringify(data)}\n`);
-  }
-  if (options.updateCache) {
-    writeFileAtomic(cachePath, `${JSON.stringify({ ...data, origin: 'cache' })}\n`);
-    options.log?.(`cache updated: ${cachePath}`);
-  }
-  return data;
+export async function acquireWeek(root: string, options: AcquireWeekOptions = {}): Promise<WeekData> {
+  const key = fleetResultsKey(root, WEEK_SEED);
+  return acquireStored<WeekData>(
+    root,
+    'week',
+    'the week',
+    key,
+    () => {
+      options.log?.(`week: no results for key ${key} yet; running both week-long fleets (a few minutes)`);
+      return computeWeek(root, WEEK_SEED, options.onProgress);
+    },
+    options,
+  );
 }

@@ -30,8 +30,8 @@ const MISSES = ['O3', 'O4', 'O5', 'O6', 'O7', 'O9', 'O10', 'M1', 'M2', 'M3', 'M4
 describe('the outage week against the expectations', () => {
   const exp = loadExpectations();
   let results: readonly WeekObservation[] = [];
-  beforeAll(() => {
-    results = acquireWeek(ROOT).observations;
+  beforeAll(async () => {
+    results = (await acquireWeek(ROOT)).observations;
   }, 1_800_000);
 
   it('evaluates every observation and target of the expectations file', () => {

@@ -68,6 +68,7 @@ describe('the post-mortem', () => {
       expect(['cache', 'runs']).toContain(spec.origin);
     }
     expect(data.week.origin, 'data/cache/week.json is stale').toMatch(/^(cache|runs)$/);
+    expect(data.ablation.origin, 'data/cache/ablation.json is stale').toMatch(/^(cache|runs)$/);
   });
 
   it('builds its data as a pure function of the inputs (twice, the same JSON)', () => {
@@ -81,6 +82,7 @@ describe('the post-mortem', () => {
       'observations',
       'timeline',
       'causes',
+      'ablation',
       'detection',
       'resolution',
       'counterfactuals',

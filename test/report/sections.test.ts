@@ -86,6 +86,7 @@ describe('report parts', () => {
       'timelineSection',
       'weekSection',
       'causesSection',
+      'ablationSection',
       'detectionSection',
       'resolutionSection',
       'counterfactualsSection',

@@ -33,11 +33,11 @@ describe('acquireWeek and a damaged stored week', () => {
     ['null', 'null', 'expected the stored results of the week'],
     ['an object without a key', '{"seed": 1}', 'expected the stored results of the week'],
     ['a key of another type', '{"key": 7}', 'expected the stored results of the week'],
-  ])('%s is an input error naming the file', (_name, text, message) => {
+  ])('%s is an input error naming the file', async (_name, text, message) => {
     const { root, cache } = rootWithCache(text);
     let error: unknown;
     try {
-      acquireWeek(root);
+      await acquireWeek(root);
     } catch (e) {
       error = e;
     }

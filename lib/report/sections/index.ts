@@ -1,5 +1,6 @@
 /** The report's sections, in the order the page shows them. */
 
+import { ablationSection } from './ablation.js';
 import { actionsSection } from './actions.js';
 import { appendixSection } from './appendix.js';
 import { causesSection } from './causes.js';
@@ -22,6 +23,7 @@ export const SECTIONS: readonly SectionBuilder[] = [
   timelineSection,
   weekSection,
   causesSection,
+  ablationSection,
   detectionSection,
   resolutionSection,
   counterfactualsSection,
