@@ -12,9 +12,8 @@
  * At the end of the step, a user request failed when every host it tried failed it (model/appview.ts
  * `routeCalls` on the step's failure shares).
  */
-import { exponential } from '../engine/distributions.js';
+
 import { createCoupledHost, type FastHost } from '../engine/fast/host-fast.js';
-import { createRng, hashSeed } from '../engine/rng.js';
 import type { TimelineRow } from '../metrics/timeline.js';
 import {
   BALANCING_POLICY,
@@ -28,6 +27,8 @@ import { resolveDeploys } from '../model/deploys.js';
 import { loadFactorAt } from '../model/load.js';
 import type { Params } from '../model/params.js';
 import { CLIENT, clientsFrom, drawBatchSize } from '../model/workload.js';
+import { exponential } from '../random/distributions.js';
+import { createRng, hashSeed } from '../random/rng.js';
 import type { Scenario } from '../scenario/scenarios.js';
 
 export interface DcRunRequest {

@@ -18,7 +18,7 @@
  *   every dial examines half of it, and a failing one all of it, at a cost per port measured by the
  *   kernel lab. Near exhaustion a dial is a slow syscall that burns kernel CPU.
  */
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../random/rng.js';
 import { DIAL_ERROR, type DialError } from './errors.js';
 import { dialSec, type PortSearchCost } from './port-search-cost.js';
 

@@ -9,8 +9,8 @@
  *   fraction of its requests are big batches of ~batchSize URIs, the rest normal-sized.
  * Arrivals are Poisson processes (independent users behind the AppView).
  */
-import { uniformInt } from '../engine/distributions.js';
-import type { Rng } from '../engine/rng.js';
+import { uniformInt } from '../random/distributions.js';
+import type { Rng } from '../random/rng.js';
 import type { Params } from './params.js';
 
 export const CACHE = { post: 'post', user: 'user', counts: 'counts' } as const;

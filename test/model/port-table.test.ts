@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../lib/engine/rng.js';
 import { DIAL_ERROR } from '../../lib/model/errors.js';
 import { DIAL_MODE, PortTable, type PortTableConfig } from '../../lib/model/port-table.js';
+import { createRng } from '../../lib/random/rng.js';
 
 const IP = 0;
 const CLOSE = { activeClose: true, lingerZero: false, dataExchanged: true } as const;

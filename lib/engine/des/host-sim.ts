@@ -11,8 +11,7 @@
  * A dial waits for a P, then runs bind/connect for as long as the port search takes; past a sysmon tick its
  * P is handed off (one more blocked M). Every task has exactly one pending event, or waits for a P.
  */
-import { exponential, logNormalByMedian } from '../../engine/distributions.js';
-import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
+
 import { type EventHandler, Scheduler } from '../../engine/scheduler.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import type { RunFigures } from '../../metrics/run-figures.js';
@@ -41,6 +40,8 @@ import {
   ENDPOINT,
   rejectedByCap,
 } from '../../model/workload.js';
+import { exponential, logNormalByMedian } from '../../random/distributions.js';
+import { createRng, hashSeed, type Rng } from '../../random/rng.js';
 import { HostMetrics } from './host-metrics.js';
 import { RequestStore, TaskStore } from './stores.js';
 

@@ -11,8 +11,7 @@
  * closes into TIME_WAIT cohorts (`PortTable.closeMany`). GC (`GcState`), OOM and restarts (`Lifecycle`)
  * are stepped exactly as in the reference engine.
  */
-import { binomial, exponential, PoissonTable, poisson } from '../../engine/distributions.js';
-import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
+
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { URI_BUCKETS } from '../../metrics/timeline.js';
 import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
@@ -34,6 +33,8 @@ import {
   ENDPOINT,
   rejectedByCap,
 } from '../../model/workload.js';
+import { binomial, exponential, PoissonTable, poisson } from '../../random/distributions.js';
+import { createRng, hashSeed, type Rng } from '../../random/rng.js';
 import { HostMetrics, type PoolGauges, uriBucket } from '../des/host-metrics.js';
 import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js';
 import { normalTrafficProfile } from './normal-traffic.js';

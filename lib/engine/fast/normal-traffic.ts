@@ -5,12 +5,13 @@
  *   Carlo over the model's own draws (round trips, server work, misses to Scylla and the set after);
  * - the pool's working set: how many connections normal traffic keeps open.
  */
-import { exponential, logNormalByMedian, uniformInt } from '../../engine/distributions.js';
-import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
+
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { FifoServers } from '../../model/fifo-servers.js';
 import type { Params } from '../../model/params.js';
 import { type ClientSpec, ENDPOINT } from '../../model/workload.js';
+import { exponential, logNormalByMedian, uniformInt } from '../../random/distributions.js';
+import { createRng, hashSeed, type Rng } from '../../random/rng.js';
 
 /** Requests drawn per template: enough for ~2% precision at p99; batches cost one draw set per URI. */
 const TEMPLATE_SAMPLES = 12_000;
