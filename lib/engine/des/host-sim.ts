@@ -14,10 +14,7 @@
 
 import { type EventHandler, Scheduler } from '../../engine/scheduler.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
-import type { RunFigures } from '../../metrics/run-figures.js';
-import type { TimelineRow } from '../../metrics/timeline.js';
 import { ConnPool, RELEASE } from '../../model/conn-pool.js';
-import type { ResolvedDeploy } from '../../model/deploys.js';
 import { startable } from '../../model/errgroup.js';
 import { DIAL_ERROR, DIAL_ERRORS, type DialError, OP_ERROR } from '../../model/errors.js';
 import { FifoServers } from '../../model/fifo-servers.js';
@@ -33,7 +30,6 @@ import { InputError } from '../../model/resolve-params.js';
 import {
   CACHE_TYPES,
   CLIENT_IDS,
-  type ClientId,
   type ClientSpec,
   clientsFrom,
   drawBatchSize,
@@ -42,7 +38,8 @@ import {
 } from '../../model/workload.js';
 import { exponential, logNormalByMedian } from '../../random/distributions.js';
 import { createRng, hashSeed, type Rng } from '../../random/rng.js';
-import { HostMetrics } from './host-metrics.js';
+import { HostMetrics } from '../host-metrics.js';
+import type { HostRunOptions, HostRunStats } from '../host-run.js';
 import { RequestStore, TaskStore } from './stores.js';
 
 const EV = {
@@ -74,28 +71,9 @@ const OP_MULTI = 2;
 /** Events at the same instant: model events first, then accounting (tick, second, bin) last. */
 const PRIO_ACCOUNTING = 200;
 
-export interface HostRunOptions {
-  readonly params: Params;
-  readonly seed: number;
-  readonly durationSec: number;
-  /** Timeline interval; rows go to `onRow`. */
-  readonly resolutionSec?: number;
-  readonly onRow?: (row: TimelineRow) => void;
-  /** Called once per simulated second. */
-  readonly onProgress?: (simSec: number) => void;
-  /** Scripted requests on top of the Poisson clients (trace tests, what-if checks). */
-  readonly injections?: readonly Injection[];
-  /** Called at every runtime tick with conservation counts (tests). */
+/** The shared contract, and a check of conservation counts at every runtime tick (tests). */
+export interface DesRunOptions extends HostRunOptions {
   readonly onCheck?: (snapshot: HostSnapshot) => void;
-  /** Configuration changes during the run (model/deploys.ts); the aggregate engine only. */
-  readonly deploys?: readonly ResolvedDeploy[];
-}
-
-/** One scripted request: at `atSec`, client `client` sends a batch of `uris` URIs. */
-export interface Injection {
-  readonly atSec: number;
-  readonly client: ClientId;
-  readonly uris: number;
 }
 
 /** Counts that conservation laws relate (see test/engine/des/host-sim.test.ts). */
@@ -114,13 +92,7 @@ export interface HostSnapshot {
   readonly threads: number;
 }
 
-export interface HostRunStats extends RunFigures {
-  readonly durationSec: number;
-  /** Engine figure: events dispatched. */
-  readonly events: number;
-}
-
-export function runHostDes(options: HostRunOptions): HostRunStats {
+export function runHostDes(options: DesRunOptions): HostRunStats {
   const sim = new HostSim(options);
   return sim.run();
 }
@@ -158,7 +130,7 @@ class HostSim implements EventHandler {
   private readonly fixedIp = 0;
   private readonly timeoutSec: number;
 
-  constructor(private readonly options: HostRunOptions) {
+  constructor(private readonly options: DesRunOptions) {
     if (options.deploys && options.deploys.length > 0) {
       throw new InputError(
         'deploys: the reference engine (des) runs one configuration; use `engine` fast for scenarios with deploys',

@@ -35,12 +35,12 @@ import {
 } from '../../model/workload.js';
 import { binomial, exponential, PoissonTable, poisson } from '../../random/distributions.js';
 import { createRng, hashSeed, type Rng } from '../../random/rng.js';
-import { HostMetrics, type PoolGauges, uriBucket } from '../des/host-metrics.js';
-import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js';
+import { HostMetrics, type PoolGauges, uriBucket } from '../host-metrics.js';
+import type { HostRunOptions, HostRunStats, Injection } from '../host-run.js';
 import { normalTrafficProfile } from './normal-traffic.js';
 
-/** The reference engine's options (scripted injections are resolved as bursts at their instant). */
-export type FastRunOptions = Omit<HostRunOptions, 'onCheck'> & {
+/** The shared contract (scripted injections are resolved as bursts at their instant), and its own options. */
+export interface FastRunOptions extends HostRunOptions {
   /**
    * Take quiet seconds in one go (default true; see `quietSecond`). False steps every tick: slower, the
    * same model, for checking that the shortcut changes nothing but the random stream.
@@ -52,7 +52,7 @@ export type FastRunOptions = Omit<HostRunOptions, 'onCheck'> & {
    * requests here one by one (`submit`) instead of the host drawing them.
    */
   readonly coupled?: boolean;
-};
+}
 
 /** A routed new-client request finished: its tag and whether it was served. */
 export interface TriggerOutcome {
@@ -72,7 +72,7 @@ export interface HostTotals {
   readonly activeBursts: number;
 }
 
-/** The reference engine's figures; `events` counts steps taken. */
+/** The shared figures; `events` counts steps taken. */
 export type FastRunStats = HostRunStats;
 
 export function runHostFast(options: FastRunOptions): FastRunStats {

@@ -1,19 +1,19 @@
 /**
- * What the reference engine measures: timeline rows at a fixed interval, per-second user availability
+ * What both engines measure: timeline rows at a fixed interval, per-second user availability
  * (for downtime and recovery), and the run's summary figures. Fixed memory whatever the duration.
  */
-import type { LatencyHistogram } from '../../metrics/latency-histogram.js';
-import type { RunFigures } from '../../metrics/run-figures.js';
-import { type TimelineRow, URI_BUCKET_LABELS, URI_BUCKETS } from '../../metrics/timeline.js';
-import { DIAL_ERRORS } from '../../model/errors.js';
-import type { GcState } from '../../model/gc.js';
-import type { GoRuntime } from '../../model/go-runtime.js';
-import type { ErrorLog } from '../../model/logging.js';
-import type { Params } from '../../model/params.js';
-import type { PortTable } from '../../model/port-table.js';
-import type { Lifecycle } from '../../model/process-lifecycle.js';
-import { CACHE_TYPES, CLIENT_IDS } from '../../model/workload.js';
-import { utcAt } from '../../scenario/calendar.js';
+import type { LatencyHistogram } from '../metrics/latency-histogram.js';
+import type { RunFigures } from '../metrics/run-figures.js';
+import { type TimelineRow, URI_BUCKET_LABELS, URI_BUCKETS } from '../metrics/timeline.js';
+import { DIAL_ERRORS } from '../model/errors.js';
+import type { GcState } from '../model/gc.js';
+import type { GoRuntime } from '../model/go-runtime.js';
+import type { ErrorLog } from '../model/logging.js';
+import type { Params } from '../model/params.js';
+import type { PortTable } from '../model/port-table.js';
+import type { Lifecycle } from '../model/process-lifecycle.js';
+import { CACHE_TYPES, CLIENT_IDS } from '../model/workload.js';
+import { utcAt } from '../scenario/calendar.js';
 
 /** What the timeline reads of a connection pool. */
 export interface PoolGauges {
