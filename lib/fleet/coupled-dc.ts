@@ -25,6 +25,7 @@ import {
 } from '../model/appview.js';
 import { resolveDeploys } from '../model/deploys.js';
 import { loadFactorAt } from '../model/load.js';
+import { unloadedGetSec } from '../model/memcached.js';
 import type { Params } from '../model/params.js';
 import { CLIENT, clientsFrom, drawBatchSize } from '../model/workload.js';
 import { exponential } from '../random/distributions.js';
@@ -167,7 +168,7 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
   const ejector = new OutlierEjector(n, ejectionConfig(p));
   const policy = p.appview.balancingPolicy;
   const retries = p.upstream.retries;
-  const floorLatencySec = p.memcached.rttMedianSec + p.memcached.serviceSec;
+  const floorLatencySec = unloadedGetSec(p.memcached);
   const lastReq = new Float64Array(n);
   const lastOk = new Float64Array(n);
   const failPrev = new Float64Array(n);

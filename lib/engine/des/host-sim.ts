@@ -23,10 +23,13 @@ import { GoRuntime } from '../../model/go-runtime.js';
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
 import { trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
+import { drawGetWorkSec, drawRttSec, getMultiWorkSec, replySec } from '../../model/memcached.js';
+import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
 import { PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
 import { InputError } from '../../model/resolve-params.js';
+import { drawScyllaReadSec } from '../../model/scylla.js';
 import {
   CACHE_TYPES,
   CLIENT_IDS,
@@ -36,7 +39,7 @@ import {
   ENDPOINT,
   rejectedByCap,
 } from '../../model/workload.js';
-import { exponential, logNormalByMedian } from '../../random/distributions.js';
+import { exponential } from '../../random/distributions.js';
 import { createRng, hashSeed, type Rng } from '../../random/rng.js';
 import { HostMetrics } from '../host-metrics.js';
 import type { HostRunOptions, HostRunStats } from '../host-run.js';
@@ -413,10 +416,10 @@ class HostSim implements EventHandler {
     const m = this.p.memcached;
     const now = this.sim.now;
     const op = t.op[id]!;
-    const rtt = logNormalByMedian(this.rngNet, m.rttMedianSec, m.rttP99OverMedian);
+    const rtt = drawRttSec(this.rngNet, m);
     const keys = t.keys[id]!;
-    const work = op === OP_MULTI ? keys / m.getMultiKeysPerSec : exponential(this.rngNet, 1 / m.serviceSec);
-    const reply = this.memcachedThreads.admit(now + rtt / 2, work) + rtt / 2;
+    const work = op === OP_MULTI ? getMultiWorkSec(m, keys) : drawGetWorkSec(this.rngNet, m);
+    const reply = replySec(this.memcachedThreads, now, rtt, work);
     this.metrics.ops[t.cache[id]!]! += op === OP_MULTI ? keys : 1;
     this.allocatedBytes += this.p.runtime.allocBytesPerOp;
     if (reply - now > this.timeoutSec) {
@@ -450,8 +453,7 @@ class HostSim implements EventHandler {
   }
 
   private goToScylla(id: number): void {
-    const s = this.p.scylla;
-    const latency = logNormalByMedian(this.rngNet, s.latencyMedianSec, s.latencyP99OverMedian);
+    const latency = drawScyllaReadSec(this.rngNet, this.p.scylla);
     const done = this.scylla.admit(this.sim.now, latency);
     this.allocatedBytes += this.p.runtime.allocBytesPerOp;
     this.tasks.t.phase[id] = PH.scylla;
@@ -546,17 +548,12 @@ class HostSim implements EventHandler {
   // ---- runtime, memory, process ---------------------------------------------------------------------
 
   private memoryView(): MemoryView {
-    const rt = this.p.runtime;
-    const live =
-      rt.baseLiveHeapBytes +
-      this.runtime.goroutines * rt.goroutineHeapBytes +
-      this.pool.openCount * this.p.memcached.connBufferBytes +
-      this.log.queued * this.p.logging.lineBytes;
-    return {
-      liveHeapBytes: live,
-      stackBytes: this.runtime.goroutines * rt.goroutineStackBytes,
-      otherBytes: this.runtime.threads * rt.threadBytes + rt.nonHeapBytes,
-    };
+    return memoryView(this.p, {
+      goroutines: this.runtime.goroutines,
+      openConns: this.pool.openCount,
+      queuedLogLines: this.log.queued,
+      threads: this.runtime.threads,
+    });
   }
 
   private onTick(): void {
@@ -579,7 +576,7 @@ class HostSim implements EventHandler {
     this.allocatedBytes = 0;
     if (step.pauseSec > 0) this.stwUntilSec = Math.max(this.stwUntilSec, now + step.pauseSec);
     const heap = this.gc.heapBytes(mem);
-    const rss = heap + mem.stackBytes + mem.otherBytes;
+    const rss = rssBytes(heap, mem);
     this.metrics.sample(this.ports, this.pool, this.runtime, this.log, this.gc, heap, rss, step.pauseSec);
     this.check();
     if (rss > this.p.process.memoryLimitBytes) this.kill(KILL_REASON.oom);

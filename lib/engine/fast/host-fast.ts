@@ -20,6 +20,8 @@ import { GoRuntime } from '../../model/go-runtime.js';
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
 import { routedTrafficFactor, trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
+import { memcachedBusySec, memcachedCapacityOpsPerSec, unloadedGetSec } from '../../model/memcached.js';
+import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
 import { DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
@@ -450,13 +452,14 @@ export class FastHost {
       allocated += (o + 2 * sets) * p.runtime.allocBytesPerOp;
     }
     // The GC over the second's steps, on a copy.
-    const rt = p.runtime;
     const goroutines = this.normalGoroutines();
-    const mem = this.mem;
-    mem.liveHeapBytes =
-      rt.baseLiveHeapBytes + goroutines * rt.goroutineHeapBytes + this.idle * p.memcached.connBufferBytes;
-    mem.stackBytes = goroutines * rt.goroutineStackBytes;
-    mem.otherBytes = this.runtime.threads * rt.threadBytes + rt.nonHeapBytes;
+    const live = {
+      goroutines,
+      openConns: this.idle,
+      queuedLogLines: this.log.queued,
+      threads: this.runtime.threads,
+    };
+    const mem = memoryView(p, live, this.mem);
     const gc = this.gc.clone();
     const perStep = allocated / span;
     let heapMax = 0;
@@ -467,7 +470,7 @@ export class FastHost {
     for (let k = 0; k < span; k++) {
       const pause = gc.step(this.dt, perStep, mem, this.runtime.threads).pauseSec;
       heap = gc.heapBytes(mem);
-      rss = heap + mem.stackBytes + mem.otherBytes;
+      rss = rssBytes(heap, mem);
       if (rss > p.process.memoryLimitBytes) return false;
       if (heap > heapMax) heapMax = heap;
       if (rss > rssMax) rssMax = rss;
@@ -830,8 +833,8 @@ export class FastHost {
     const needed = m.getMulti ? 1 : limit;
     const fromPool = Math.min(this.idle, needed);
     this.idle -= fromPool;
-    const opSec = m.rttMedianSec + m.serviceSec;
-    const serverRate = m.threads / m.serviceSec;
+    const opSec = unloadedGetSec(m);
+    const serverRate = memcachedCapacityOpsPerSec(m);
     const opRate = m.getMulti ? n / (opSec + n / m.getMultiKeysPerSec) : Math.min(serverRate, limit / opSec);
     this.bursts.push({
       client,
@@ -892,7 +895,7 @@ export class FastHost {
         if (late > 0) this.dialTimeouts(b, cache, late, t1);
       } else {
         if (!b.sawExhaustion && b.fromPool > 0)
-          this.normalDuringBurst(b.fromPool / (p.memcached.threads / p.memcached.serviceSec), at);
+          this.normalDuringBurst(memcachedBusySec(p.memcached, b.fromPool), at);
         b.sawExhaustion = true;
         const failSec = table.dialSecAt(0);
         const holdSec = Math.min(failSec, handoff);
@@ -940,7 +943,7 @@ export class FastHost {
     }
     if (resolved && b.released === b.connected) {
       b.done = true;
-      if (!b.reuse) this.queuedBehindBurst(b.opsDone / (m.threads / m.serviceSec));
+      if (!b.reuse) this.queuedBehindBurst(memcachedBusySec(m, b.opsDone));
       this.metrics.requestLatency(b.client, t1 - b.tb);
       this.metrics.requestsDone(
         b.client,
@@ -1079,22 +1082,19 @@ export class FastHost {
     ) {
       return this.kill(KILL_REASON.threadExhaustion, t1);
     }
-    const rt = this.p.runtime;
     const goroutines = burstOps + this.log.queued + this.normalGoroutines();
     this.runtime.goroutines = goroutines;
-    const live =
-      rt.baseLiveHeapBytes +
-      goroutines * rt.goroutineHeapBytes +
-      (this.idle + burstConns) * this.p.memcached.connBufferBytes +
-      this.log.queued * this.p.logging.lineBytes;
-    const mem = this.mem;
-    mem.liveHeapBytes = live;
-    mem.stackBytes = goroutines * rt.goroutineStackBytes;
-    mem.otherBytes = this.runtime.threads * rt.threadBytes + rt.nonHeapBytes;
+    const live = {
+      goroutines,
+      openConns: this.idle + burstConns,
+      queuedLogLines: this.log.queued,
+      threads: this.runtime.threads,
+    };
+    const mem = memoryView(this.p, live, this.mem);
     const step = this.gc.step(this.dt, this.allocatedBytes, mem, this.runtime.threads);
     this.allocatedBytes = 0;
     const heap = this.gc.heapBytes(mem);
-    const rss = heap + mem.stackBytes + mem.otherBytes;
+    const rss = rssBytes(heap, mem);
     this.metrics.sample(
       this.allPorts(),
       this.poolView(),
