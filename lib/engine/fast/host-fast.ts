@@ -16,14 +16,14 @@ import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { URI_BUCKETS } from '../../metrics/timeline.js';
 import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
-import { GoRuntime } from '../../model/go-runtime.js';
+import { GoRuntime, lockstepBlockedPeak, steadyBlockedSyscalls } from '../../model/go-runtime.js';
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
 import { routedTrafficFactor, trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
 import { memcachedBusySec, memcachedCapacityOpsPerSec, unloadedGetSec } from '../../model/memcached.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
-import { DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
+import { type DialMode, dialFailure, PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
 import {
   CACHE_TYPES,
@@ -779,8 +779,7 @@ export class FastHost {
   private failedDials(count: number, nowSec: number): void {
     if (count <= 0) return;
     this.metrics.dials += count;
-    const error = this.dialMode === DIAL_MODE.bind ? 'addr-in-use' : 'addr-not-avail';
-    this.metrics.noteDialError(DIAL_ERRORS.indexOf(error), count);
+    this.metrics.noteDialError(DIAL_ERRORS.indexOf(dialFailure(this.dialMode)), count);
     this.metrics.notePortExhaustion(nowSec);
   }
 
@@ -859,7 +858,6 @@ export class FastHost {
   /** Move a burst forward to `t1`: dials through the gate, ops through memcached, connections back. */
   private advanceBurst(b: ActiveBurst, t1: number): void {
     const p = this.p;
-    const handoff = this.runtime.config.handoffSec;
     const procs = p.runtime.gomaxprocs;
     const table = this.table;
     const cache = CACHE_TYPES.indexOf(this.clients[b.client]!.cache);
@@ -881,7 +879,7 @@ export class FastHost {
         while (count < most && (count === 0 || heldSec < budgetSec)) {
           const dialSec = table.dialSecAt(usable - count);
           if (b.gateSec + heldSec / procs + dialSec > deadlineSec) late++;
-          heldSec += Math.min(dialSec, handoff);
+          heldSec += this.runtime.pHoldSec(dialSec);
           count++;
         }
         const r = table.allocateMany(at, FIXED_IP, this.dialMode, count);
@@ -898,13 +896,10 @@ export class FastHost {
           this.normalDuringBurst(memcachedBusySec(p.memcached, b.fromPool), at);
         b.sawExhaustion = true;
         const failSec = table.dialSecAt(0);
-        const holdSec = Math.min(failSec, handoff);
+        const holdSec = this.runtime.pHoldSec(failSec);
         const count = Math.min(b.pending, Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)));
         this.metrics.dials += count;
-        this.metrics.noteDialError(
-          DIAL_ERRORS.indexOf(this.dialMode === DIAL_MODE.bind ? 'addr-in-use' : 'addr-not-avail'),
-          count,
-        );
+        this.metrics.noteDialError(DIAL_ERRORS.indexOf(dialFailure(this.dialMode)), count);
         this.metrics.notePortExhaustion(at);
         this.metrics.opErrors[cache]! += count;
         this.logErrors(count, t1);
@@ -913,8 +908,8 @@ export class FastHost {
         b.pending -= count;
         b.gateSec += (count * holdSec) / procs;
         // Failures in a row keep GOMAXPROCS x ceil((d - h) / h) goroutines blocked, h the P hand-off period.
-        if (failSec > handoff) {
-          const steady = procs * Math.ceil((failSec - handoff) / handoff);
+        if (this.runtime.isSlow(failSec)) {
+          const steady = steadyBlockedSyscalls(this.runtime.config, failSec);
           this.pendingThreads.push({ atSec: at, blocked: Math.min(b.failStreak, steady) });
         }
       }
@@ -1005,17 +1000,13 @@ export class FastHost {
   private blockedDurs = new Float64Array(0);
 
   /**
-   * Ms for a burst of dials through the P gate: a syscall longer than a sysmon tick blocks an M from one
-   * tick after it starts until it ends; starts are spaced by each dial's P hold over GOMAXPROCS Ps. Dial
-   * times only grow along the burst (the range fills, then every failure scans all of it), so begins and
-   * ends of the blocked intervals are both sorted and one sweep finds the peak overlap. The new Ms count
-   * from the tick at which the peak is reached (they come after the burst's goroutines, not with them).
+   * Ms for a burst of dials through the P gate, by the runtime's lockstep rule (`lockstepBlockedPeak`) on
+   * the dials' own times. The new Ms count from the tick at which the peak is reached (they come after the
+   * burst's goroutines, not with them).
    */
   private noteBlockedSyscalls(tb: number, table: PortTable, ok: number, usableBefore: number): void {
-    const handoff = this.runtime.config.handoffSec;
     // Dial times only grow along the chunk; if even the last is shorter than a tick, no P is handed off.
-    if (ok === 0 || table.dialSecAt(usableBefore - ok + 1) <= handoff) return;
-    const procs = this.p.runtime.gomaxprocs;
+    if (ok === 0 || !this.runtime.isSlow(table.dialSecAt(usableBefore - ok + 1))) return;
     // Dial times and start offsets in buffers kept across calls (a chunk has up to the range's ports).
     if (this.blockedStarts.length < ok) {
       this.blockedStarts = new Float64Array(Math.max(ok, 2 * this.blockedStarts.length));
@@ -1023,28 +1014,9 @@ export class FastHost {
     }
     const starts = this.blockedStarts;
     const durs = this.blockedDurs;
-    // The Ps move in lockstep with sysmon: GOMAXPROCS dials enter together, and the next group enters when
-    // their Ps come back (after one tick, or sooner for a short syscall).
-    let start = 0;
-    for (let i = 0; i < ok; i++) {
-      const d = table.dialSecAt(usableBefore - i);
-      durs[i] = d;
-      starts[i] = start;
-      if (i % procs === procs - 1) start += Math.min(d, handoff);
-    }
-    let peak = 0;
-    let peakAt = 0;
-    let j = 0;
-    for (let i = 0; i < ok; i++) {
-      if (durs[i]! <= handoff) continue;
-      const begin = starts[i]! + handoff;
-      while (j < i && (durs[j]! <= handoff || starts[j]! + durs[j]! <= begin)) j++;
-      if (i - j + 1 > peak) {
-        peak = i - j + 1;
-        peakAt = begin;
-      }
-    }
-    if (peak > 0) this.pendingThreads.push({ atSec: tb + peakAt, blocked: peak });
+    for (let i = 0; i < ok; i++) durs[i] = table.dialSecAt(usableBefore - i);
+    const peak = lockstepBlockedPeak(this.runtime.config, durs, starts, ok);
+    if (peak.blocked > 0) this.pendingThreads.push({ atSec: tb + peak.atSec, blocked: peak.blocked });
   }
 
   // ---- runtime, memory, process -----------------------------------------------------------------------
