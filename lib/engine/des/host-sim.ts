@@ -28,6 +28,7 @@ import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
 import { PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
+import { killEvent, restartedRuntime } from '../../model/process-reset.js';
 import { InputError } from '../../model/resolve-params.js';
 import { drawScyllaReadSec } from '../../model/scylla.js';
 import {
@@ -602,7 +603,8 @@ class HostSim implements EventHandler {
   private kill(reason: KillReason): void {
     const now = this.sim.now;
     const restartAt = this.lifecycle.kill(now, reason);
-    this.metrics.event(reason === KILL_REASON.oom ? 'oom-kill' : 'thread-exhaustion');
+    const event = killEvent(reason);
+    if (event) this.metrics.event(event);
     // The kernel closes every socket of the dead process; the client side enters TIME_WAIT.
     const t = this.tasks.t;
     for (let id = 0; id < t.highWater; id++) {
@@ -626,10 +628,8 @@ class HostSim implements EventHandler {
       req.release(r);
     }
     this.pool = new ConnPool(this.p.poolSize);
-    this.runtime = this.newRuntime();
+    this.runtime = restartedRuntime(this.p, this.gc, this.log, now);
     this.liveTasks = 0;
-    this.gc.reset();
-    this.log.reset(now);
     this.allocatedBytes = 0;
     this.stwUntilSec = now;
     this.sim.at(restartAt, EV.restart, this.lifecycle.epoch);

@@ -25,6 +25,7 @@ import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
 import { type DialMode, dialFailure, PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
+import { killEvent, restartedRuntime } from '../../model/process-reset.js';
 import {
   CACHE_TYPES,
   CLIENT,
@@ -1111,9 +1112,8 @@ export class FastHost {
   private kill(reason: KillReason, nowSec: number): void {
     this.restartAtSec = this.lifecycle.kill(nowSec, reason);
     this.readyAtSec = Number.POSITIVE_INFINITY;
-    if (reason !== KILL_REASON.deploy) {
-      this.metrics.event(reason === KILL_REASON.oom ? 'oom-kill' : 'thread-exhaustion');
-    }
+    const event = killEvent(reason);
+    if (event) this.metrics.event(event);
     // Every socket of the dead process is closed by the kernel: the pool's idle connections and those of
     // a burst still running enter TIME_WAIT.
     const table = this.table;
@@ -1128,9 +1128,7 @@ export class FastHost {
     }
     this.bursts = [];
     this.pendingThreads = [];
-    this.runtime = this.newRuntime();
-    this.gc.reset();
-    this.log.reset(nowSec);
+    this.runtime = restartedRuntime(this.p, this.gc, this.log, nowSec);
     this.allocatedBytes = 0;
     if (this.restartAtSec <= nowSec) this.lifecycleEvents(nowSec);
   }
