@@ -85,6 +85,11 @@ export function clientsFrom(p: Params): ClientSpec[] {
   ];
 }
 
+/** A client's request rate under the user traffic multiplier `factor` (model/load.ts): user-facing only. */
+export function clientRatePerSec(client: ClientSpec, factor: number): number {
+  return client.userFacing ? client.ratePerSec * factor : client.ratePerSec;
+}
+
 /** Number of URIs (keys) in one request from `client`. */
 export function drawBatchSize(rng: Rng, p: Params, client: ClientSpec): number {
   if (client.endpoint !== ENDPOINT.getPostRecord) return 1;

@@ -35,6 +35,7 @@ import {
   CACHE_TYPES,
   CLIENT_IDS,
   type ClientSpec,
+  clientRatePerSec,
   clientsFrom,
   drawBatchSize,
   ENDPOINT,
@@ -212,7 +213,7 @@ class HostSim implements EventHandler {
   private scheduleArrival(client: number, fromSec: number): void {
     const c = this.clients[client]!;
     if (c.ratePerSec <= 0) return;
-    const rate = c.userFacing ? c.ratePerSec * this.rateFactor : c.ratePerSec;
+    const rate = clientRatePerSec(c, this.rateFactor);
     const t = Math.max(fromSec, this.sim.now) + exponential(this.rngArrivals[client]!, rate);
     if (t < c.activeUntilSec && t <= this.options.durationSec) this.sim.at(t, EV.arrival, client);
   }

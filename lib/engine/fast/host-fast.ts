@@ -20,7 +20,12 @@ import { GoRuntime, lockstepBlockedPeak, steadyBlockedSyscalls } from '../../mod
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
 import { routedTrafficFactor, trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
-import { memcachedBusySec, memcachedCapacityOpsPerSec, unloadedGetSec } from '../../model/memcached.js';
+import {
+  getMultiWorkSec,
+  memcachedBusySec,
+  memcachedCapacityOpsPerSec,
+  unloadedGetSec,
+} from '../../model/memcached.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
 import { type DialMode, dialFailure, PortTable } from '../../model/port-table.js';
@@ -31,6 +36,7 @@ import {
   CLIENT,
   CLIENT_IDS,
   type ClientSpec,
+  clientRatePerSec,
   clientsFrom,
   drawBatchSize,
   ENDPOINT,
@@ -502,8 +508,7 @@ export class FastHost {
 
   /** A client's arrival rate now: user-facing clients under the traffic multiplier. */
   private rateOf(client: number): number {
-    const c = this.clients[client]!;
-    return c.userFacing ? c.ratePerSec * this.rateFactor : c.ratePerSec;
+    return clientRatePerSec(this.clients[client]!, this.rateFactor);
   }
 
   /** Goroutines of normal requests and their memcached ops in flight (Little's law at the current rate). */
@@ -835,7 +840,7 @@ export class FastHost {
     this.idle -= fromPool;
     const opSec = unloadedGetSec(m);
     const serverRate = memcachedCapacityOpsPerSec(m);
-    const opRate = m.getMulti ? n / (opSec + n / m.getMultiKeysPerSec) : Math.min(serverRate, limit / opSec);
+    const opRate = m.getMulti ? n / (opSec + getMultiWorkSec(m, n)) : Math.min(serverRate, limit / opSec);
     this.bursts.push({
       client,
       tag,
