@@ -27,7 +27,7 @@ import { resolveDeploys } from '../model/deploys.js';
 import { loadFactorAt } from '../model/load.js';
 import { unloadedGetSec } from '../model/memcached.js';
 import type { Params } from '../model/params.js';
-import { CLIENT, clientsFrom, drawBatchSize } from '../model/workload.js';
+import { CACHE_TYPES, CLIENT, clientsFrom, drawBatchSize } from '../model/workload.js';
 import { exponential } from '../random/distributions.js';
 import { createRng, hashSeed } from '../random/rng.js';
 import type { Scenario } from '../scenario/scenarios.js';
@@ -125,13 +125,13 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
       const b = hostBins[h]!++;
       if (b >= bins) return;
       let ops = 0;
-      for (const [k, v] of Object.entries(row)) if (k.startsWith('ops:')) ops += Number(v);
+      for (const c of CACHE_TYPES) ops += row[`ops:${c}`];
       series.ops[b]! += ops;
-      series.logAttempted[b]! += Number(row.logAttempted);
-      series.oomKills[b]! += Number(row.oomKills);
-      series.threadsMax[b] = Math.max(series.threadsMax[b]!, Number(row.threads));
+      series.logAttempted[b]! += row.logAttempted;
+      series.oomKills[b]! += row.oomKills;
+      series.threadsMax[b] = Math.max(series.threadsMax[b]!, row.threads);
       if (h === 0) {
-        series.events[b] = String(row.events)
+        series.events[b] = row.events
           .split(';')
           .filter((e) => e.startsWith('deploy:') || e === 'first-dial-error')
           .join(';');
