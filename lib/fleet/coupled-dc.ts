@@ -12,7 +12,6 @@
  * At the end of the step, a user request failed when every host it tried failed it (model/appview.ts
  * `routeCalls` on the step's failure shares).
  */
-
 import { createCoupledHost, type FastHost } from '../engine/fast/host-fast.js';
 import type { TimelineRow } from '../metrics/timeline.js';
 import {

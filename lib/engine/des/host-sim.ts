@@ -11,7 +11,6 @@
  * A dial waits for a P, then runs bind/connect for as long as the port search takes; past a sysmon tick its
  * P is handed off (one more blocked M). Every task has exactly one pending event, or waits for a P.
  */
-
 import { type EventHandler, Scheduler } from '../../engine/scheduler.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { ConnPool, RELEASE } from '../../model/conn-pool.js';

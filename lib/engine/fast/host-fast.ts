@@ -11,7 +11,6 @@
  * closes into TIME_WAIT cohorts (`PortTable.closeMany`). GC (`GcState`), OOM and restarts (`Lifecycle`)
  * are stepped exactly as in the reference engine.
  */
-
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { URI_BUCKETS } from '../../metrics/timeline.js';
 import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';

@@ -5,7 +5,6 @@
  *   Carlo over the model's own draws (round trips, server work, misses to Scylla and the set after);
  * - the pool's working set: how many connections normal traffic keeps open.
  */
-
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { FifoServers } from '../../model/fifo-servers.js';
 import { drawGetWorkSec, drawRttSec, drawUnqueuedGetSec, replySec } from '../../model/memcached.js';
