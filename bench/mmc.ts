@@ -4,7 +4,7 @@
  * reaches about 0.135 M jobs/s on these machines.
  */
 import { runMmc } from '../lib/engine/mmc.js';
-import { createRng } from '../lib/engine/rng.js';
+import { createRng } from '../lib/random/rng.js';
 
 const SIMPY_JOBS_PER_SEC = 0.135e6;
 

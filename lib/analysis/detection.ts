@@ -19,7 +19,7 @@
  *   (`bind: address already in use`), never the client: cause = null.
  */
 import type { TimelineRow } from '../metrics/timeline.js';
-import { CLIENT_IDS } from '../model/workload.js';
+import { CLIENT, CLIENT_IDS, type ClientId } from '../model/workload.js';
 
 export const DETECTION_SETUPS = [
   'per-endpoint',
@@ -57,15 +57,10 @@ export interface DetectionResult {
 }
 
 /** Endpoints as the AppView sees them: GetPostRecord serves the posts client and the new client. */
-const ENDPOINT_CLIENTS: Readonly<Record<string, readonly string[]>> = {
+const ENDPOINT_CLIENTS: Readonly<Record<string, readonly ClientId[]>> = {
   GetPostRecord: ['appview-posts', 'new-internal'],
   users: ['appview-users'],
   counts: ['appview-counts'],
-};
-
-const n = (row: TimelineRow, col: string): number => {
-  const v = row[col as keyof TimelineRow];
-  return v === '' || v === undefined ? 0 : Number(v);
 };
 
 /**
@@ -88,17 +83,16 @@ export function detect(
   rows: readonly TimelineRow[],
   triggerSec: number,
   rules: DetectionRules,
-  suspect = 'new-internal',
+  suspect: ClientId = CLIENT.newClient,
 ): DetectionResult[] {
-  const since = (i: number): number | null =>
-    i < 0 ? null : Math.max(0, Number(rows[i]!.tSec) - triggerSec);
-  const ratio = (window: readonly TimelineRow[], clients: readonly string[]): number => {
+  const since = (i: number): number | null => (i < 0 ? null : Math.max(0, rows[i]!.tSec - triggerSec));
+  const ratio = (window: readonly TimelineRow[], clients: readonly ClientId[]): number => {
     let ok = 0;
     let err = 0;
     for (const row of window) {
       for (const c of clients) {
-        ok += n(row, `reqOk:${c}`);
-        err += n(row, `reqErr:${c}`);
+        ok += row[`reqOk:${c}`];
+        err += row[`reqErr:${c}`];
       }
     }
     return ok + err > 0 ? err / (ok + err) : 0;
@@ -114,19 +108,19 @@ export function detect(
   let clientCause = -1;
   for (let i = Math.max(clientAlert, 0); clientAlert >= 0 && i < rows.length; i++) {
     const win = rows.slice(Math.max(0, i - w + 1), i + 1);
-    const failed = win.reduce((a, r) => a + n(r, `reqErr:${suspect}`), 0);
+    const failed = win.reduce((a, r) => a + r[`reqErr:${suspect}`], 0);
     if (failed > 0 && ratio(win, [suspect]) > rules.clientFailureFactor * ratio(win, others)) {
       clientCause = i;
       break;
     }
   }
   const outlier = rules.batchOutlierFactor * rules.normalBatchMax;
-  const firstBig = rows.findIndex((row) => n(row, `urisMax:${suspect}`) > outlier);
+  const firstBig = rows.findIndex((row) => row[`urisMax:${suspect}`] > outlier);
   const histogramCause = clientAlert < 0 || firstBig < 0 ? -1 : Math.max(clientAlert, firstBig);
   const logAlert = firstWindow(
     rows,
     w,
-    (win) => win.reduce((a, r) => a + n(r, 'logAttempted'), 0) / win.length > rules.logAlertLinesPerSec,
+    (win) => win.reduce((a, r) => a + r.logAttempted, 0) / win.length > rules.logAlertLinesPerSec,
   );
   return [
     {

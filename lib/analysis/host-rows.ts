@@ -22,14 +22,14 @@ export function hostRows(runs: readonly CollectedRun[]): HostTimelineRow[] {
   return runs.flatMap((run) =>
     run.rows.map((r) => ({
       run: run.label,
-      tSec: Number(r.tSec),
-      timeWait: Number(r.timeWait),
-      dialErrors: Number(r['dialErr:addr-in-use']) + Number(r['dialErr:addr-not-avail']),
-      threads: Number(r.threads),
-      rssGiB: Number(r.rssBytesMax) / 2 ** 30,
-      gcPauseMaxMs: Number(r.gcPauseMaxMs),
-      failedPct: r.userAvailability === '' ? null : 100 * (1 - Number(r.userAvailability)),
-      oomKills: Number(r.oomKills),
+      tSec: r.tSec,
+      timeWait: r.timeWait,
+      dialErrors: r['dialErr:addr-in-use'] + r['dialErr:addr-not-avail'],
+      threads: r.threads,
+      rssGiB: r.rssBytesMax / 2 ** 30,
+      gcPauseMaxMs: r.gcPauseMaxMs,
+      failedPct: r.userAvailability === null ? null : 100 * (1 - r.userAvailability),
+      oomKills: r.oomKills,
     })),
   );
 }
@@ -37,7 +37,7 @@ export function hostRows(runs: readonly CollectedRun[]): HostTimelineRow[] {
 /** A run's timeline step in seconds (the spacing of its rows; 1 for fewer than two rows). */
 export function stepSecOf(run: CollectedRun | undefined): number {
   const [a, b] = run?.rows ?? [];
-  return a && b ? Number(b.tSec) - Number(a.tSec) : 1;
+  return a && b ? b.tSec - a.tSec : 1;
 }
 
 /** `10 s`, `1 min`: an interval as an axis title writes it. */

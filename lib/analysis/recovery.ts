@@ -24,6 +24,7 @@
  * writer). Upstream retries are not modelled on one host.
  */
 import type { TimelineRow } from '../metrics/timeline.js';
+import { DIAL_ERRORS } from '../model/errors.js';
 import { PROCESS_STATE } from '../model/process-lifecycle.js';
 
 export const RECOVERY_CLASSES = [
@@ -64,11 +65,9 @@ export interface RecoveryAnalysis {
   readonly loops: readonly SustainingLoop[];
 }
 
-const num = (v: number | string | undefined): number => (v === '' || v === undefined ? 0 : Number(v));
-
 function dialErrors(row: TimelineRow): number {
   let n = 0;
-  for (const [k, v] of Object.entries(row)) if (k.startsWith('dialErr:')) n += num(v);
+  for (const e of DIAL_ERRORS) n += row[`dialErr:${e}`];
   return n;
 }
 
@@ -77,18 +76,18 @@ export function isGoodSecond(row: TimelineRow, downtimeAvailability: number): bo
   if (row.processState !== PROCESS_STATE.up) return false;
   if (dialErrors(row) > 0) return false;
   const a = row.userAvailability;
-  return a === '' || Number(a) >= downtimeAvailability;
+  return a === null || a >= downtimeAvailability;
 }
 
 export function analyzeRecovery(rows: readonly TimelineRow[], options: RecoveryOptions): RecoveryAnalysis {
   const { stopSec, downtimeAvailability, recoveryWindowSec } = options;
   const good = rows.map((r) => isGoodSecond(r, downtimeAvailability));
   // Row k covers (tSec - 1, tSec]; the seconds after the stop are the rows with tSec > stopSec.
-  const after = rows.findIndex((r) => Number(r.tSec) > stopSec + 1e-9);
+  const after = rows.findIndex((r) => r.tSec > stopSec + 1e-9);
   const afterRows = after < 0 ? [] : rows.slice(after);
   const badAfter = afterRows.filter((_, i) => !good[after + i]).length;
   const startSec = options.startSec ?? 0;
-  const before = rows.findIndex((r) => Number(r.tSec) > startSec + 1e-9);
+  const before = rows.findIndex((r) => r.tSec > startSec + 1e-9);
   if (good.slice(0, before < 0 ? rows.length : before).some((g) => !g)) {
     return {
       recoveryClass: 'unstable',
@@ -119,20 +118,20 @@ export function analyzeRecovery(rows: readonly TimelineRow[], options: RecoveryO
   // Up to and including the first recovered second (a restart in it is what let the host recover).
   const end = recoveredAt >= 0 ? recoveredAt + 1 : rows.length;
   const window = after < 0 ? [] : rows.slice(after, end);
-  const restartsAfterStop = window.reduce((n, r) => n + num(r.restarts), 0);
+  const restartsAfterStop = window.reduce((n, r) => n + r.restarts, 0);
   const loops: SustainingLoop[] = [];
-  const threadsAtStart = num(rows[0]?.threads);
-  const restartIdx = window.findIndex((r) => num(r.restarts) > 0);
+  const threadsAtStart = rows[0]?.threads ?? 0;
+  const restartIdx = window.findIndex((r) => r.restarts > 0);
   if (
     restartIdx >= 0 &&
-    num(window[restartIdx]!.timeWait) > 0 &&
+    window[restartIdx]!.timeWait > 0 &&
     window.slice(restartIdx).some((r) => dialErrors(r) > 0)
   ) {
     loops.push('timeWaitAcrossRestart');
   }
-  if (window.some((r) => num(r.threads) > threadsAtStart)) loops.push('threadRatchet');
-  if (window.some((r) => num(r.opTimeouts) > 0)) loops.push('timeoutChurn');
-  if (window.some((r) => num(r.logQueueMax) > 0)) loops.push('logBacklog');
+  if (window.some((r) => r.threads > threadsAtStart)) loops.push('threadRatchet');
+  if (window.some((r) => r.opTimeouts > 0)) loops.push('timeoutChurn');
+  if (window.some((r) => r.logQueueMax > 0)) loops.push('logBacklog');
   if (recoveredAt < 0) {
     return {
       recoveryClass: 'metastable',
@@ -143,7 +142,7 @@ export function analyzeRecovery(rows: readonly TimelineRow[], options: RecoveryO
     };
   }
   // The recovery starts at row recoveredAt, which covers (tSec - 1, tSec].
-  const recoverySec = Math.max(0, Number(rows[recoveredAt]!.tSec) - 1 - stopSec);
+  const recoverySec = Math.max(0, rows[recoveredAt]!.tSec - 1 - stopSec);
   return {
     recoveryClass: restartsAfterStop > 0 ? 'recovers-by-restart' : 'vulnerable',
     recoverySec,

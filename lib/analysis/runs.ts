@@ -3,7 +3,7 @@
  * thinned for charts. The shapes the report and the notebooks share.
  */
 import * as aq from 'arquero';
-import type { TimelineRow } from '../metrics/timeline.js';
+import type { TimelineColumn, TimelineRow } from '../metrics/timeline.js';
 import { type RunRequest, type RunSummary, runScenario, SUMMARY_FIELDS } from '../run/run-scenario.js';
 
 export interface CollectedRun {
@@ -30,12 +30,15 @@ export function summariesTable(runs: readonly { label: string; summary: RunSumma
 }
 
 /** Timelines of several runs in one long table (one row per run x interval), with derived columns. */
-export function timelinesTable(runs: readonly CollectedRun[], columns: readonly string[]): aq.ColumnTable {
+export function timelinesTable(
+  runs: readonly CollectedRun[],
+  columns: readonly TimelineColumn[],
+): aq.ColumnTable {
   const out: Record<string, unknown>[] = [];
   for (const run of runs) {
     for (const row of run.rows) {
       const o: Record<string, unknown> = { run: run.label, tSec: row.tSec };
-      for (const c of columns) o[c] = row[c as keyof TimelineRow] === '' ? null : row[c as keyof TimelineRow];
+      for (const c of columns) o[c] = row[c];
       out.push(o);
     }
   }

@@ -111,25 +111,22 @@ export interface FleetRun {
   readonly userShareDcA: number;
 }
 
-const num = (v: unknown): number => (v === '' || v === undefined ? 0 : Number(v));
-
 /** The columns of a host's timeline row the checks read. */
 export function compactHostRow(row: TimelineRow): HostRow {
-  const latency = row['latencyMs:appview-posts'];
   return {
-    tSec: num(row.tSec),
+    tSec: row.tSec,
     up: row.processState === 'up',
-    restarts: num(row.restarts),
-    oomKills: num(row.oomKills),
-    threads: num(row.threads),
-    timeWait: num(row.timeWait),
-    inUse: num(row['dialErr:addr-in-use']),
-    notAvail: num(row['dialErr:addr-not-avail']),
-    cacheErrors: [num(row['opErrors:post']), num(row['opErrors:user']), num(row['opErrors:counts'])],
-    ops: num(row['ops:post']) + num(row['ops:user']) + num(row['ops:counts']),
-    cacheOps: [num(row['ops:post']), num(row['ops:user']), num(row['ops:counts'])],
-    logAttempted: num(row.logAttempted),
-    postLatencyMs: latency === '' ? null : Number(latency),
+    restarts: row.restarts,
+    oomKills: row.oomKills,
+    threads: row.threads,
+    timeWait: row.timeWait,
+    inUse: row['dialErr:addr-in-use'],
+    notAvail: row['dialErr:addr-not-avail'],
+    cacheErrors: [row['opErrors:post'], row['opErrors:user'], row['opErrors:counts']],
+    ops: row['ops:post'] + row['ops:user'] + row['ops:counts'],
+    cacheOps: [row['ops:post'], row['ops:user'], row['ops:counts']],
+    logAttempted: row.logAttempted,
+    postLatencyMs: row['latencyMs:appview-posts'],
   };
 }
 
@@ -359,7 +356,7 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
     for (const r of rows) if (r.ops > 0) peakRatio = Math.max(peakRatio, r.logAttempted / r.ops);
   let fleetPeakLog = 0;
   for (const r of week.rows) {
-    fleetPeakLog = Math.max(fleetPeakLog, num(r['logLinesPerSec:A']) + num(r['logLinesPerSec:B']));
+    fleetPeakLog = Math.max(fleetPeakLog, r['logLinesPerSec:A'] + r['logLinesPerSec:B']);
   }
   add(
     'O4',
@@ -503,8 +500,9 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
     let sum = 0;
     let n = 0;
     for (const r of run.rows) {
-      if (r.tSec > from && r.tSec <= to && r['userAvailability:A'] !== '') {
-        sum += Number(r['userAvailability:A']);
+      const a = r['userAvailability:A'];
+      if (r.tSec > from && r.tSec <= to && a !== null) {
+        sum += a;
         n++;
       }
     }
@@ -589,8 +587,8 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
   ] as const;
   const dayFigures = days.map(([name, [from, to]]) => {
     const inDay = week.rows.filter((r) => r.tSec > from && r.tSec <= to);
-    const avail = (r: FleetRow) => (r['userAvailability:A'] === '' ? 1 : Number(r['userAvailability:A']));
-    const log = (r: FleetRow) => num(r['logLinesPerSec:A']);
+    const avail = (r: FleetRow) => r['userAvailability:A'] ?? 1;
+    const log = (r: FleetRow) => r['logLinesPerSec:A'];
     const dips = inDay.filter((r) => avail(r) < ep.dipAvailability);
     const sorted = inDay.map(log).sort((a, b) => a - b);
     const median = sorted.length > 0 ? sorted[sorted.length >> 1]! : 0;
@@ -674,8 +672,8 @@ export function evaluateWeek(exp: Expectations, week: FleetRun, withoutFix: Flee
 export function userIntervals(run: FleetRun, dc: DcId): UserInterval[] {
   return run.rows.map((r) => ({
     tSec: r.tSec,
-    users: num(r[`users:${dc}`]),
-    failed: num(r[`usersFailed:${dc}`]),
+    users: r[`users:${dc}`],
+    failed: r[`usersFailed:${dc}`],
   }));
 }
 

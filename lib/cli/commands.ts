@@ -112,7 +112,7 @@ export async function runCommand(opts: RunOptions): Promise<void> {
   resolveRunParams(scenario, overrides);
   checkDuration(durationSec);
   checkResolution(resolutionSec, durationSec);
-  const writer = opts.timeline !== undefined ? openTimelineCsv<TimelineRow>(opts.timeline) : undefined;
+  const writer = opts.timeline !== undefined ? openTimelineCsv(opts.timeline) : undefined;
   const progress = createProgress(`run ${scenario.id}`, durationSec, 'sim s', opts.quiet ?? false);
   const summary = await streamed(writer, progress, () =>
     runOffThread<TimelineRow>(

@@ -2,7 +2,7 @@
  * `outage-lab fleet`: both data centers of a scenario (coupled hosts on the fast engine) and the
  * users behind the AppView: per-DC and overall user availability, DC totals, and a fleet timeline.
  */
-import { FLEET_COLUMNS, type FleetRow, type FleetSummary } from '../fleet/fleet.js';
+import { FLEET_SCHEMA, type FleetRow, type FleetSummary } from '../fleet/fleet.js';
 import { parseAssignments } from '../model/resolve-params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
 import { parseDuration } from '../scenario/duration.js';
@@ -34,8 +34,7 @@ export async function fleetCommand(opts: FleetOptions): Promise<void> {
   // Validate everything before any output is created.
   noteDeploysBeyond(scenario, durationSec, opts.quiet ?? false);
   const params = resolveRunParams(scenario, overrides);
-  const writer =
-    opts.timeline !== undefined ? openTimelineCsv<FleetRow>(opts.timeline, FLEET_COLUMNS) : undefined;
+  const writer = opts.timeline !== undefined ? openTimelineCsv(opts.timeline, FLEET_SCHEMA) : undefined;
   const slice = params.fleet.representativeHosts;
   const hosts = 2 * (slice === 'all' ? params.fleet.hostsPerDc : slice);
   const progress = createProgress(

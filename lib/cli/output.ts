@@ -6,6 +6,7 @@
 
 import { InputError } from '../errors.js';
 import { isDirectory } from '../io/paths.js';
+import type { Schema, TIMELINE_SCHEMA } from '../metrics/timeline.js';
 import { TimelineCsvWriter } from '../metrics/timeline-csv.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Scenario } from '../scenario/scenarios.js';
@@ -24,15 +25,15 @@ export function noteDeploysBeyond(scenario: Scenario, durationSec: number, quiet
   );
 }
 
-export function openTimelineCsv<Row extends Record<string, number | string>>(
+export function openTimelineCsv<S extends Schema = typeof TIMELINE_SCHEMA>(
   path: string,
-  columns?: readonly string[],
-): TimelineCsvWriter<Row> {
+  schema?: S,
+): TimelineCsvWriter<S> {
   if (path.trim() === '')
     throw new InputError(`--timeline: expected a file path, got ${JSON.stringify(path)}`);
   if (isDirectory(path)) throw new InputError(`--timeline ${path}: is a directory; expected a file path`);
   try {
-    return new TimelineCsvWriter<Row>(path, columns);
+    return new TimelineCsvWriter<S>(path, schema);
   } catch (e) {
     throw new InputError(
       `--timeline ${path}: cannot create the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
@@ -41,8 +42,8 @@ export function openTimelineCsv<Row extends Record<string, number | string>>(
 }
 
 /** Run `work`; commit the writer if it succeeds, delete its file if it fails; stop the progress display. */
-export async function streamed<T, Row extends Record<string, number | string>>(
-  writer: TimelineCsvWriter<Row> | undefined,
+export async function streamed<T, S extends Schema>(
+  writer: TimelineCsvWriter<S> | undefined,
   progress: Progress,
   work: () => Promise<T>,
 ): Promise<T> {

@@ -6,8 +6,8 @@
  * State lives in class fields, not in closure variables: V8 boxes mutable doubles captured by closures
  * (one heap allocation per update), while it stores them unboxed in an object's fields.
  */
-import { exponential } from './distributions.js';
-import type { Rng } from './rng.js';
+import { exponential } from '../random/distributions.js';
+import type { Rng } from '../random/rng.js';
 import { type EventHandler, Scheduler } from './scheduler.js';
 
 export interface MmcOptions {

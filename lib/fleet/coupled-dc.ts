@@ -12,9 +12,7 @@
  * At the end of the step, a user request failed when every host it tried failed it (model/appview.ts
  * `routeCalls` on the step's failure shares).
  */
-import { exponential } from '../engine/distributions.js';
 import { createCoupledHost, type FastHost } from '../engine/fast/host-fast.js';
-import { createRng, hashSeed } from '../engine/rng.js';
 import type { TimelineRow } from '../metrics/timeline.js';
 import {
   BALANCING_POLICY,
@@ -26,8 +24,11 @@ import {
 } from '../model/appview.js';
 import { resolveDeploys } from '../model/deploys.js';
 import { loadFactorAt } from '../model/load.js';
+import { unloadedGetSec } from '../model/memcached.js';
 import type { Params } from '../model/params.js';
-import { CLIENT, clientsFrom, drawBatchSize } from '../model/workload.js';
+import { CACHE_TYPES, CLIENT, clientsFrom, drawBatchSize } from '../model/workload.js';
+import { exponential } from '../random/distributions.js';
+import { createRng, hashSeed } from '../random/rng.js';
 import type { Scenario } from '../scenario/scenarios.js';
 
 export interface DcRunRequest {
@@ -123,13 +124,13 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
       const b = hostBins[h]!++;
       if (b >= bins) return;
       let ops = 0;
-      for (const [k, v] of Object.entries(row)) if (k.startsWith('ops:')) ops += Number(v);
+      for (const c of CACHE_TYPES) ops += row[`ops:${c}`];
       series.ops[b]! += ops;
-      series.logAttempted[b]! += Number(row.logAttempted);
-      series.oomKills[b]! += Number(row.oomKills);
-      series.threadsMax[b] = Math.max(series.threadsMax[b]!, Number(row.threads));
+      series.logAttempted[b]! += row.logAttempted;
+      series.oomKills[b]! += row.oomKills;
+      series.threadsMax[b] = Math.max(series.threadsMax[b]!, row.threads);
       if (h === 0) {
-        series.events[b] = String(row.events)
+        series.events[b] = row.events
           .split(';')
           .filter((e) => e.startsWith('deploy:') || e === 'first-dial-error')
           .join(';');
@@ -166,7 +167,7 @@ export function runCoupledDc(request: DcRunRequest): DcResult {
   const ejector = new OutlierEjector(n, ejectionConfig(p));
   const policy = p.appview.balancingPolicy;
   const retries = p.upstream.retries;
-  const floorLatencySec = p.memcached.rttMedianSec + p.memcached.serviceSec;
+  const floorLatencySec = unloadedGetSec(p.memcached);
   const lastReq = new Float64Array(n);
   const lastOk = new Float64Array(n);
   const failPrev = new Float64Array(n);

@@ -9,7 +9,16 @@
  * Users are split between DCs by `fleet.userShareDcA`; a DC's user requests are its users' requests at the
  * nominal rates and calendar, and those failed are the ones every attempt of which failed.
  */
-import type { TimelineRow } from '../metrics/timeline.js';
+import {
+  keyed,
+  NUMBER,
+  NUMBER_OR_NULL,
+  type RowOf,
+  type Schema,
+  TEXT,
+  TEXT_OR_NULL,
+  type TimelineRow,
+} from '../metrics/timeline.js';
 import type { Params } from '../model/params.js';
 import { InputError, type Overrides } from '../model/resolve-params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
@@ -84,12 +93,32 @@ export interface FleetSummary {
   readonly dcs: readonly DcSummary[];
 }
 
-export interface FleetRow {
-  readonly tSec: number;
-  /** ISO UTC time of the interval's end when the scenario has a calendar, else ''. */
-  readonly utc: string;
-  readonly [column: string]: number | string;
-}
+/**
+ * The fleet timeline's columns, in CSV order, with the type of their cells: per DC its users'
+ * availability (null in an interval without user requests), users and those failed, the AppView calls'
+ * availability (null without calls), OOM kills, hosts down and ejected, error-log lines per second and
+ * the most threads of a host; then all users' availability and the events (`;`-separated). `utc` is the
+ * interval's end on the scenario's calendar, null without one.
+ */
+export const FLEET_SCHEMA = {
+  tSec: NUMBER,
+  utc: TEXT_OR_NULL,
+  ...keyed(DCS, () => ({
+    userAvailability: NUMBER_OR_NULL,
+    users: NUMBER,
+    usersFailed: NUMBER,
+    callAvailability: NUMBER_OR_NULL,
+    oomKills: NUMBER,
+    hostsDown: NUMBER,
+    hostsEjected: NUMBER,
+    logLinesPerSec: NUMBER,
+    threadsMax: NUMBER,
+  })),
+  userAvailability: NUMBER,
+  events: TEXT,
+} as const satisfies Schema;
+
+export type FleetRow = RowOf<typeof FLEET_SCHEMA>;
 
 /** A DC's parameters: DC B has no new client. */
 export function dcParams(scenario: Scenario, overrides: Overrides, dc: DcId): Params {
@@ -229,31 +258,33 @@ export function combineFleet(request: FleetRequest, results: readonly DcResult[]
   if (request.onRow) {
     for (let b = 0; b < bins; b++) {
       const tSec = Math.min(durationSec, (b + 1) * resolutionSec);
-      const row: Record<string, number | string> = {
-        tSec,
-        utc: calendar === 'none' ? '' : utcAt(calendar, tSec),
-      };
-      DCS.forEach((dc, k) => {
+      const dcs = keyed(DCS, (_, k) => {
         const r = results[k]!;
         const s = r.series;
         const scale = hostsPerDc / r.hosts;
         const u = s.users[b]!;
-        row[`userAvailability:${dc}`] = u > 0 ? round(1 - s.usersFailed[b]! / u, 6) : '';
-        row[`users:${dc}`] = round(u * scale, 1);
-        row[`usersFailed:${dc}`] = round(s.usersFailed[b]! * scale, 1);
         const c = s.calls[b]!;
-        row[`callAvailability:${dc}`] = c > 0 ? round(1 - s.callsFailed[b]! / c, 6) : '';
-        row[`oomKills:${dc}`] = round(s.oomKills[b]! * scale, 3);
-        row[`hostsDown:${dc}`] = round(s.hostsDown[b]! * scale, 3);
-        row[`hostsEjected:${dc}`] = round(s.hostsEjected[b]! * scale, 3);
-        row[`logLinesPerSec:${dc}`] = Math.round((s.logAttempted[b]! * scale) / resolutionSec);
-        row[`threadsMax:${dc}`] = s.threadsMax[b]!;
+        return {
+          userAvailability: u > 0 ? round(1 - s.usersFailed[b]! / u, 6) : null,
+          users: round(u * scale, 1),
+          usersFailed: round(s.usersFailed[b]! * scale, 1),
+          callAvailability: c > 0 ? round(1 - s.callsFailed[b]! / c, 6) : null,
+          oomKills: round(s.oomKills[b]! * scale, 3),
+          hostsDown: round(s.hostsDown[b]! * scale, 3),
+          hostsEjected: round(s.hostsEjected[b]! * scale, 3),
+          logLinesPerSec: Math.round((s.logAttempted[b]! * scale) / resolutionSec),
+          threadsMax: s.threadsMax[b]!,
+        };
       });
-      const a = Number(row['userAvailability:A'] || 1);
-      const bAvail = Number(row['userAvailability:B'] || 1);
-      row['userAvailability'] = round(userShareDcA * a + (1 - userShareDcA) * bAvail, 6);
-      row['events'] = results[0]!.series.events[b]!;
-      request.onRow(row as FleetRow);
+      const a = dcs['userAvailability:A'] || 1;
+      const bAvail = dcs['userAvailability:B'] || 1;
+      request.onRow({
+        tSec,
+        utc: calendar === 'none' ? null : utcAt(calendar, tSec),
+        ...dcs,
+        userAvailability: round(userShareDcA * a + (1 - userShareDcA) * bAvail, 6),
+        events: results[0]!.series.events[b]!,
+      });
     }
   }
   const overall = dcSummaries.reduce((a, d) => a + d.userShare * d.userAvailability, 0);
@@ -277,22 +308,3 @@ function round(x: number, digits: number): number {
   const m = 10 ** digits;
   return Math.round(x * m) / m;
 }
-
-/** The fleet timeline's columns, in CSV order. */
-export const FLEET_COLUMNS = [
-  'tSec',
-  'utc',
-  ...DCS.flatMap((dc) => [
-    `userAvailability:${dc}`,
-    `users:${dc}`,
-    `usersFailed:${dc}`,
-    `callAvailability:${dc}`,
-    `oomKills:${dc}`,
-    `hostsDown:${dc}`,
-    `hostsEjected:${dc}`,
-    `logLinesPerSec:${dc}`,
-    `threadsMax:${dc}`,
-  ]),
-  'userAvailability',
-  'events',
-] as const;

@@ -86,11 +86,10 @@ export function replayScaledOutage(
       durationSec,
       overrides: outageOverrides(s, threadsBefore, p),
       onRow: (row) => {
-        sum.requestsOk += Number(row[`reqOk:${CLIENT.posts}`]) || 0;
-        sum.requestsFailed += Number(row[`reqErr:${CLIENT.posts}`]) || 0;
-        sum.dials += Number(row['dials']) || 0;
-        sum.bigBatches +=
-          (Number(row[`reqOk:${CLIENT.newClient}`]) || 0) + (Number(row[`reqErr:${CLIENT.newClient}`]) || 0);
+        sum.requestsOk += row[`reqOk:${CLIENT.posts}`];
+        sum.requestsFailed += row[`reqErr:${CLIENT.posts}`];
+        sum.dials += row.dials;
+        sum.bigBatches += row[`reqOk:${CLIENT.newClient}`] + row[`reqErr:${CLIENT.newClient}`];
       },
     }).summary;
     sum.peakThreads += summary.peakThreads;

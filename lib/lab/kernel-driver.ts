@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
-import { createRng } from '../engine/rng.js';
+import { createRng } from '../random/rng.js';
 import {
   LAB_MODE,
   type LabConfig,

@@ -2,9 +2,9 @@
  * The lab experiment replayed on the model's port table (the same module the simulator uses), with the
  * kernel's own probe times, so that the two observations differ only by what each believes about ports.
  */
-import { createRng } from '../engine/rng.js';
 import { DIAL_ERROR } from '../model/errors.js';
 import { DIAL_MODE, type DialMode, PortTable } from '../model/port-table.js';
+import { createRng } from '../random/rng.js';
 import {
   LAB_MODE,
   type LabConfig,

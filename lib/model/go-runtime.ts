@@ -25,6 +25,58 @@ export interface GoRuntimeConfig {
   readonly handoffSec: number;
 }
 
+/**
+ * Goroutines a run of failing dials keeps blocked in the kernel, each a syscall of `syscallSec` longer
+ * than the hand-off period h: every P admits one more goroutine into the kernel per h, and a syscall stays
+ * blocked for d - h after its P is handed off, so GOMAXPROCS x ceil((d - h) / h) are blocked at once.
+ */
+export function steadyBlockedSyscalls(config: GoRuntimeConfig, syscallSec: number): number {
+  const h = config.handoffSec;
+  return config.gomaxprocs * Math.ceil((syscallSec - h) / h);
+}
+
+/** The most syscalls blocked at once in a run of them, and when (seconds from the first one's start). */
+export interface BlockedPeak {
+  readonly blocked: number;
+  readonly atSec: number;
+}
+
+/**
+ * Syscalls entering the kernel through the Ps in lockstep with sysmon: the first GOMAXPROCS enter together,
+ * and the next group when their Ps come back, after one hand-off period or sooner for a short syscall (the
+ * group's last syscall sets it). Syscall i (from 0) takes `durSec[i]`, and the durations only grow along
+ * the run (the range fills, then every failure scans all of it), so the begins and ends of the blocked
+ * intervals are both sorted and one sweep finds the peak: a syscall longer than the hand-off blocks an M
+ * from one hand-off after it starts until it ends. `startSec` is scratch space of at least `count`.
+ */
+export function lockstepBlockedPeak(
+  config: GoRuntimeConfig,
+  durSec: Float64Array,
+  startSec: Float64Array,
+  count: number,
+): BlockedPeak {
+  const handoff = config.handoffSec;
+  const procs = config.gomaxprocs;
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    startSec[i] = start;
+    if (i % procs === procs - 1) start += Math.min(durSec[i]!, handoff);
+  }
+  let peak = 0;
+  let peakAt = 0;
+  let j = 0;
+  for (let i = 0; i < count; i++) {
+    if (durSec[i]! <= handoff) continue;
+    const begin = startSec[i]! + handoff;
+    while (j < i && (durSec[j]! <= handoff || startSec[j]! + durSec[j]! <= begin)) j++;
+    if (i - j + 1 > peak) {
+      peak = i - j + 1;
+      peakAt = begin;
+    }
+  }
+  return { blocked: peak, atSec: peakAt };
+}
+
 export class GoRuntime {
   /** OS threads created so far (never decreases while the process lives). */
   threads: number;

@@ -8,8 +8,8 @@
  * `logRate` lines/s, burst of one second's worth), the fixes that trade evidence for survival.
  */
 
-import { binomial } from '../engine/distributions.js';
-import type { Rng } from '../engine/rng.js';
+import { binomial } from '../random/distributions.js';
+import type { Rng } from '../random/rng.js';
 import { FifoServers } from './fifo-servers.js';
 
 export interface ErrorLogConfig {

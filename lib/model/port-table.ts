@@ -18,12 +18,17 @@
  *   every dial examines half of it, and a failing one all of it, at a cost per port measured by the
  *   kernel lab. Near exhaustion a dial is a slow syscall that burns kernel CPU.
  */
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../random/rng.js';
 import { DIAL_ERROR, type DialError } from './errors.js';
 import { dialSec, type PortSearchCost } from './port-search-cost.js';
 
 export const DIAL_MODE = { bind: 'bind', connect: 'connect', bindNoPort: 'bind-no-port' } as const;
 export type DialMode = (typeof DIAL_MODE)[keyof typeof DIAL_MODE];
+
+/** The error of a dial that finds no usable port: EADDRINUSE from bind(), EADDRNOTAVAIL from connect(). */
+export function dialFailure(mode: DialMode): DialError {
+  return mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail;
+}
 
 export interface PortTableConfig {
   readonly portCount: number;
@@ -208,8 +213,7 @@ export class PortTable {
     const { s, free, reusable, usable } = this.portsOn(ip, mode);
     const twShare = timeWaitShare(s);
     if (usable <= 0) {
-      const error = mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail;
-      return { ok: false, syscallSec: this.dialSecIn(mode, 0, twShare), error };
+      return { ok: false, syscallSec: this.dialSecIn(mode, 0, twShare), error: dialFailure(mode) };
     }
     const syscallSec = this.dialSecIn(mode, usable, twShare);
     let reusedTimeWait = false;
@@ -243,7 +247,7 @@ export class PortTable {
     return {
       ok,
       failed: count - ok,
-      error: mode === DIAL_MODE.bind ? DIAL_ERROR.addrInUse : DIAL_ERROR.addrNotAvail,
+      error: dialFailure(mode),
       usableBefore: usable,
       failSyscallSec,
       reusedTimeWait: reused,

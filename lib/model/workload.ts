@@ -9,8 +9,8 @@
  *   fraction of its requests are big batches of ~batchSize URIs, the rest normal-sized.
  * Arrivals are Poisson processes (independent users behind the AppView).
  */
-import { uniformInt } from '../engine/distributions.js';
-import type { Rng } from '../engine/rng.js';
+import { uniformInt } from '../random/distributions.js';
+import type { Rng } from '../random/rng.js';
 import type { Params } from './params.js';
 
 export const CACHE = { post: 'post', user: 'user', counts: 'counts' } as const;
@@ -83,6 +83,11 @@ export function clientsFrom(p: Params): ClientSpec[] {
       activeUntilSec: stop === 'never' ? Number.POSITIVE_INFINITY : stop,
     },
   ];
+}
+
+/** A client's request rate under the user traffic multiplier `factor` (model/load.ts): user-facing only. */
+export function clientRatePerSec(client: ClientSpec, factor: number): number {
+  return client.userFacing ? client.ratePerSec * factor : client.ratePerSec;
 }
 
 /** Number of URIs (keys) in one request from `client`. */

@@ -37,14 +37,14 @@ export function summaryRow(label: string, s: RunSummary): SummaryRow {
 
 /** Threads at the start, at the peak and at the end of a run, and when the peak was first reached. */
 export function threadRatchet(run: CollectedRun): Record<string, number | string | null> {
-  const threads = run.rows.map((r) => Number(r.threads));
+  const threads = run.rows.map((r) => r.threads);
   const peak = Math.max(...threads);
-  const first = run.rows.find((r) => Number(r.threads) === peak);
+  const first = run.rows.find((r) => r.threads === peak);
   return {
     run: run.label,
     'threads at start': threads[0] ?? null,
     'peak threads': peak,
-    'first at peak (s)': first ? Number(first.tSec) : null,
+    'first at peak (s)': first ? first.tSec : null,
     'threads at end': threads[threads.length - 1] ?? null,
   };
 }

@@ -14,20 +14,17 @@ export interface HourRow {
 }
 
 export function fleetHourly(rows: readonly FleetRow[], dc: 'A' | 'B', series: string): HourRow[] {
-  const step = rows.length > 1 ? Number(rows[1]!.tSec) - Number(rows[0]!.tSec) : 60;
+  const step = rows.length > 1 ? rows[1]!.tSec - rows[0]!.tSec : 60;
   const perHour = Math.max(1, Math.round(3600 / step));
   const out: HourRow[] = [];
   for (let i = 0; i < rows.length; i += perHour) {
     const chunk = rows.slice(i, i + perHour);
-    const served = chunk
-      .map((r) => r[`userAvailability:${dc}`])
-      .filter((v) => v !== '')
-      .map(Number);
+    const served = chunk.map((r) => r[`userAvailability:${dc}`]).filter((v) => v !== null);
     out.push({
-      utc: String(chunk[0]!.utc),
+      utc: chunk[0]!.utc ?? '',
       series,
       failedPct: served.length > 0 ? 100 * (1 - served.reduce((a, v) => a + v, 0) / served.length) : null,
-      oomKills: chunk.reduce((a, r) => a + Number(r[`oomKills:${dc}`]), 0),
+      oomKills: chunk.reduce((a, r) => a + r[`oomKills:${dc}`], 0),
     });
   }
   return out;
@@ -35,9 +32,9 @@ export function fleetHourly(rows: readonly FleetRow[], dc: 'A' | 'B', series: st
 
 export function fleetEvents(rows: readonly FleetRow[]): { utc: string; label: string }[] {
   return rows.flatMap((r) =>
-    String(r.events)
+    r.events
       .split(';')
       .filter((e) => e !== '')
-      .map((label) => ({ utc: String(r.utc), label })),
+      .map((label) => ({ utc: r.utc ?? '', label })),
   );
 }

@@ -3,17 +3,10 @@
  * scenario's parameters and the fixes' overrides, plus one measured figure (the share of error lines the
  * rate limit dropped).
  */
+import { memcachedCapacityOpsPerSec, unloadedGetSec } from '../model/memcached.js';
 import type { Params } from '../model/params.js';
 import { findScenario } from '../scenario/scenarios.js';
 import type { ScenarioStats } from './data.js';
-
-/**
- * memcached's capacity in gets per second when every worker thread is busy: `threads / serviceSec`.
- * The one place the report derives a throughput from the memcached parameters.
- */
-export function memcachedCapacityOpsPerSec(m: Params['memcached']): number {
-  return m.threads / m.serviceSec;
-}
 
 export function fixCosts(
   outage: Params,
@@ -31,7 +24,7 @@ export function fixCosts(
     // A big batch under SetLimit runs in waves of `limit` gets, each about one round trip plus service.
     limit,
     limitWaves: Math.ceil(outage.batchSize / limit),
-    limitBatchSec: Math.ceil(outage.batchSize / limit) * (m.rttMedianSec + m.serviceSec),
+    limitBatchSec: Math.ceil(outage.batchSize / limit) * unloadedGetSec(m),
     unboundedBatchSec: outage.batchSize / memcachedCapacityOpsPerSec(m),
     logLostFraction: logs?.logLinesAttempted.mean
       ? 1 - (logs.logLinesWritten.mean ?? 0) / logs.logLinesAttempted.mean

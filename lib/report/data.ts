@@ -11,7 +11,7 @@ import {
 } from '../analysis/detection.js';
 import type { CollectedRun } from '../analysis/runs.js';
 import type { WeekObservation } from '../calibration/week.js';
-import type { TIMELINE_COLUMNS, TimelineRow } from '../metrics/timeline.js';
+import type { TimelineColumn } from '../metrics/timeline.js';
 import type { Params } from '../model/params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
 import { findScenario } from '../scenario/scenarios.js';
@@ -125,13 +125,13 @@ function eventsOf(runs: readonly CollectedRun[], triggerAt: Date, triggerSec: nu
   for (const run of runs) {
     let firstDialError = false;
     for (const row of run.rows) {
-      const t = Number(row.tSec);
-      const dialErrors = Number(row['dialErr:addr-in-use']) + Number(row['dialErr:addr-not-avail']);
+      const t = row.tSec;
+      const dialErrors = row['dialErr:addr-in-use'] + row['dialErr:addr-not-avail'];
       if (!firstDialError && dialErrors > 0) {
         firstDialError = true;
         out.push({ run: run.label, tSec: t, at: at(t), event: 'first dial error' });
       }
-      for (const e of String(row.events).split(' ').filter(Boolean)) {
+      for (const e of row.events.split(' ').filter(Boolean)) {
         if (e === 'oom-kill' || e === 'restart') out.push({ run: run.label, tSec: t, at: at(t), event: e });
       }
     }
@@ -220,7 +220,7 @@ export function buildReportData(inputs: ReportInputs): ReportData {
         ...DEFAULT_DETECTION_RULES,
         normalBatchMax: outageParams.workload.normalBatchMax,
       };
-      const results = detect(inputs.detectionRows as TimelineRow[], triggerSec, rules);
+      const results = detect(inputs.detectionRows, triggerSec, rules);
       return { rules: { ...rules }, results, bySetup: Object.fromEntries(results.map((r) => [r.setup, r])) };
     })(),
     sweep: {
@@ -273,4 +273,4 @@ export const REPORT_TIMELINE_COLUMNS = [
   'reqErr:new-internal',
   'reqOk:new-internal',
   'logAttempted',
-] as const satisfies readonly (typeof TIMELINE_COLUMNS)[number][];
+] as const satisfies readonly TimelineColumn[];

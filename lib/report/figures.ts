@@ -7,6 +7,7 @@ import { hostRows, perInterval, stepSecOf } from '../analysis/host-rows.js';
 import type { CollectedRun } from '../analysis/runs.js';
 import { calendarChart, heatmapChart, intervalChart, timelineChart } from '../charts/charts.js';
 import { hostPanels } from '../charts/panels.js';
+import { CLIENT_IDS, type ClientId } from '../model/workload.js';
 import type { SweepMetric } from '../sweep/aggregate.js';
 import type { ReportData } from './data.js';
 import { WEEK_SERIES } from './week.js';
@@ -19,7 +20,7 @@ export interface FigureSpec {
 }
 
 /** The clients as the per-client panels name them (short: one axis title each). */
-const CLIENT_SHORT: Readonly<Record<string, string>> = {
+const CLIENT_SHORT: Readonly<Record<ClientId, string>> = {
   'appview-posts': 'posts',
   'appview-users': 'users cache',
   'appview-counts': 'counts cache',
@@ -54,9 +55,7 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
   const perClient = outage.rows.map((r) => ({
     run: 'outage',
     tSec: r.tSec,
-    ...Object.fromEntries(
-      Object.keys(CLIENT_SHORT).map((client) => [client, Number(r[`reqErr:${client}` as keyof typeof r])]),
-    ),
+    ...Object.fromEntries(CLIENT_IDS.map((client) => [client, r[`reqErr:${client}`]])),
   }));
   const sweepRows = data.sweep.points.map((p) => ({
     ...p,

@@ -75,17 +75,13 @@ function hourly(run: FleetRun, dc: 'A' | 'B', series: string): WeekData['hourly'
   const perHour = Math.max(1, Math.round(3600 / (rows.length > 1 ? rows[1]!.tSec - rows[0]!.tSec : 60)));
   for (let i = 0; i < rows.length; i += perHour) {
     const chunk = rows.slice(i, i + perHour);
-    const avail = chunk.map((r) => r[`userAvailability:${dc}`]).filter((v) => v !== '');
+    const avail = chunk.map((r) => r[`userAvailability:${dc}`]).filter((v) => v !== null);
     out.push({
-      utc: String(chunk[0]!.utc)
-        .replace(/:\d\dZ$/, ':00Z')
-        .replace(/T(\d\d):\d\d/, 'T$1:00'),
+      utc: (chunk[0]!.utc ?? '').replace(/:\d\dZ$/, ':00Z').replace(/T(\d\d):\d\d/, 'T$1:00'),
       series,
       userAvailabilityPct:
-        avail.length > 0
-          ? +((100 * avail.reduce<number>((a, v) => a + Number(v), 0)) / avail.length).toFixed(4)
-          : null,
-      oomKills: +chunk.reduce<number>((a, r) => a + Number(r[`oomKills:${dc}`]), 0).toFixed(2),
+        avail.length > 0 ? +((100 * avail.reduce((a, v) => a + v, 0)) / avail.length).toFixed(4) : null,
+      oomKills: +chunk.reduce((a, r) => a + r[`oomKills:${dc}`], 0).toFixed(2),
     });
   }
   return out;
@@ -115,10 +111,10 @@ export async function computeWeek(
       ...hourly(week, 'B', WEEK_SERIES[2]),
     ],
     events: week.rows.flatMap((r) =>
-      String(r.events)
+      r.events
         .split(';')
         .filter((e) => e !== '')
-        .map((e) => ({ utc: String(r.utc), label: e })),
+        .map((e) => ({ utc: r.utc ?? '', label: e })),
     ),
   };
 }

@@ -4,7 +4,7 @@
  * hash of (spec seed, scenario, point values, replicate): it depends on what the run is, never on which
  * worker or shard runs it, nor on the other values of the axes.
  */
-import { hashSeed } from '../engine/rng.js';
+import { hashSeed } from '../random/rng.js';
 import { canonicalJson, type SweepSpec } from './spec.js';
 
 export type AxisValue = number | string | boolean;

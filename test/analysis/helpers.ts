@@ -1,14 +1,12 @@
 import { TIMELINE_COLUMNS, type TimelineRow } from '../../lib/metrics/timeline.js';
 
 /** 1-second timeline rows, all quiet and healthy unless `at(t)` says otherwise. */
-export function rows(
-  count: number,
-  at: (tSec: number) => Partial<Record<string, number | string>> = () => ({}),
-): TimelineRow[] {
+export function rows(count: number, at: (tSec: number) => Partial<TimelineRow> = () => ({})): TimelineRow[] {
   return Array.from({ length: count }, (_, i) => {
     const tSec = i + 1;
-    const row = Object.fromEntries(TIMELINE_COLUMNS.map((c) => [c, 0])) as Record<string, number | string>;
+    const row = Object.fromEntries(TIMELINE_COLUMNS.map((c) => [c, 0]));
     Object.assign(row, {
+      utc: null,
       tSec,
       processState: 'up',
       userAvailability: 1,
@@ -20,6 +18,6 @@ export function rows(
       'urisMax:appview-posts': 50,
     });
     Object.assign(row, at(tSec));
-    return row as TimelineRow;
+    return row as unknown as TimelineRow;
   });
 }

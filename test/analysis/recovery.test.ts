@@ -27,7 +27,7 @@ describe('analyzeRecovery on constructed timelines', () => {
 
   it('a second below the downtime availability is bad too; an idle second (no requests) is not', () => {
     const r = analyzeRecovery(
-      rows(60, (t) => (t === 16 ? { userAvailability: 0.4 } : t === 17 ? { userAvailability: '' } : {})),
+      rows(60, (t) => (t === 16 ? { userAvailability: 0.4 } : t === 17 ? { userAvailability: null } : {})),
       opts,
     );
     expect(r).toMatchObject({ recoveryClass: 'vulnerable', recoverySec: 1, badSecondsAfterStop: 1 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runMmc } from '../../lib/engine/mmc.js';
-import { createRng } from '../../lib/engine/rng.js';
+import { createRng } from '../../lib/random/rng.js';
 
 /** Erlang C: probability that an arrival waits in an M/M/c queue. */
 function erlangC(lambda: number, mu: number, c: number): number {

@@ -51,12 +51,11 @@ describe('runFleet (coupled hosts)', () => {
     expect(rows).toHaveLength(10);
     expect(rows.map((r) => r.tSec)).toEqual([60, 120, 180, 240, 300, 360, 420, 480, 540, 600]);
     for (const r of rows) {
-      const av = (k: string) => (r[k] === '' ? 1 : Number(r[k]));
-      expect(Number(r.userAvailability)).toBeCloseTo(
-        0.5 * av('userAvailability:A') + 0.5 * av('userAvailability:B'),
+      expect(r.userAvailability).toBeCloseTo(
+        0.5 * (r['userAvailability:A'] ?? 1) + 0.5 * (r['userAvailability:B'] ?? 1),
         5,
       );
-      expect(r.utc).toBe(''); // no calendar in this scenario
+      expect(r.utc).toBeNull(); // no calendar in this scenario
     }
   });
 

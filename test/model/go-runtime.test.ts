@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GoRuntime } from '../../lib/model/go-runtime.js';
+import { GoRuntime, lockstepBlockedPeak, steadyBlockedSyscalls } from '../../lib/model/go-runtime.js';
 
 const config = { gomaxprocs: 2, baseThreads: 5, maxThreads: 8, sysmonTickSec: 20e-6, handoffSec: 20e-6 };
 
@@ -53,5 +53,40 @@ describe('GoRuntime', () => {
     rt.setLogWriterBlocked(true);
     rt.setLogWriterBlocked(true);
     expect(rt.threads).toBe(3);
+  });
+});
+
+describe('the lockstep thread rule', () => {
+  const lockstep = (procs: number, handoffSec: number, durs: number[]) =>
+    lockstepBlockedPeak(
+      { ...config, gomaxprocs: procs, handoffSec },
+      Float64Array.from(durs),
+      new Float64Array(durs.length),
+      durs.length,
+    );
+
+  it('failing dials of 5.4 ms on 16 Ps handed off every 1 ms keep 16 x ceil(4.4) = 80 blocked', () => {
+    expect(steadyBlockedSyscalls({ ...config, gomaxprocs: 16, handoffSec: 1e-3 }, 5.4e-3)).toBe(80);
+  });
+
+  it('2 Ps, four 3 s syscalls, hand-off 1 s: both groups blocked together from t = 2 s', () => {
+    // Starts 0, 0, 1, 1; blocked over [1, 3], [1, 3], [2, 4], [2, 4]: four at once from 2 s.
+    expect(lockstep(2, 1, [3, 3, 3, 3])).toEqual({ blocked: 4, atSec: 2 });
+  });
+
+  it('short syscalls give their P back early and block nothing', () => {
+    // The first group (0.5 s each) holds its Ps 0.5 s; the second starts at 0.5 and blocks from 1.5 s.
+    expect(lockstep(2, 1, [0.5, 0.5, 3, 3])).toEqual({ blocked: 2, atSec: 1.5 });
+    expect(lockstep(2, 1, [0.5, 0.5, 1, 1])).toEqual({ blocked: 0, atSec: 0 });
+  });
+
+  it('one P, syscalls of 1.5 s: each ends before the next is blocked, so one at a time', () => {
+    expect(lockstep(1, 1, [1.5, 1.5, 1.5, 1.5])).toEqual({ blocked: 1, atSec: 1 });
+  });
+
+  it('a long run of equal failing dials reaches the steady count', () => {
+    const durs = new Array(2000).fill(5.4e-3);
+    const steady = steadyBlockedSyscalls({ ...config, gomaxprocs: 16, handoffSec: 1e-3 }, 5.4e-3);
+    expect(lockstep(16, 1e-3, durs).blocked).toBe(steady);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../lib/engine/rng.js';
 import { ErrorLog } from '../../lib/model/logging.js';
+import { createRng } from '../../lib/random/rng.js';
 
 const base = { sampleFraction: 1, lineBytes: 500, pipeBytesPerSec: 1000 } as const;
 

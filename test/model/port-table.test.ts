@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../lib/engine/rng.js';
 import { DIAL_ERROR } from '../../lib/model/errors.js';
-import { DIAL_MODE, PortTable, type PortTableConfig } from '../../lib/model/port-table.js';
+import { DIAL_MODE, dialFailure, PortTable, type PortTableConfig } from '../../lib/model/port-table.js';
+import { createRng } from '../../lib/random/rng.js';
 
 const IP = 0;
 const CLOSE = { activeClose: true, lingerZero: false, dataExchanged: true } as const;
@@ -227,5 +227,13 @@ describe('PortTable conservation', () => {
         },
       ),
     );
+  });
+});
+
+describe('the dial error rule', () => {
+  it('bind() fails with EADDRINUSE, connect() autobind and IP_BIND_ADDRESS_NO_PORT with EADDRNOTAVAIL', () => {
+    expect(dialFailure(DIAL_MODE.bind)).toBe(DIAL_ERROR.addrInUse);
+    expect(dialFailure(DIAL_MODE.connect)).toBe(DIAL_ERROR.addrNotAvail);
+    expect(dialFailure(DIAL_MODE.bindNoPort)).toBe(DIAL_ERROR.addrNotAvail);
   });
 });

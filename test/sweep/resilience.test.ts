@@ -19,9 +19,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../lib/engine/rng.js';
 import { InputError } from '../../lib/errors.js';
 import { lockDir } from '../../lib/io/lock.js';
+import { createRng } from '../../lib/random/rng.js';
 import { givenSweep } from '../../lib/report/sweeps.js';
 import { loadResultsTable } from '../../lib/sweep/aggregate.js';
 import { mergeSweeps } from '../../lib/sweep/merge.js';

@@ -11,14 +11,9 @@
  * A dial waits for a P, then runs bind/connect for as long as the port search takes; past a sysmon tick its
  * P is handed off (one more blocked M). Every task has exactly one pending event, or waits for a P.
  */
-import { exponential, logNormalByMedian } from '../../engine/distributions.js';
-import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { type EventHandler, Scheduler } from '../../engine/scheduler.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
-import type { RunFigures } from '../../metrics/run-figures.js';
-import type { TimelineRow } from '../../metrics/timeline.js';
 import { ConnPool, RELEASE } from '../../model/conn-pool.js';
-import type { ResolvedDeploy } from '../../model/deploys.js';
 import { startable } from '../../model/errgroup.js';
 import { DIAL_ERROR, DIAL_ERRORS, type DialError, OP_ERROR } from '../../model/errors.js';
 import { FifoServers } from '../../model/fifo-servers.js';
@@ -27,21 +22,28 @@ import { GoRuntime } from '../../model/go-runtime.js';
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
 import { trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
+import { drawGetWorkSec, drawRttSec, getMultiWorkSec, replySec } from '../../model/memcached.js';
+import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
 import { PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
+import { killEvent, restartedRuntime } from '../../model/process-reset.js';
 import { InputError } from '../../model/resolve-params.js';
+import { drawScyllaReadSec } from '../../model/scylla.js';
 import {
   CACHE_TYPES,
   CLIENT_IDS,
-  type ClientId,
   type ClientSpec,
+  clientRatePerSec,
   clientsFrom,
   drawBatchSize,
   ENDPOINT,
   rejectedByCap,
 } from '../../model/workload.js';
-import { HostMetrics } from './host-metrics.js';
+import { exponential } from '../../random/distributions.js';
+import { createRng, hashSeed, type Rng } from '../../random/rng.js';
+import { HostMetrics } from '../host-metrics.js';
+import type { HostRunOptions, HostRunStats } from '../host-run.js';
 import { RequestStore, TaskStore } from './stores.js';
 
 const EV = {
@@ -73,28 +75,9 @@ const OP_MULTI = 2;
 /** Events at the same instant: model events first, then accounting (tick, second, bin) last. */
 const PRIO_ACCOUNTING = 200;
 
-export interface HostRunOptions {
-  readonly params: Params;
-  readonly seed: number;
-  readonly durationSec: number;
-  /** Timeline interval; rows go to `onRow`. */
-  readonly resolutionSec?: number;
-  readonly onRow?: (row: TimelineRow) => void;
-  /** Called once per simulated second. */
-  readonly onProgress?: (simSec: number) => void;
-  /** Scripted requests on top of the Poisson clients (trace tests, what-if checks). */
-  readonly injections?: readonly Injection[];
-  /** Called at every runtime tick with conservation counts (tests). */
+/** The shared contract, and a check of conservation counts at every runtime tick (tests). */
+export interface DesRunOptions extends HostRunOptions {
   readonly onCheck?: (snapshot: HostSnapshot) => void;
-  /** Configuration changes during the run (model/deploys.ts); the aggregate engine only. */
-  readonly deploys?: readonly ResolvedDeploy[];
-}
-
-/** One scripted request: at `atSec`, client `client` sends a batch of `uris` URIs. */
-export interface Injection {
-  readonly atSec: number;
-  readonly client: ClientId;
-  readonly uris: number;
 }
 
 /** Counts that conservation laws relate (see test/engine/des/host-sim.test.ts). */
@@ -113,13 +96,7 @@ export interface HostSnapshot {
   readonly threads: number;
 }
 
-export interface HostRunStats extends RunFigures {
-  readonly durationSec: number;
-  /** Engine figure: events dispatched. */
-  readonly events: number;
-}
-
-export function runHostDes(options: HostRunOptions): HostRunStats {
+export function runHostDes(options: DesRunOptions): HostRunStats {
   const sim = new HostSim(options);
   return sim.run();
 }
@@ -157,7 +134,7 @@ class HostSim implements EventHandler {
   private readonly fixedIp = 0;
   private readonly timeoutSec: number;
 
-  constructor(private readonly options: HostRunOptions) {
+  constructor(private readonly options: DesRunOptions) {
     if (options.deploys && options.deploys.length > 0) {
       throw new InputError(
         'deploys: the reference engine (des) runs one configuration; use `engine` fast for scenarios with deploys',
@@ -235,7 +212,7 @@ class HostSim implements EventHandler {
   private scheduleArrival(client: number, fromSec: number): void {
     const c = this.clients[client]!;
     if (c.ratePerSec <= 0) return;
-    const rate = c.userFacing ? c.ratePerSec * this.rateFactor : c.ratePerSec;
+    const rate = clientRatePerSec(c, this.rateFactor);
     const t = Math.max(fromSec, this.sim.now) + exponential(this.rngArrivals[client]!, rate);
     if (t < c.activeUntilSec && t <= this.options.durationSec) this.sim.at(t, EV.arrival, client);
   }
@@ -440,10 +417,10 @@ class HostSim implements EventHandler {
     const m = this.p.memcached;
     const now = this.sim.now;
     const op = t.op[id]!;
-    const rtt = logNormalByMedian(this.rngNet, m.rttMedianSec, m.rttP99OverMedian);
+    const rtt = drawRttSec(this.rngNet, m);
     const keys = t.keys[id]!;
-    const work = op === OP_MULTI ? keys / m.getMultiKeysPerSec : exponential(this.rngNet, 1 / m.serviceSec);
-    const reply = this.memcachedThreads.admit(now + rtt / 2, work) + rtt / 2;
+    const work = op === OP_MULTI ? getMultiWorkSec(m, keys) : drawGetWorkSec(this.rngNet, m);
+    const reply = replySec(this.memcachedThreads, now, rtt, work);
     this.metrics.ops[t.cache[id]!]! += op === OP_MULTI ? keys : 1;
     this.allocatedBytes += this.p.runtime.allocBytesPerOp;
     if (reply - now > this.timeoutSec) {
@@ -477,8 +454,7 @@ class HostSim implements EventHandler {
   }
 
   private goToScylla(id: number): void {
-    const s = this.p.scylla;
-    const latency = logNormalByMedian(this.rngNet, s.latencyMedianSec, s.latencyP99OverMedian);
+    const latency = drawScyllaReadSec(this.rngNet, this.p.scylla);
     const done = this.scylla.admit(this.sim.now, latency);
     this.allocatedBytes += this.p.runtime.allocBytesPerOp;
     this.tasks.t.phase[id] = PH.scylla;
@@ -573,17 +549,12 @@ class HostSim implements EventHandler {
   // ---- runtime, memory, process ---------------------------------------------------------------------
 
   private memoryView(): MemoryView {
-    const rt = this.p.runtime;
-    const live =
-      rt.baseLiveHeapBytes +
-      this.runtime.goroutines * rt.goroutineHeapBytes +
-      this.pool.openCount * this.p.memcached.connBufferBytes +
-      this.log.queued * this.p.logging.lineBytes;
-    return {
-      liveHeapBytes: live,
-      stackBytes: this.runtime.goroutines * rt.goroutineStackBytes,
-      otherBytes: this.runtime.threads * rt.threadBytes + rt.nonHeapBytes,
-    };
+    return memoryView(this.p, {
+      goroutines: this.runtime.goroutines,
+      openConns: this.pool.openCount,
+      queuedLogLines: this.log.queued,
+      threads: this.runtime.threads,
+    });
   }
 
   private onTick(): void {
@@ -606,7 +577,7 @@ class HostSim implements EventHandler {
     this.allocatedBytes = 0;
     if (step.pauseSec > 0) this.stwUntilSec = Math.max(this.stwUntilSec, now + step.pauseSec);
     const heap = this.gc.heapBytes(mem);
-    const rss = heap + mem.stackBytes + mem.otherBytes;
+    const rss = rssBytes(heap, mem);
     this.metrics.sample(this.ports, this.pool, this.runtime, this.log, this.gc, heap, rss, step.pauseSec);
     this.check();
     if (rss > this.p.process.memoryLimitBytes) this.kill(KILL_REASON.oom);
@@ -632,7 +603,8 @@ class HostSim implements EventHandler {
   private kill(reason: KillReason): void {
     const now = this.sim.now;
     const restartAt = this.lifecycle.kill(now, reason);
-    this.metrics.event(reason === KILL_REASON.oom ? 'oom-kill' : 'thread-exhaustion');
+    const event = killEvent(reason);
+    if (event) this.metrics.event(event);
     // The kernel closes every socket of the dead process; the client side enters TIME_WAIT.
     const t = this.tasks.t;
     for (let id = 0; id < t.highWater; id++) {
@@ -656,10 +628,8 @@ class HostSim implements EventHandler {
       req.release(r);
     }
     this.pool = new ConnPool(this.p.poolSize);
-    this.runtime = this.newRuntime();
+    this.runtime = restartedRuntime(this.p, this.gc, this.log, now);
     this.liveTasks = 0;
-    this.gc.reset();
-    this.log.reset(now);
     this.allocatedBytes = 0;
     this.stwUntilSec = now;
     this.sim.at(restartAt, EV.restart, this.lifecycle.epoch);

@@ -11,35 +11,44 @@
  * closes into TIME_WAIT cohorts (`PortTable.closeMany`). GC (`GcState`), OOM and restarts (`Lifecycle`)
  * are stepped exactly as in the reference engine.
  */
-import { binomial, exponential, PoissonTable, poisson } from '../../engine/distributions.js';
-import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { URI_BUCKETS } from '../../metrics/timeline.js';
 import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
-import { GoRuntime } from '../../model/go-runtime.js';
+import { GoRuntime, lockstepBlockedPeak, steadyBlockedSyscalls } from '../../model/go-runtime.js';
 import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
 import { routedTrafficFactor, trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
+import {
+  getMultiWorkSec,
+  memcachedBusySec,
+  memcachedCapacityOpsPerSec,
+  unloadedGetSec,
+} from '../../model/memcached.js';
+import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
-import { DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
+import { type DialMode, dialFailure, PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
+import { killEvent, restartedRuntime } from '../../model/process-reset.js';
 import {
   CACHE_TYPES,
   CLIENT,
   CLIENT_IDS,
   type ClientSpec,
+  clientRatePerSec,
   clientsFrom,
   drawBatchSize,
   ENDPOINT,
   rejectedByCap,
 } from '../../model/workload.js';
-import { HostMetrics, type PoolGauges, uriBucket } from '../des/host-metrics.js';
-import type { HostRunOptions, HostRunStats, Injection } from '../des/host-sim.js';
+import { binomial, exponential, PoissonTable, poisson } from '../../random/distributions.js';
+import { createRng, hashSeed, type Rng } from '../../random/rng.js';
+import { HostMetrics, type PoolGauges, uriBucket } from '../host-metrics.js';
+import type { HostRunOptions, HostRunStats, Injection } from '../host-run.js';
 import { normalTrafficProfile } from './normal-traffic.js';
 
-/** The reference engine's options (scripted injections are resolved as bursts at their instant). */
-export type FastRunOptions = Omit<HostRunOptions, 'onCheck'> & {
+/** The shared contract (scripted injections are resolved as bursts at their instant), and its own options. */
+export interface FastRunOptions extends HostRunOptions {
   /**
    * Take quiet seconds in one go (default true; see `quietSecond`). False steps every tick: slower, the
    * same model, for checking that the shortcut changes nothing but the random stream.
@@ -51,7 +60,7 @@ export type FastRunOptions = Omit<HostRunOptions, 'onCheck'> & {
    * requests here one by one (`submit`) instead of the host drawing them.
    */
   readonly coupled?: boolean;
-};
+}
 
 /** A routed new-client request finished: its tag and whether it was served. */
 export interface TriggerOutcome {
@@ -71,7 +80,7 @@ export interface HostTotals {
   readonly activeBursts: number;
 }
 
-/** The reference engine's figures; `events` counts steps taken. */
+/** The shared figures; `events` counts steps taken. */
 export type FastRunStats = HostRunStats;
 
 export function runHostFast(options: FastRunOptions): FastRunStats {
@@ -449,13 +458,14 @@ export class FastHost {
       allocated += (o + 2 * sets) * p.runtime.allocBytesPerOp;
     }
     // The GC over the second's steps, on a copy.
-    const rt = p.runtime;
     const goroutines = this.normalGoroutines();
-    const mem = this.mem;
-    mem.liveHeapBytes =
-      rt.baseLiveHeapBytes + goroutines * rt.goroutineHeapBytes + this.idle * p.memcached.connBufferBytes;
-    mem.stackBytes = goroutines * rt.goroutineStackBytes;
-    mem.otherBytes = this.runtime.threads * rt.threadBytes + rt.nonHeapBytes;
+    const live = {
+      goroutines,
+      openConns: this.idle,
+      queuedLogLines: this.log.queued,
+      threads: this.runtime.threads,
+    };
+    const mem = memoryView(p, live, this.mem);
     const gc = this.gc.clone();
     const perStep = allocated / span;
     let heapMax = 0;
@@ -466,7 +476,7 @@ export class FastHost {
     for (let k = 0; k < span; k++) {
       const pause = gc.step(this.dt, perStep, mem, this.runtime.threads).pauseSec;
       heap = gc.heapBytes(mem);
-      rss = heap + mem.stackBytes + mem.otherBytes;
+      rss = rssBytes(heap, mem);
       if (rss > p.process.memoryLimitBytes) return false;
       if (heap > heapMax) heapMax = heap;
       if (rss > rssMax) rssMax = rss;
@@ -497,8 +507,7 @@ export class FastHost {
 
   /** A client's arrival rate now: user-facing clients under the traffic multiplier. */
   private rateOf(client: number): number {
-    const c = this.clients[client]!;
-    return c.userFacing ? c.ratePerSec * this.rateFactor : c.ratePerSec;
+    return clientRatePerSec(this.clients[client]!, this.rateFactor);
   }
 
   /** Goroutines of normal requests and their memcached ops in flight (Little's law at the current rate). */
@@ -775,8 +784,7 @@ export class FastHost {
   private failedDials(count: number, nowSec: number): void {
     if (count <= 0) return;
     this.metrics.dials += count;
-    const error = this.dialMode === DIAL_MODE.bind ? 'addr-in-use' : 'addr-not-avail';
-    this.metrics.noteDialError(DIAL_ERRORS.indexOf(error), count);
+    this.metrics.noteDialError(DIAL_ERRORS.indexOf(dialFailure(this.dialMode)), count);
     this.metrics.notePortExhaustion(nowSec);
   }
 
@@ -829,9 +837,9 @@ export class FastHost {
     const needed = m.getMulti ? 1 : limit;
     const fromPool = Math.min(this.idle, needed);
     this.idle -= fromPool;
-    const opSec = m.rttMedianSec + m.serviceSec;
-    const serverRate = m.threads / m.serviceSec;
-    const opRate = m.getMulti ? n / (opSec + n / m.getMultiKeysPerSec) : Math.min(serverRate, limit / opSec);
+    const opSec = unloadedGetSec(m);
+    const serverRate = memcachedCapacityOpsPerSec(m);
+    const opRate = m.getMulti ? n / (opSec + getMultiWorkSec(m, n)) : Math.min(serverRate, limit / opSec);
     this.bursts.push({
       client,
       tag,
@@ -855,7 +863,6 @@ export class FastHost {
   /** Move a burst forward to `t1`: dials through the gate, ops through memcached, connections back. */
   private advanceBurst(b: ActiveBurst, t1: number): void {
     const p = this.p;
-    const handoff = this.runtime.config.handoffSec;
     const procs = p.runtime.gomaxprocs;
     const table = this.table;
     const cache = CACHE_TYPES.indexOf(this.clients[b.client]!.cache);
@@ -877,7 +884,7 @@ export class FastHost {
         while (count < most && (count === 0 || heldSec < budgetSec)) {
           const dialSec = table.dialSecAt(usable - count);
           if (b.gateSec + heldSec / procs + dialSec > deadlineSec) late++;
-          heldSec += Math.min(dialSec, handoff);
+          heldSec += this.runtime.pHoldSec(dialSec);
           count++;
         }
         const r = table.allocateMany(at, FIXED_IP, this.dialMode, count);
@@ -891,16 +898,13 @@ export class FastHost {
         if (late > 0) this.dialTimeouts(b, cache, late, t1);
       } else {
         if (!b.sawExhaustion && b.fromPool > 0)
-          this.normalDuringBurst(b.fromPool / (p.memcached.threads / p.memcached.serviceSec), at);
+          this.normalDuringBurst(memcachedBusySec(p.memcached, b.fromPool), at);
         b.sawExhaustion = true;
         const failSec = table.dialSecAt(0);
-        const holdSec = Math.min(failSec, handoff);
+        const holdSec = this.runtime.pHoldSec(failSec);
         const count = Math.min(b.pending, Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)));
         this.metrics.dials += count;
-        this.metrics.noteDialError(
-          DIAL_ERRORS.indexOf(this.dialMode === DIAL_MODE.bind ? 'addr-in-use' : 'addr-not-avail'),
-          count,
-        );
+        this.metrics.noteDialError(DIAL_ERRORS.indexOf(dialFailure(this.dialMode)), count);
         this.metrics.notePortExhaustion(at);
         this.metrics.opErrors[cache]! += count;
         this.logErrors(count, t1);
@@ -909,8 +913,8 @@ export class FastHost {
         b.pending -= count;
         b.gateSec += (count * holdSec) / procs;
         // Failures in a row keep GOMAXPROCS x ceil((d - h) / h) goroutines blocked, h the P hand-off period.
-        if (failSec > handoff) {
-          const steady = procs * Math.ceil((failSec - handoff) / handoff);
+        if (this.runtime.isSlow(failSec)) {
+          const steady = steadyBlockedSyscalls(this.runtime.config, failSec);
           this.pendingThreads.push({ atSec: at, blocked: Math.min(b.failStreak, steady) });
         }
       }
@@ -939,7 +943,7 @@ export class FastHost {
     }
     if (resolved && b.released === b.connected) {
       b.done = true;
-      if (!b.reuse) this.queuedBehindBurst(b.opsDone / (m.threads / m.serviceSec));
+      if (!b.reuse) this.queuedBehindBurst(memcachedBusySec(m, b.opsDone));
       this.metrics.requestLatency(b.client, t1 - b.tb);
       this.metrics.requestsDone(
         b.client,
@@ -1001,17 +1005,13 @@ export class FastHost {
   private blockedDurs = new Float64Array(0);
 
   /**
-   * Ms for a burst of dials through the P gate: a syscall longer than a sysmon tick blocks an M from one
-   * tick after it starts until it ends; starts are spaced by each dial's P hold over GOMAXPROCS Ps. Dial
-   * times only grow along the burst (the range fills, then every failure scans all of it), so begins and
-   * ends of the blocked intervals are both sorted and one sweep finds the peak overlap. The new Ms count
-   * from the tick at which the peak is reached (they come after the burst's goroutines, not with them).
+   * Ms for a burst of dials through the P gate, by the runtime's lockstep rule (`lockstepBlockedPeak`) on
+   * the dials' own times. The new Ms count from the tick at which the peak is reached (they come after the
+   * burst's goroutines, not with them).
    */
   private noteBlockedSyscalls(tb: number, table: PortTable, ok: number, usableBefore: number): void {
-    const handoff = this.runtime.config.handoffSec;
     // Dial times only grow along the chunk; if even the last is shorter than a tick, no P is handed off.
-    if (ok === 0 || table.dialSecAt(usableBefore - ok + 1) <= handoff) return;
-    const procs = this.p.runtime.gomaxprocs;
+    if (ok === 0 || !this.runtime.isSlow(table.dialSecAt(usableBefore - ok + 1))) return;
     // Dial times and start offsets in buffers kept across calls (a chunk has up to the range's ports).
     if (this.blockedStarts.length < ok) {
       this.blockedStarts = new Float64Array(Math.max(ok, 2 * this.blockedStarts.length));
@@ -1019,28 +1019,9 @@ export class FastHost {
     }
     const starts = this.blockedStarts;
     const durs = this.blockedDurs;
-    // The Ps move in lockstep with sysmon: GOMAXPROCS dials enter together, and the next group enters when
-    // their Ps come back (after one tick, or sooner for a short syscall).
-    let start = 0;
-    for (let i = 0; i < ok; i++) {
-      const d = table.dialSecAt(usableBefore - i);
-      durs[i] = d;
-      starts[i] = start;
-      if (i % procs === procs - 1) start += Math.min(d, handoff);
-    }
-    let peak = 0;
-    let peakAt = 0;
-    let j = 0;
-    for (let i = 0; i < ok; i++) {
-      if (durs[i]! <= handoff) continue;
-      const begin = starts[i]! + handoff;
-      while (j < i && (durs[j]! <= handoff || starts[j]! + durs[j]! <= begin)) j++;
-      if (i - j + 1 > peak) {
-        peak = i - j + 1;
-        peakAt = begin;
-      }
-    }
-    if (peak > 0) this.pendingThreads.push({ atSec: tb + peakAt, blocked: peak });
+    for (let i = 0; i < ok; i++) durs[i] = table.dialSecAt(usableBefore - i);
+    const peak = lockstepBlockedPeak(this.runtime.config, durs, starts, ok);
+    if (peak.blocked > 0) this.pendingThreads.push({ atSec: tb + peak.atSec, blocked: peak.blocked });
   }
 
   // ---- runtime, memory, process -----------------------------------------------------------------------
@@ -1078,22 +1059,19 @@ export class FastHost {
     ) {
       return this.kill(KILL_REASON.threadExhaustion, t1);
     }
-    const rt = this.p.runtime;
     const goroutines = burstOps + this.log.queued + this.normalGoroutines();
     this.runtime.goroutines = goroutines;
-    const live =
-      rt.baseLiveHeapBytes +
-      goroutines * rt.goroutineHeapBytes +
-      (this.idle + burstConns) * this.p.memcached.connBufferBytes +
-      this.log.queued * this.p.logging.lineBytes;
-    const mem = this.mem;
-    mem.liveHeapBytes = live;
-    mem.stackBytes = goroutines * rt.goroutineStackBytes;
-    mem.otherBytes = this.runtime.threads * rt.threadBytes + rt.nonHeapBytes;
+    const live = {
+      goroutines,
+      openConns: this.idle + burstConns,
+      queuedLogLines: this.log.queued,
+      threads: this.runtime.threads,
+    };
+    const mem = memoryView(this.p, live, this.mem);
     const step = this.gc.step(this.dt, this.allocatedBytes, mem, this.runtime.threads);
     this.allocatedBytes = 0;
     const heap = this.gc.heapBytes(mem);
-    const rss = heap + mem.stackBytes + mem.otherBytes;
+    const rss = rssBytes(heap, mem);
     this.metrics.sample(
       this.allPorts(),
       this.poolView(),
@@ -1138,9 +1116,8 @@ export class FastHost {
   private kill(reason: KillReason, nowSec: number): void {
     this.restartAtSec = this.lifecycle.kill(nowSec, reason);
     this.readyAtSec = Number.POSITIVE_INFINITY;
-    if (reason !== KILL_REASON.deploy) {
-      this.metrics.event(reason === KILL_REASON.oom ? 'oom-kill' : 'thread-exhaustion');
-    }
+    const event = killEvent(reason);
+    if (event) this.metrics.event(event);
     // Every socket of the dead process is closed by the kernel: the pool's idle connections and those of
     // a burst still running enter TIME_WAIT.
     const table = this.table;
@@ -1155,9 +1132,7 @@ export class FastHost {
     }
     this.bursts = [];
     this.pendingThreads = [];
-    this.runtime = this.newRuntime();
-    this.gc.reset();
-    this.log.reset(nowSec);
+    this.runtime = restartedRuntime(this.p, this.gc, this.log, nowSec);
     this.allocatedBytes = 0;
     if (this.restartAtSec <= nowSec) this.lifecycleEvents(nowSec);
   }

@@ -5,21 +5,18 @@
  *   Carlo over the model's own draws (round trips, server work, misses to Scylla and the set after);
  * - the pool's working set: how many connections normal traffic keeps open.
  */
-import { exponential, logNormalByMedian, uniformInt } from '../../engine/distributions.js';
-import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { FifoServers } from '../../model/fifo-servers.js';
+import { drawGetWorkSec, drawRttSec, drawUnqueuedGetSec, replySec } from '../../model/memcached.js';
 import type { Params } from '../../model/params.js';
+import { drawScyllaReadSec } from '../../model/scylla.js';
 import { type ClientSpec, ENDPOINT } from '../../model/workload.js';
+import { exponential, uniformInt } from '../../random/distributions.js';
+import { createRng, hashSeed, type Rng } from '../../random/rng.js';
 
 /** Requests drawn per template: enough for ~2% precision at p99; batches cost one draw set per URI. */
 const TEMPLATE_SAMPLES = 12_000;
 const TEMPLATE_URIS = 120_000;
-
-function opSec(p: Params, rng: Rng): number {
-  const m = p.memcached;
-  return logNormalByMedian(rng, m.rttMedianSec, m.rttP99OverMedian) + exponential(rng, 1 / m.serviceSec);
-}
 
 /**
  * A request of `uris` gets issued together: they queue at memcached's threads (FIFO), as in the reference
@@ -30,11 +27,9 @@ function requestSec(p: Params, uris: number, rng: Rng): number {
   const server = new FifoServers(m.threads);
   let latency = 0;
   for (let u = 0; u < uris; u++) {
-    const rtt = logNormalByMedian(rng, m.rttMedianSec, m.rttP99OverMedian);
-    let t = server.admit(rtt / 2, exponential(rng, 1 / m.serviceSec)) + rtt / 2;
-    if (rng.next() >= m.hitRatio) {
-      t += logNormalByMedian(rng, p.scylla.latencyMedianSec, p.scylla.latencyP99OverMedian) + opSec(p, rng);
-    }
+    const rtt = drawRttSec(rng, m);
+    let t = replySec(server, 0, rtt, drawGetWorkSec(rng, m));
+    if (rng.next() >= m.hitRatio) t += drawScyllaReadSec(rng, p.scylla) + drawUnqueuedGetSec(rng, m);
     latency = Math.max(latency, t);
   }
   return latency;
@@ -114,15 +109,14 @@ export function simulateNormalPool(
     const t = s.times[s.next]!;
     const uris = s.uris[s.next++]!;
     for (let u = 0; u < uris; u++) {
-      const rtt = logNormalByMedian(rng, m.rttMedianSec, m.rttP99OverMedian);
-      const end = server.admit(t + rtt / 2, exponential(rng, 1 / m.serviceSec)) + rtt / 2;
+      const rtt = drawRttSec(rng, m);
+      const end = replySec(server, t, rtt, drawGetWorkSec(rng, m));
       starts.push(t);
       ends.push(end);
       if (rng.next() >= m.hitRatio) {
-        const setStart =
-          end + logNormalByMedian(rng, p.scylla.latencyMedianSec, p.scylla.latencyP99OverMedian);
+        const setStart = end + drawScyllaReadSec(rng, p.scylla);
         starts.push(setStart);
-        ends.push(setStart + opSec(p, rng));
+        ends.push(setStart + drawUnqueuedGetSec(rng, m));
       }
     }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Injection, runHostDes } from '../../../lib/engine/des/host-sim.js';
+import { runHostDes } from '../../../lib/engine/des/host-sim.js';
 import { runHostFast } from '../../../lib/engine/fast/host-fast.js';
+import type { Injection } from '../../../lib/engine/host-run.js';
 import type { TimelineRow } from '../../../lib/metrics/timeline.js';
 import { timelineCsv } from '../../../lib/metrics/timeline-csv.js';
 import { defaultParams } from '../../../lib/model/params.js';

@@ -1,19 +1,19 @@
 /**
- * What the reference engine measures: timeline rows at a fixed interval, per-second user availability
+ * What both engines measure: timeline rows at a fixed interval, per-second user availability
  * (for downtime and recovery), and the run's summary figures. Fixed memory whatever the duration.
  */
-import type { LatencyHistogram } from '../../metrics/latency-histogram.js';
-import type { RunFigures } from '../../metrics/run-figures.js';
-import { type TimelineRow, URI_BUCKET_LABELS, URI_BUCKETS } from '../../metrics/timeline.js';
-import { DIAL_ERRORS } from '../../model/errors.js';
-import type { GcState } from '../../model/gc.js';
-import type { GoRuntime } from '../../model/go-runtime.js';
-import type { ErrorLog } from '../../model/logging.js';
-import type { Params } from '../../model/params.js';
-import type { PortTable } from '../../model/port-table.js';
-import type { Lifecycle } from '../../model/process-lifecycle.js';
-import { CACHE_TYPES, CLIENT_IDS } from '../../model/workload.js';
-import { utcAt } from '../../scenario/calendar.js';
+import type { LatencyHistogram } from '../metrics/latency-histogram.js';
+import type { RunFigures } from '../metrics/run-figures.js';
+import { keyed, type TimelineRow, URI_BUCKETS, uriBucketColumns } from '../metrics/timeline.js';
+import { DIAL_ERRORS } from '../model/errors.js';
+import type { GcState } from '../model/gc.js';
+import type { GoRuntime } from '../model/go-runtime.js';
+import type { ErrorLog } from '../model/logging.js';
+import type { Params } from '../model/params.js';
+import type { PortTable } from '../model/port-table.js';
+import type { Lifecycle } from '../model/process-lifecycle.js';
+import { CACHE_TYPES, CLIENT_IDS } from '../model/workload.js';
+import { utcAt } from '../scenario/calendar.js';
 
 /** What the timeline reads of a connection pool. */
 export interface PoolGauges {
@@ -270,33 +270,24 @@ export class HostMetrics {
     const written = log ? log.written : this.lastLogWritten;
     if (this.onRow) {
       const calendar = this.p.load.calendarStartUtcSec;
-      const row: Record<string, number | string> = {
+      const row: TimelineRow = {
         tSec: round(nowSec, 6),
-        utc: calendar === 'none' ? '' : utcAt(calendar, nowSec),
+        utc: calendar === 'none' ? null : utcAt(calendar, nowSec),
         processState: lifecycle.state,
-      };
-      CLIENT_IDS.forEach((c, i) => {
-        row[`reqOk:${c}`] = this.reqOk[i]!;
-        row[`reqErr:${c}`] = this.reqErr[i]!;
-        row[`latencyMs:${c}`] =
-          this.latencyCount[i]! > 0 ? round((1000 * this.latencySum[i]!) / this.latencyCount[i]!, 4) : '';
-        row[`uris:${c}`] = round(this.uris[i]!, 3);
-        row[`urisMax:${c}`] = this.urisMax[i]!;
-        URI_BUCKET_LABELS.forEach((b, k) => {
-          row[`reqUris${b}:${c}`] = round(this.uriBuckets[i * URI_BUCKETS.length + k]!, 3);
-        });
-      });
-      row['userAvailability'] = this.binUserTotal > 0 ? round(this.binUserOk / this.binUserTotal, 6) : '';
-      row['loadFactor'] = round(this.loadFactor, 4);
-      CACHE_TYPES.forEach((c, i) => {
-        row[`ops:${c}`] = this.ops[i]!;
-        row[`opErrors:${c}`] = this.opErrors[i]!;
-      });
-      row['dials'] = this.dials;
-      DIAL_ERRORS.forEach((e, i) => {
-        row[`dialErr:${e}`] = this.dialErrors[i]!;
-      });
-      Object.assign(row, {
+        ...keyed(CLIENT_IDS, (_, i) => ({
+          reqOk: this.reqOk[i]!,
+          reqErr: this.reqErr[i]!,
+          latencyMs:
+            this.latencyCount[i]! > 0 ? round((1000 * this.latencySum[i]!) / this.latencyCount[i]!, 4) : null,
+          uris: round(this.uris[i]!, 3),
+          urisMax: this.urisMax[i]!,
+          ...uriBucketColumns((k) => round(this.uriBuckets[i * URI_BUCKETS.length + k]!, 3)),
+        })),
+        userAvailability: this.binUserTotal > 0 ? round(this.binUserOk / this.binUserTotal, 6) : null,
+        loadFactor: round(this.loadFactor, 4),
+        ...keyed(CACHE_TYPES, (_, i) => ({ ops: this.ops[i]!, opErrors: this.opErrors[i]! })),
+        dials: this.dials,
+        ...keyed(DIAL_ERRORS, (_, i) => ({ dialErr: this.dialErrors[i]! })),
         opTimeouts: this.opTimeouts,
         openConns: lifecycle.serving || lifecycle.state === 'starting' ? pool.openCount : 0,
         idleConns: pool.idleConns,
@@ -318,8 +309,8 @@ export class HostMetrics {
         oomKills: lifecycle.oomKills - this.lastOom,
         restarts: lifecycle.restarts - this.lastRestarts,
         events: this.binEvents.join(';'),
-      });
-      this.onRow(row as TimelineRow);
+      };
+      this.onRow(row);
     }
     this.lastLogAttempted = attempted;
     this.lastLogAccepted = accepted;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, forkRng, hashSeed } from '../../lib/engine/rng.js';
+import { createRng, forkRng, hashSeed } from '../../lib/random/rng.js';
 
 describe('rng', () => {
   it('createRng(seed) gives the same stream for the same seed', () => {

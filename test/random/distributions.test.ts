@@ -6,9 +6,9 @@ import {
   logNormalByMedian,
   poisson,
   uniformInt,
-} from '../../lib/engine/distributions.js';
-import { createRng } from '../../lib/engine/rng.js';
-import { standardExponential } from '../../lib/engine/ziggurat.js';
+} from '../../lib/random/distributions.js';
+import { createRng } from '../../lib/random/rng.js';
+import { standardExponential } from '../../lib/random/ziggurat.js';
 
 function moments(draw: () => number, n: number): { mean: number; variance: number } {
   let s = 0;
