@@ -6,6 +6,9 @@
  * `utc` is the interval's end on the scenario's calendar (ISO 8601), empty without one.
  * `userAvailability` is the share of user-facing data-plane calls served (AppView retries included);
  * `loadFactor` the user traffic's multiplier at the interval's end (calendar x retry amplification).
+ * `cpuMutatorSec`, `cpuGcSec`, `cpuKernelSec`: core-seconds of the host's CPU used in the interval by Go
+ * code, GC marking and syscalls (model/cpu.ts); `runnableMax` the most goroutines runnable and waiting for
+ * a P at a runtime tick.
  * Rows are streamed as intervals close, so memory does not grow with duration.
  */
 import { CACHE_TYPES, CLIENT_IDS } from '../model/workload.js';
@@ -57,6 +60,10 @@ export const TIMELINE_COLUMNS = [
   'gcCycles',
   'gcPauseMaxMs',
   'gcCpuShare',
+  'cpuMutatorSec',
+  'cpuGcSec',
+  'cpuKernelSec',
+  'runnableMax',
   'oomKills',
   'restarts',
   'events',

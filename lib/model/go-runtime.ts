@@ -49,14 +49,25 @@ export class GoRuntime {
     return this.waitCount;
   }
 
+  /**
+   * The hand-off period when the host's cores have `cpuQueueSec` of kernel work queued ahead of a new
+   * thread (`HostCpu.kernelQueueSec`): the M that takes over the P runs only once it gets a core, so it
+   * waits behind that work. This bounds the dials a P can push into the kernel by what the cores can
+   * scan: with every core busy on failing scans of d seconds, the queue settles where GOMAXPROCS /
+   * (handoffSec + queue) x d = cores.
+   */
+  handoffUnderLoadSec(cpuQueueSec: number): number {
+    return this.config.handoffSec + cpuQueueSec;
+  }
+
   /** How long a syscall of `syscallSec` holds its P before returning or being handed off. */
-  pHoldSec(syscallSec: number): number {
-    return Math.min(syscallSec, this.config.handoffSec);
+  pHoldSec(syscallSec: number, handoffSec = this.config.handoffSec): number {
+    return Math.min(syscallSec, handoffSec);
   }
 
   /** Whether a dial's syscall this long gets its P handed off (and so needs an M of its own). */
-  isSlow(syscallSec: number): boolean {
-    return syscallSec > this.config.handoffSec;
+  isSlow(syscallSec: number, handoffSec = this.config.handoffSec): boolean {
+    return syscallSec > handoffSec;
   }
 
   /**

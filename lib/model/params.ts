@@ -668,6 +668,66 @@ export const PARAM_SPECS = {
       source: 'model choice: well below GC cycle times of ~1 s',
     },
   },
+  host: {
+    cores: {
+      kind: 'number',
+      default: 16,
+      min: 1,
+      max: 1024,
+      integer: true,
+      unit: 'cores',
+      doc: 'CPU cores of the host. Kernel work in syscalls (port scans, writes, closes) runs on Ms without a P and can use all of them; Go work (mutator and GC) uses at most min(GOMAXPROCS, cores); all of it together at most this many.',
+      source:
+        'assumption: GOMAXPROCS defaults to the cores the process may use (Go runtime), so the same 16 as runtime.gomaxprocs (8-64)',
+    },
+    cpuPerRequestSec: {
+      kind: 'number',
+      default: 30e-6,
+      min: 0,
+      max: 0.1,
+      unit: 's',
+      doc: 'Mutator CPU of one data-plane request besides its cache ops: decode, errgroup, response encode.',
+      source:
+        'assumption (10-100 us); the Go lab bounds a whole request loop: 4 goroutines served 67,700 gets/s on 2 cores (failing-dial-cpu, before its burst), at most 2 / 67,700 = 29.5 us of CPU per request for client, loopback and memcached together',
+    },
+    cpuPerOpSec: {
+      kind: 'number',
+      default: 10e-6,
+      min: 0,
+      max: 0.1,
+      unit: 's',
+      doc: 'Mutator CPU of one memcached or Scylla op on the client: the goroutine, the protocol, the short read/write syscalls on an open connection.',
+      source:
+        "assumption (5-30 us); bounded above by the Go lab's 29.5 us per get for client, kernel loopback and server together (failing-dial-cpu, 67,700 gets/s on 2 cores)",
+    },
+    cpuPerLogLineSec: {
+      kind: 'number',
+      default: 3e-6,
+      min: 0,
+      max: 0.01,
+      unit: 's',
+      doc: 'Mutator CPU to JSON-encode one error log line (slog JSON handler with the error and its attributes).',
+      source: 'assumption (1-10 us for a ~400-byte line)',
+    },
+    kernelPerLogWriteSec: {
+      kind: 'number',
+      default: 3e-6,
+      min: 0,
+      max: 0.01,
+      unit: 's',
+      doc: 'Kernel CPU of the write(2) of one log line to the stderr pipe (copy into the pipe buffer, wake the reader).',
+      source: 'assumption (1-10 us for a ~400-byte write to a pipe)',
+    },
+    kernelPerCloseSec: {
+      kind: 'number',
+      default: 5e-6,
+      min: 0,
+      max: 0.01,
+      unit: 's',
+      doc: 'Kernel CPU of closing one TCP connection (FIN, the socket into TIME_WAIT).',
+      source: 'assumption (2-20 us)',
+    },
+  },
   process: {
     memoryLimitBytes: {
       kind: 'number',

@@ -15,14 +15,21 @@ import { binomial, exponential, PoissonTable, poisson } from '../../engine/distr
 import { createRng, hashSeed, type Rng } from '../../engine/rng.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { URI_BUCKETS } from '../../metrics/timeline.js';
+import { clearDemand, emptyDemand, gcDemandSec, HostCpu } from '../../model/cpu.js';
 import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
-import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
+import {
+  cpuConfig,
+  errorLogConfig,
+  gcConfig,
+  goRuntimeConfig,
+  portTableConfig,
+} from '../../model/host-config.js';
 import { routedTrafficFactor, trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
-import { DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
+import { type BulkAllocation, DIAL_MODE, type DialMode, PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
 import {
   CACHE_TYPES,
@@ -129,6 +136,11 @@ export class FastHost {
   private readonly randomPorts: PortTable;
   private runtime: GoRuntime;
   private gc: GcState;
+  /** The host's CPU, stepped at each tick with the work of the step (model/cpu.ts). */
+  private cpu: HostCpu;
+  private readonly demand = emptyDemand();
+  /** Stop-the-world pause begun in the last step (it takes Go's CPU in the next one). */
+  private lastPauseSec = 0;
   private log: ErrorLog;
   private readonly lifecycle: Lifecycle;
   private readonly metrics: HostMetrics;
@@ -240,6 +252,7 @@ export class FastHost {
     this.dialMode = k.dialMode;
     this.runtime = this.newRuntime();
     this.gc = new GcState(gcConfig(p));
+    this.cpu = new HostCpu(cpuConfig(p));
     this.log = new ErrorLog(errorLogConfig(p));
     this.lifecycle = new Lifecycle(p.process);
     this.metrics = new HostMetrics(p, options.resolutionSec ?? 1, options.onRow);
@@ -375,7 +388,7 @@ export class FastHost {
         this.nextBinStep += binEvery;
         this.noteNormalSizes();
         this.bookQuiet();
-        this.metrics.closeBin(t1, this.lifecycle, this.poolView(), this.allPorts(), this.runtime);
+        this.metrics.closeBin(t1, this.lifecycle, this.poolView(), this.allPorts(), this.runtime, this.cpu);
       }
       this.stepsDone = i;
     }
@@ -408,6 +421,9 @@ export class FastHost {
       this.bursts.length > 0 ||
       this.pendingThreads.length > 0 ||
       this.log.queued > 0 ||
+      !this.cpu.idle ||
+      this.queuedDials > 0 ||
+      this.cpu.goWaitSec > 0 ||
       this.idle < this.workingSet ||
       this.churn.mean > 0 ||
       this.nextTriggerSec <= t1 ||
@@ -432,9 +448,11 @@ export class FastHost {
     const ops = this.quietOps;
     ops.fill(0);
     let allocated = this.allocatedBytes;
+    let mutatorSec = this.demand.mutatorSec;
     for (let c = 0; c < this.clients.length; c++) {
       n[c] = c === this.triggerClient ? 0 : poisson(this.rng, this.rateOf(c) * span * this.dt);
       if (n[c] === 0) continue;
+      mutatorSec += n[c]! * p.host.cpuPerRequestSec;
       let o = n[c]!;
       if (this.clients[c]!.endpoint === ENDPOINT.getPostRecord) {
         uriCarry += n[c]! * this.meanUris[c]!;
@@ -446,6 +464,7 @@ export class FastHost {
       const sets = Math.floor(setCarry[cache]!);
       setCarry[cache]! -= sets;
       ops[cache]! += o + sets;
+      mutatorSec += (o + sets) * p.host.cpuPerOpSec;
       allocated += (o + 2 * sets) * p.runtime.allocBytesPerOp;
     }
     // The GC over the second's steps, on a copy.
@@ -463,8 +482,17 @@ export class FastHost {
     let pauseMax = 0;
     let heap = 0;
     let rss = 0;
+    // The CPU: the second's Go work spread evenly over its steps, with the GC's share while it marks;
+    // a step that would not fit makes the second a busy one.
+    const mutatorPerStep = mutatorSec / span;
+    let gcUsed = 0;
+    let lastPause = this.lastPauseSec;
     for (let k = 0; k < span; k++) {
+      const gcSec = gc.marking ? gcDemandSec(this.cpu.config, gc.cpuShare, this.dt) : 0;
+      if (!this.cpu.fits(this.dt, mutatorPerStep, gcSec, lastPause)) return false;
+      gcUsed += gcSec;
       const pause = gc.step(this.dt, perStep, mem, this.runtime.threads).pauseSec;
+      lastPause = pause;
       heap = gc.heapBytes(mem);
       rss = heap + mem.stackBytes + mem.otherBytes;
       if (rss > p.process.memoryLimitBytes) return false;
@@ -474,6 +502,9 @@ export class FastHost {
     }
     // Commit.
     this.gc = gc;
+    this.cpu.serveFitting(mutatorSec, gcUsed);
+    clearDemand(this.demand);
+    this.lastPauseSec = lastPause;
     this.runtime.goroutines = goroutines;
     this.allocatedBytes = 0;
     this.uriCarry = uriCarry;
@@ -553,6 +584,7 @@ export class FastHost {
     this.lifecycleEvents(t1);
     if (this.nextDeploySec <= t1) this.deployDue(t1);
     this.log.settle(t1);
+    if (this.lifecycle.serving) this.drainQueuedDials(t1);
     for (let c = 0; c < this.clients.length; c++) if (c !== this.triggerClient) this.arrivals(c, t0, t1);
     this.triggerArrivals(t1);
     if (this.lifecycle.serving && this.churn.mean > 0 && this.idle >= this.workingSet) this.poolChurn(t1);
@@ -646,40 +678,76 @@ export class FastHost {
     this.setCarry[cache]! -= sets;
     this.metrics.ops[cache]! += ops + sets;
     this.allocatedBytes += (ops + 2 * sets) * p.runtime.allocBytesPerOp;
+    const cpu = this.demand;
+    cpu.mutatorSec += n * p.host.cpuPerRequestSec + (ops + sets) * p.host.cpuPerOpSec;
+    cpu.goJobs += n + ops + sets;
     // Connections: a pool below its working set dials for the shortfall (at most one dial per op). When
     // the range runs out, ops that find no idle connection each try a dial of their own, and fail.
     const demand = ops + sets;
     let failedOps = 0;
     if (this.idle < this.workingSet) {
-      const attempts = Math.min(this.workingSet - this.idle, demand);
+      // The refill's dials go through the P gate too (it binds only when dials are slow: a full range).
+      const wanted = Math.min(this.workingSet - this.idle, demand);
+      const attempts = Math.min(wanted, this.gateRoom(t1));
+      this.gateLeft -= attempts;
       const got = this.dial(attempts, t1);
       this.idle += got;
-      if (got < attempts) {
+      const full =
+        got < attempts || (attempts < wanted && this.table.usableOn(FIXED_IP, this.dialMode) === 0);
+      if (full) {
         const busyShare = 1 - this.idle / (this.meanInFlight + ops / n);
         failedOps = this.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
-        this.failedDials(Math.max(0, failedOps - (attempts - got)), t1);
+        this.gatedFailingDials(Math.max(0, failedOps - (attempts - got)), t1);
       }
     }
-    if (failedOps === 0) {
+    const cpuWait = this.cpu.goWaitSec;
+    if (failedOps === 0 && cpuWait === 0) {
       this.quietOk[client]! += n;
       this.quietPending = true;
       return;
     }
-    this.metrics.opErrors[cache]! += failedOps;
-    const waitSec = this.logErrors(failedOps, t1);
+    // Ops wait for CPU (model/cpu.ts, as in the reference engine's `issueOp`): once to send, once to read
+    // the reply; a read past gomemcache's deadline is a timeout, the connection is closed (TIME_WAIT) and
+    // the error logged.
+    if (cpuWait > 0 && cpuWait >= p.memcached.timeoutSec && failedOps < demand) {
+      const timedOut = demand - failedOps;
+      this.metrics.opTimeouts += timedOut;
+      const closed = Math.min(this.idle, timedOut);
+      if (closed > 0) {
+        this.idle -= closed;
+        this.closeSockets(this.table, closed, t1);
+      }
+      failedOps = demand;
+    }
+    let waitSec = 0;
+    if (failedOps > 0) {
+      this.metrics.opErrors[cache]! += failedOps;
+      waitSec = this.logErrors(failedOps, t1);
+    }
     const failedRequests =
-      c.endpoint === ENDPOINT.getPostRecord
-        ? Math.min(n, Math.ceil((failedOps * n) / Math.max(1, ops)))
-        : Math.min(n, failedOps);
-    this.okByClient[client]! += n - failedRequests;
-    this.okThisSecond[client]! += n - failedRequests;
-    this.metrics.requestLatency(
-      client,
-      (n - failedRequests) * this.templateMeanSec[client]! + failedRequests * waitSec,
-      n,
-    );
-    this.metrics.requestsDone(client, n - failedRequests, failedRequests, c.userFacing);
-    if (c.userFacing) this.recordFailures(failedRequests);
+      failedOps === 0
+        ? 0
+        : c.endpoint === ENDPOINT.getPostRecord
+          ? Math.min(n, Math.ceil((failedOps * n) / Math.max(1, ops)))
+          : Math.min(n, failedOps);
+    // The rest answer after their CPU waits: two per op and one for the handler to respond; past the
+    // AppView's deadline they have failed.
+    const okLatency = this.templateMeanSec[client]! + 3 * cpuWait;
+    const late =
+      cpuWait > 0 && c.userFacing && okLatency > p.workload.upstreamDeadlineSec ? n - failedRequests : 0;
+    const ok = n - failedRequests - late;
+    if (cpuWait === 0) this.okByClient[client]! += ok;
+    else if (ok > 0 && c.userFacing) {
+      const median = this.templates[client]!.quantileSec(0.5) ?? 0;
+      this.delayedLatencies.record(median + 3 * cpuWait, ok);
+    }
+    this.okThisSecond[client]! += ok;
+    this.metrics.requestLatency(client, (ok + late) * okLatency + failedRequests * waitSec, n);
+    this.metrics.requestsDone(client, ok, failedRequests + late, c.userFacing);
+    if (c.userFacing) {
+      this.recordFailures(failedRequests);
+      if (late > 0) this.failLatencies.record(okLatency, late);
+    }
   }
 
   /**
@@ -693,6 +761,7 @@ export class FastHost {
     const table = this.table;
     this.metrics.dials += k;
     const r = table.allocateMany(Math.max(t1, this.lastCloseSec), FIXED_IP, this.dialMode, k);
+    this.chargeDials(table, r);
     if (r.ok > 0) this.closeSockets(table, r.ok, t1);
     if (r.failed === 0) return;
     this.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), r.failed);
@@ -732,7 +801,8 @@ export class FastHost {
     const moved = Math.min(requests, this.okThisSecond[client]!);
     if (moved <= 0) return;
     this.okThisSecond[client]! -= moved;
-    this.okByClient[client]! -= moved;
+    // (Requests answered late by a CPU wait are in the delayed histogram, not among the template's.)
+    this.okByClient[client] = Math.max(0, this.okByClient[client]! - moved);
     this.metrics.requestsDone(client, -moved, moved, true);
     this.recordFailures(moved);
   }
@@ -763,6 +833,7 @@ export class FastHost {
     const table = this.table;
     const ip = FIXED_IP;
     const r = table.allocateMany(nowSec, ip, this.dialMode, count);
+    this.chargeDials(table, r);
     if (r.failed > 0) {
       this.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), r.failed);
       this.metrics.notePortExhaustion(nowSec);
@@ -771,10 +842,75 @@ export class FastHost {
     return r.ok;
   }
 
+  /** The CPU of the dials of one `allocateMany`: kernel time, and the P time held before hand-off. */
+  private chargeDials(table: PortTable, r: BulkAllocation): void {
+    this.demand.kernelSec += table.sysCpuSecOf(r);
+    const rt = this.runtime;
+    this.demand.pHeldSec += r.failed * rt.pHoldSec(r.failSyscallSec);
+    if (r.ok > 0) this.demand.pHeldSec += r.ok * rt.pHoldSec(table.dialSecAt(r.usableBefore));
+  }
+
+  /** The P hand-off period now, with the cores' queue of kernel work (`GoRuntime.handoffUnderLoadSec`). */
+  private handoffNowSec(): number {
+    return this.runtime.handoffUnderLoadSec(this.cpu.kernelQueueSec);
+  }
+
+  /** Normal ops' dials that may still enter the kernel in this step, and the step they are counted for. */
+  private gateLeft = 0;
+  private gateStepSec = -1;
+  /** Normal ops' goroutines queued for a P to dial (they dial in later steps, as the gate allows). */
+  private queuedDials = 0;
+
+  /**
+   * Room at the P gate for normal ops' dials in the step ending at `t1`: each dial holds its P for up to the
+   * hand-off period, so GOMAXPROCS Ps let GOMAXPROCS x tick / hold dials into the kernel per step.
+   */
+  private gateRoom(t1: number): number {
+    if (this.gateStepSec !== t1) {
+      this.gateStepSec = t1;
+      const table = this.table;
+      const hold = this.runtime.pHoldSec(
+        table.dialSecAt(table.usableOn(FIXED_IP, this.dialMode)),
+        this.handoffNowSec(),
+      );
+      this.gateLeft = hold > 0 ? (this.p.runtime.gomaxprocs * this.dt) / hold : Number.POSITIVE_INFINITY;
+    }
+    return Math.floor(this.gateLeft);
+  }
+
+  /**
+   * `count` normal ops found no idle connection on a full range: as many dial now as the P gate lets
+   * through (and fail), the rest wait for a P as goroutines and dial in later steps (`drainQueuedDials`).
+   * Their ops fail either way; only when their dials happen, and so their CPU, waits for the gate.
+   */
+  private gatedFailingDials(count: number, t1: number): void {
+    if (count <= 0) return;
+    const now = Math.min(count, this.gateRoom(t1));
+    this.gateLeft -= now;
+    this.failedDials(now, t1);
+    this.queuedDials += count - now;
+  }
+
+  /** Queued normal dials that get a P in this step: they fail on a full range, or connect and are kept. */
+  private drainQueuedDials(t1: number): void {
+    if (this.queuedDials <= 0) return;
+    const n = Math.min(this.queuedDials, this.gateRoom(t1));
+    if (n <= 0) return;
+    this.gateLeft -= n;
+    this.queuedDials -= n;
+    const got = this.dial(n, t1);
+    const keep = Math.min(got, Math.max(0, this.p.poolSize - this.idle));
+    this.idle += keep;
+    if (got > keep) this.closeSockets(this.table, got - keep, t1);
+  }
+
   /** Dials that failed because the range was already full (no allocation to make). */
   private failedDials(count: number, nowSec: number): void {
     if (count <= 0) return;
     this.metrics.dials += count;
+    const failSec = this.table.dialSecAt(0);
+    this.demand.kernelSec += count * this.table.sysCpuFraction * failSec;
+    this.demand.pHeldSec += count * this.runtime.pHoldSec(failSec);
     const error = this.dialMode === DIAL_MODE.bind ? 'addr-in-use' : 'addr-not-avail';
     this.metrics.noteDialError(DIAL_ERRORS.indexOf(error), count);
     this.metrics.notePortExhaustion(nowSec);
@@ -790,6 +926,11 @@ export class FastHost {
     this.allocatedBytes += count * this.p.logging.allocBytesPerLine;
     const before = this.log.queued > 0 ? this.log.backlogAt(nowSec) * this.log.writeSec : 0;
     const accepted = this.log.offerMany(nowSec, count, this.rngLog);
+    // Each accepted line is JSON-encoded (Go code) and written with write(2) (kernel).
+    const host = this.p.host;
+    this.demand.mutatorSec += accepted * host.cpuPerLogLineSec;
+    this.demand.kernelSec += accepted * host.kernelPerLogWriteSec;
+    this.demand.goJobs += accepted;
     const after = accepted > 0 ? this.log.backlogAt(nowSec) * this.log.writeSec : before;
     this.waitFrom = before;
     this.waitTo = after;
@@ -829,6 +970,8 @@ export class FastHost {
     const needed = m.getMulti ? 1 : limit;
     const fromPool = Math.min(this.idle, needed);
     this.idle -= fromPool;
+    this.demand.mutatorSec += p.host.cpuPerRequestSec;
+    this.demand.goJobs++;
     const opSec = m.rttMedianSec + m.serviceSec;
     const serverRate = m.threads / m.serviceSec;
     const opRate = m.getMulti ? n / (opSec + n / m.getMultiKeysPerSec) : Math.min(serverRate, limit / opSec);
@@ -855,7 +998,7 @@ export class FastHost {
   /** Move a burst forward to `t1`: dials through the gate, ops through memcached, connections back. */
   private advanceBurst(b: ActiveBurst, t1: number): void {
     const p = this.p;
-    const handoff = this.runtime.config.handoffSec;
+    const handoff = this.handoffNowSec();
     const procs = p.runtime.gomaxprocs;
     const table = this.table;
     const cache = CACHE_TYPES.indexOf(this.clients[b.client]!.cache);
@@ -874,12 +1017,16 @@ export class FastHost {
         let count = 0;
         let heldSec = 0;
         let late = 0;
+        let kernelSec = 0;
         while (count < most && (count === 0 || heldSec < budgetSec)) {
           const dialSec = table.dialSecAt(usable - count);
           if (b.gateSec + heldSec / procs + dialSec > deadlineSec) late++;
           heldSec += Math.min(dialSec, handoff);
+          kernelSec += dialSec;
           count++;
         }
+        this.demand.kernelSec += table.sysCpuFraction * kernelSec;
+        this.demand.pHeldSec += heldSec;
         const r = table.allocateMany(at, FIXED_IP, this.dialMode, count);
         this.metrics.dials += count;
         b.connected += r.ok - late;
@@ -897,6 +1044,8 @@ export class FastHost {
         const holdSec = Math.min(failSec, handoff);
         const count = Math.min(b.pending, Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)));
         this.metrics.dials += count;
+        this.demand.kernelSec += count * table.dialSysCpuSecAt(0);
+        this.demand.pHeldSec += count * holdSec;
         this.metrics.noteDialError(
           DIAL_ERRORS.indexOf(this.dialMode === DIAL_MODE.bind ? 'addr-in-use' : 'addr-not-avail'),
           count,
@@ -924,6 +1073,8 @@ export class FastHost {
     if (served > 0) {
       b.opsDone += served;
       const sets = binomial(this.rng, served, 1 - m.hitRatio);
+      this.demand.mutatorSec += (served + sets) * p.host.cpuPerOpSec;
+      this.demand.goJobs += served + sets;
       this.metrics.ops[cache]! += served + sets;
       this.allocatedBytes += (served + 2 * sets) * p.runtime.allocBytesPerOp;
     }
@@ -960,6 +1111,7 @@ export class FastHost {
     this.lastCloseSec = t;
     const options = { activeClose: true, lingerZero: this.p.kernel.soLingerZero, dataExchanged: false };
     this.table.closeMany(t, FIXED_IP, options, count);
+    this.demand.kernelSec += count * this.p.host.kernelPerCloseSec;
     this.notePorts();
     this.metrics.noteDialError(DIAL_ERRORS.indexOf(DIAL_ERROR.timeout), count);
     this.metrics.opErrors[cache]! += count;
@@ -976,7 +1128,7 @@ export class FastHost {
       const requests = poisson(this.rng, this.rateOf(c) * holdSec);
       if (requests === 0) continue;
       const ops = Math.round(requests * perRequest);
-      this.failedDials(ops, tb);
+      this.gatedFailingDials(ops, tb);
       this.metrics.opErrors[CACHE_TYPES.indexOf(client.cache)]! += ops;
       this.logErrors(ops, tb);
       // These requests were counted as ok by `normal`; move them to failed.
@@ -987,6 +1139,7 @@ export class FastHost {
   private closeSockets(table: PortTable, count: number, atSec: number): void {
     const t = Math.max(atSec, this.lastCloseSec);
     this.lastCloseSec = t;
+    this.demand.kernelSec += count * this.p.host.kernelPerCloseSec;
     table.closeMany(
       t,
       FIXED_IP,
@@ -1008,7 +1161,7 @@ export class FastHost {
    * from the tick at which the peak is reached (they come after the burst's goroutines, not with them).
    */
   private noteBlockedSyscalls(tb: number, table: PortTable, ok: number, usableBefore: number): void {
-    const handoff = this.runtime.config.handoffSec;
+    const handoff = this.handoffNowSec();
     // Dial times only grow along the chunk; if even the last is shorter than a tick, no P is handed off.
     if (ok === 0 || table.dialSecAt(usableBefore - ok + 1) <= handoff) return;
     const procs = this.p.runtime.gomaxprocs;
@@ -1079,7 +1232,7 @@ export class FastHost {
       return this.kill(KILL_REASON.threadExhaustion, t1);
     }
     const rt = this.p.runtime;
-    const goroutines = burstOps + this.log.queued + this.normalGoroutines();
+    const goroutines = burstOps + this.log.queued + this.queuedDials + this.normalGoroutines();
     this.runtime.goroutines = goroutines;
     const live =
       rt.baseLiveHeapBytes +
@@ -1090,7 +1243,9 @@ export class FastHost {
     mem.liveHeapBytes = live;
     mem.stackBytes = goroutines * rt.goroutineStackBytes;
     mem.otherBytes = this.runtime.threads * rt.threadBytes + rt.nonHeapBytes;
-    const step = this.gc.step(this.dt, this.allocatedBytes, mem, this.runtime.threads);
+    this.stepCpu();
+    const step = this.gc.step(this.dt, this.allocatedBytes, mem, this.runtime.threads, this.cpu.gcProgress);
+    this.lastPauseSec = step.pauseSec;
     this.allocatedBytes = 0;
     const heap = this.gc.heapBytes(mem);
     const rss = heap + mem.stackBytes + mem.otherBytes;
@@ -1105,6 +1260,25 @@ export class FastHost {
       step.pauseSec,
     );
     if (rss > this.p.process.memoryLimitBytes) this.kill(KILL_REASON.oom, t1);
+  }
+
+  /**
+   * The CPU over the step: its work, the GC's share while marking, the last pause, and the goroutines
+   * queued for a P to enter a dial, of bursts and of normal ops (each will hold its P for up to the
+   * hand-off period).
+   */
+  private stepCpu(): void {
+    const gcSec = this.gc.marking ? gcDemandSec(this.cpu.config, this.gc.cpuShare, this.dt) : 0;
+    let queued = this.queuedDials;
+    for (const b of this.bursts) queued += b.pending;
+    let waitSec = 0;
+    if (queued > 0) {
+      const hold = this.runtime.pHoldSec(this.table.dialSecAt(this.table.usableOn(FIXED_IP, this.dialMode)));
+      waitSec = (queued * hold) / this.p.runtime.gomaxprocs;
+    }
+    this.cpu.step(this.dt, this.demand, gcSec, Math.min(this.lastPauseSec, this.dt), waitSec);
+    clearDemand(this.demand);
+    this.metrics.noteRunnable(this.cpu.runnable + queued);
   }
 
   /**
@@ -1128,6 +1302,7 @@ export class FastHost {
       this.churn = new PoissonTable(pool.churnDialsPerSec * this.dt);
       this.runtime = this.newRuntime();
       this.gc = new GcState(gcConfig(d.params));
+      this.cpu = new HostCpu(cpuConfig(d.params));
       const log = new ErrorLog(errorLogConfig(d.params));
       log.carryCountsFrom(this.log);
       this.log = log;
@@ -1157,6 +1332,10 @@ export class FastHost {
     this.pendingThreads = [];
     this.runtime = this.newRuntime();
     this.gc.reset();
+    this.cpu.reset();
+    clearDemand(this.demand);
+    this.lastPauseSec = 0;
+    this.queuedDials = 0;
     this.log.reset(nowSec);
     this.allocatedBytes = 0;
     if (this.restartAtSec <= nowSec) this.lifecycleEvents(nowSec);
