@@ -461,11 +461,13 @@ class HostSim implements EventHandler {
     const rtt = logNormalByMedian(this.rngNet, m.rttMedianSec, m.rttP99OverMedian);
     const keys = t.keys[id]!;
     const work = op === OP_MULTI ? keys / m.getMultiKeysPerSec : exponential(this.rngNet, 1 / m.serviceSec);
-    // The goroutine waits for CPU to send the op (then gomemcache sets the deadline) and again to read
-    // the reply once it arrives: a read past the deadline fails with a timeout, reply or not.
+    // The goroutine waits for CPU to send the op (gomemcache sets the deadline when it runs), and again to
+    // run once the reply has arrived. Only a reply later than the deadline is a timeout: a goroutine the
+    // netpoller made ready before its deadline reads its reply however late it runs (runtime netpoll).
+    // The second wait is taken at today's value (the queue it meets then is not known yet).
     const cpuWait = this.cpu.goWaitSec;
     const sent = now + cpuWait;
-    const reply = this.memcachedThreads.admit(sent + rtt / 2, work) + rtt / 2 + cpuWait;
+    const reply = this.memcachedThreads.admit(sent + rtt / 2, work) + rtt / 2;
     this.metrics.ops[t.cache[id]!]! += op === OP_MULTI ? keys : 1;
     this.allocatedBytes += this.p.runtime.allocBytesPerOp;
     this.demand.mutatorSec += this.p.host.cpuPerOpSec;
@@ -475,7 +477,7 @@ class HostSim implements EventHandler {
       this.schedule(id, sent + this.timeoutSec, EV.task);
     } else {
       t.phase[id] = PH.op;
-      this.schedule(id, reply, EV.task);
+      this.schedule(id, reply + cpuWait, EV.task);
     }
   }
 

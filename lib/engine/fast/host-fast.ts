@@ -172,6 +172,15 @@ export class FastHost {
   private quietPending = false;
   /** Idle connections in the pool (normal traffic's concurrency is small and transient). */
   private idle = 0;
+  /**
+   * Connections held by normal ops whose reply has come and whose goroutine waits for CPU to read it
+   * (Little's law: op rate x `HostCpu.goWaitSec`); they leave the pool while the wait lasts, so a CPU wait
+   * makes the pool dial, as in the reference engine, where each op keeps its connection until it runs.
+   */
+  private waitHeld = 0;
+  /** Normal ops issued in the current step, and in the last one (for `waitHeld`). */
+  private opsThisStep = 0;
+  private opsLastStep = 0;
   /** Connections a warm pool settles at for normal traffic. */
   private workingSet: number;
   /** Dials per step that concurrency peaks above poolSize cost a warm pool (closed again on release). */
@@ -423,6 +432,7 @@ export class FastHost {
       this.log.queued > 0 ||
       !this.cpu.idle ||
       this.queuedDials > 0 ||
+      this.waitHeld > 0 ||
       this.cpu.goWaitSec > 0 ||
       this.idle < this.workingSet ||
       this.churn.mean > 0 ||
@@ -584,7 +594,10 @@ export class FastHost {
     this.lifecycleEvents(t1);
     if (this.nextDeploySec <= t1) this.deployDue(t1);
     this.log.settle(t1);
-    if (this.lifecycle.serving) this.drainQueuedDials(t1);
+    if (this.lifecycle.serving) {
+      this.drainQueuedDials(t1);
+      this.holdForCpuWait(t1);
+    }
     for (let c = 0; c < this.clients.length; c++) if (c !== this.triggerClient) this.arrivals(c, t0, t1);
     this.triggerArrivals(t1);
     if (this.lifecycle.serving && this.churn.mean > 0 && this.idle >= this.workingSet) this.poolChurn(t1);
@@ -684,8 +697,20 @@ export class FastHost {
     // Connections: a pool below its working set dials for the shortfall (at most one dial per op). When
     // the range runs out, ops that find no idle connection each try a dial of their own, and fail.
     const demand = ops + sets;
+    this.opsThisStep += demand;
     let failedOps = 0;
-    if (this.idle < this.workingSet) {
+    /** Failed ops whose goroutines wait for a P to dial: they log when they dial (`drainQueuedDials`). */
+    let queued = 0;
+    const queueWait = this.pQueueWaitSec();
+    if (this.idle < this.workingSet && queueWait > p.memcached.timeoutSec) {
+      // Goroutines queued for a P ahead of these dials (a burst's, or earlier ones): they would end past
+      // the client's timeout, so the ops that find no idle connection fail (dial-timeout, as the reference
+      // engine's `dialDone` rules), and their dials happen later, at the gate's pace (`drainQueuedDials`).
+      const busyShare = 1 - this.idle / (this.meanInFlight + ops / n);
+      failedOps = this.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
+      this.queuedDials += failedOps;
+      queued = failedOps;
+    } else if (this.idle < this.workingSet) {
       // The refill's dials go through the P gate too (it binds only when dials are slow: a full range).
       const wanted = Math.min(this.workingSet - this.idle, demand);
       const attempts = Math.min(wanted, this.gateRoom(t1));
@@ -697,7 +722,7 @@ export class FastHost {
       if (full) {
         const busyShare = 1 - this.idle / (this.meanInFlight + ops / n);
         failedOps = this.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
-        this.gatedFailingDials(Math.max(0, failedOps - (attempts - got)), t1);
+        queued = this.gatedFailingDials(Math.max(0, failedOps - (attempts - got)), t1);
       }
     }
     const cpuWait = this.cpu.goWaitSec;
@@ -706,23 +731,15 @@ export class FastHost {
       this.quietPending = true;
       return;
     }
-    // Ops wait for CPU (model/cpu.ts, as in the reference engine's `issueOp`): once to send, once to read
-    // the reply; a read past gomemcache's deadline is a timeout, the connection is closed (TIME_WAIT) and
-    // the error logged.
-    if (cpuWait > 0 && cpuWait >= p.memcached.timeoutSec && failedOps < demand) {
-      const timedOut = demand - failedOps;
-      this.metrics.opTimeouts += timedOut;
-      const closed = Math.min(this.idle, timedOut);
-      if (closed > 0) {
-        this.idle -= closed;
-        this.closeSockets(this.table, closed, t1);
-      }
-      failedOps = demand;
-    }
     let waitSec = 0;
     if (failedOps > 0) {
       this.metrics.opErrors[cache]! += failedOps;
-      waitSec = this.logErrors(failedOps, t1);
+      waitSec = this.logErrors(failedOps - queued, t1);
+      if (queued > 0) {
+        // Their requests wait at least for the P queue ahead of their dials (and then for CPU).
+        waitSec = Math.max(waitSec, queueWait + 3 * cpuWait);
+        this.waitFrom = this.waitTo = waitSec;
+      }
     }
     const failedRequests =
       failedOps === 0
@@ -883,12 +900,13 @@ export class FastHost {
    * through (and fail), the rest wait for a P as goroutines and dial in later steps (`drainQueuedDials`).
    * Their ops fail either way; only when their dials happen, and so their CPU, waits for the gate.
    */
-  private gatedFailingDials(count: number, t1: number): void {
-    if (count <= 0) return;
+  private gatedFailingDials(count: number, t1: number): number {
+    if (count <= 0) return 0;
     const now = Math.min(count, this.gateRoom(t1));
     this.gateLeft -= now;
     this.failedDials(now, t1);
     this.queuedDials += count - now;
+    return count - now;
   }
 
   /** Queued normal dials that get a P in this step: they fail on a full range, or connect and are kept. */
@@ -896,12 +914,61 @@ export class FastHost {
     if (this.queuedDials <= 0) return;
     const n = Math.min(this.queuedDials, this.gateRoom(t1));
     if (n <= 0) return;
+    // Waited past the client's timeout behind the queue: a dial that gets a port is closed unused
+    // (TIME_WAIT) with dial-timeout; otherwise the connection joins the pool.
+    const late = this.pQueueWaitSec() > this.p.memcached.timeoutSec;
     this.gateLeft -= n;
     this.queuedDials -= n;
     const got = this.dial(n, t1);
+    // Each dial that fails, or ends late, is an error the goroutine logs now.
+    this.logErrors(late ? n : n - got, t1);
+    if (late && got > 0) {
+      const t = Math.max(t1, this.lastCloseSec);
+      this.lastCloseSec = t;
+      const options = { activeClose: true, lingerZero: this.p.kernel.soLingerZero, dataExchanged: false };
+      this.table.closeMany(t, FIXED_IP, options, got);
+      this.demand.kernelSec += got * this.p.host.kernelPerCloseSec;
+      this.metrics.noteDialError(DIAL_ERRORS.indexOf(DIAL_ERROR.timeout), got);
+      this.notePorts();
+      return;
+    }
     const keep = Math.min(got, Math.max(0, this.p.poolSize - this.idle));
     this.idle += keep;
     if (got > keep) this.closeSockets(this.table, got - keep, t1);
+  }
+
+  /** Move connections between the pool and the ops waiting for CPU with their reply (`waitHeld`). */
+  private holdForCpuWait(t1: number): void {
+    this.opsLastStep = this.opsThisStep;
+    this.opsThisStep = 0;
+    const target = Math.round((this.opsLastStep / this.dt) * this.cpu.goWaitSec);
+    if (target > this.waitHeld) {
+      const take = Math.min(this.idle, target - this.waitHeld);
+      this.idle -= take;
+      this.waitHeld += take;
+    } else if (target < this.waitHeld) {
+      const back = this.waitHeld - target;
+      this.waitHeld = target;
+      const keep = Math.min(back, Math.max(0, this.p.poolSize - this.idle));
+      this.idle += keep;
+      if (back > keep) this.closeSockets(this.table, back - keep, t1);
+    }
+  }
+
+  /**
+   * How long a goroutine that wants a P now waits behind those queued to enter a dial (bursts' pending
+   * dials and queued normal dials), each holding its P for up to the hand-off period.
+   */
+  private pQueueWaitSec(): number {
+    let queued = this.queuedDials;
+    for (const b of this.bursts) queued += b.pending;
+    if (queued <= 0) return 0;
+    const table = this.table;
+    const hold = this.runtime.pHoldSec(
+      table.dialSecAt(table.usableOn(FIXED_IP, this.dialMode)),
+      this.handoffNowSec(),
+    );
+    return (queued * hold) / this.p.runtime.gomaxprocs;
   }
 
   /** Dials that failed because the range was already full (no allocation to make). */
@@ -1237,7 +1304,7 @@ export class FastHost {
     const live =
       rt.baseLiveHeapBytes +
       goroutines * rt.goroutineHeapBytes +
-      (this.idle + burstConns) * this.p.memcached.connBufferBytes +
+      (this.idle + this.waitHeld + burstConns) * this.p.memcached.connBufferBytes +
       this.log.queued * this.p.logging.lineBytes;
     const mem = this.mem;
     mem.liveHeapBytes = live;
@@ -1271,11 +1338,7 @@ export class FastHost {
     const gcSec = this.gc.marking ? gcDemandSec(this.cpu.config, this.gc.cpuShare, this.dt) : 0;
     let queued = this.queuedDials;
     for (const b of this.bursts) queued += b.pending;
-    let waitSec = 0;
-    if (queued > 0) {
-      const hold = this.runtime.pHoldSec(this.table.dialSecAt(this.table.usableOn(FIXED_IP, this.dialMode)));
-      waitSec = (queued * hold) / this.p.runtime.gomaxprocs;
-    }
+    const waitSec = this.pQueueWaitSec();
     this.cpu.step(this.dt, this.demand, gcSec, Math.min(this.lastPauseSec, this.dt), waitSec);
     clearDemand(this.demand);
     this.metrics.noteRunnable(this.cpu.runnable + queued);
@@ -1322,6 +1385,8 @@ export class FastHost {
     const open = table.establishedCount;
     if (open > 0) this.closeSockets(table, open, nowSec);
     this.idle = 0;
+    this.waitHeld = 0;
+    this.opsThisStep = 0;
     // Requests of bursts still running fail with the process; their remaining dials never happen.
     for (const b of this.bursts) {
       this.metrics.requestLatency(b.client, nowSec - b.tb);
