@@ -747,6 +747,7 @@ export class FastHost {
         : c.endpoint === ENDPOINT.getPostRecord
           ? Math.min(n, Math.ceil((failedOps * n) / Math.max(1, ops)))
           : Math.min(n, failedOps);
+    if (queued > 0) this.queuedRequests += (failedRequests * queued) / failedOps;
     // The rest answer after their CPU waits: two per op and one for the handler to respond; past the
     // AppView's deadline they have failed.
     const okLatency = this.templateMeanSec[client]! + 3 * cpuWait;
@@ -863,8 +864,9 @@ export class FastHost {
   private chargeDials(table: PortTable, r: BulkAllocation): void {
     this.demand.kernelSec += table.sysCpuSecOf(r);
     const rt = this.runtime;
-    this.demand.pHeldSec += r.failed * rt.pHoldSec(r.failSyscallSec);
-    if (r.ok > 0) this.demand.pHeldSec += r.ok * rt.pHoldSec(table.dialSecAt(r.usableBefore));
+    const handoff = this.handoffNowSec();
+    this.demand.pHeldSec += r.failed * rt.pHoldSec(r.failSyscallSec, handoff);
+    if (r.ok > 0) this.demand.pHeldSec += r.ok * rt.pHoldSec(table.dialSecAt(r.usableBefore), handoff);
   }
 
   /** The P hand-off period now, with the cores' queue of kernel work (`GoRuntime.handoffUnderLoadSec`). */
@@ -877,6 +879,8 @@ export class FastHost {
   private gateStepSec = -1;
   /** Normal ops' goroutines queued for a P to dial (they dial in later steps, as the gate allows). */
   private queuedDials = 0;
+  /** Handler goroutines of the requests those ops belong to (alive until their ops have dialed). */
+  private queuedRequests = 0;
 
   /**
    * Room at the P gate for normal ops' dials in the step ending at `t1`: each dial holds its P for up to the
@@ -918,6 +922,7 @@ export class FastHost {
     // (TIME_WAIT) with dial-timeout; otherwise the connection joins the pool.
     const late = this.pQueueWaitSec() > this.p.memcached.timeoutSec;
     this.gateLeft -= n;
+    this.queuedRequests -= (this.queuedRequests * n) / this.queuedDials;
     this.queuedDials -= n;
     const got = this.dial(n, t1);
     // Each dial that fails, or ends late, is an error the goroutine logs now.
@@ -977,7 +982,7 @@ export class FastHost {
     this.metrics.dials += count;
     const failSec = this.table.dialSecAt(0);
     this.demand.kernelSec += count * this.table.sysCpuFraction * failSec;
-    this.demand.pHeldSec += count * this.runtime.pHoldSec(failSec);
+    this.demand.pHeldSec += count * this.runtime.pHoldSec(failSec, this.handoffNowSec());
     const error = this.dialMode === DIAL_MODE.bind ? 'addr-in-use' : 'addr-not-avail';
     this.metrics.noteDialError(DIAL_ERRORS.indexOf(error), count);
     this.metrics.notePortExhaustion(nowSec);
@@ -1299,7 +1304,12 @@ export class FastHost {
       return this.kill(KILL_REASON.threadExhaustion, t1);
     }
     const rt = this.p.runtime;
-    const goroutines = burstOps + this.log.queued + this.queuedDials + this.normalGoroutines();
+    const goroutines =
+      burstOps +
+      this.log.queued +
+      this.queuedDials +
+      Math.round(this.queuedRequests) +
+      this.normalGoroutines();
     this.runtime.goroutines = goroutines;
     const live =
       rt.baseLiveHeapBytes +
@@ -1353,7 +1363,9 @@ export class FastHost {
     while (this.nextDeploy < deploys.length && deploys[this.nextDeploy]!.atSec <= nowSec) {
       const d = deploys[this.nextDeploy++]!;
       this.metrics.event(`deploy:${d.label}`);
-      if (this.lifecycle.state !== PROCESS_STATE.down) this.kill(KILL_REASON.deploy, nowSec);
+      // A new pod replaces the old one whatever its state: a crash-looping process (down in its back-off)
+      // is replaced too, and the new one starts at once, with no back-off.
+      this.kill(KILL_REASON.deploy, nowSec);
       this.p = d.params;
       const k = d.params.kernel;
       this.table = k.localIpMode === 'random' ? this.randomPorts : this.ports;
@@ -1401,6 +1413,7 @@ export class FastHost {
     clearDemand(this.demand);
     this.lastPauseSec = 0;
     this.queuedDials = 0;
+    this.queuedRequests = 0;
     this.log.reset(nowSec);
     this.allocatedBytes = 0;
     if (this.restartAtSec <= nowSec) this.lifecycleEvents(nowSec);

@@ -9,8 +9,11 @@ import { applyOverrides } from '../../../lib/model/resolve-params.js';
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
 
 describe('runHostFast against runHostDes on scripted bursts', () => {
-  // Normal traffic at production rates, and three big batches at fixed instants: the second exhausts the
-  // range part-way, the third fails entirely.
+  // Normal traffic at production rates, and three big batches at fixed instants. With the host's CPU the
+  // first one already tips the host: the batch's dials hold the Ps, the normal ops that find the pool
+  // empty queue for a P behind them and dial too late (dial-timeout into TIME_WAIT), the range fills,
+  // then every dial fails at 5.5 ms of kernel CPU, the gate lets ~2,900 a second into the kernel, the
+  // queued goroutines pile up and the process is OOM-killed, twice in 45 s.
   const params = applyOverrides(defaultParams(), {
     'workload.newClientRatePerSec': 0,
     'process.memoryLimitBytes': 8 * 1024 ** 3,
@@ -23,19 +26,31 @@ describe('runHostFast against runHostDes on scripted bursts', () => {
   const des = runHostDes({ params, seed: 1, durationSec: 45, injections });
   const fast = runHostFast({ params, seed: 1, durationSec: 45, injections });
 
-  it('agrees within 1% on dial errors, TIME_WAIT, threads and log lines', () => {
-    expect(rel(fast.dialErrors, des.dialErrors)).toBeLessThan(0.01);
+  it('agrees on the spiral: availability, kills, restarts, TIME_WAIT and threads', () => {
+    expect(des.oomKills).toBe(2);
+    expect(fast.oomKills).toBe(des.oomKills);
+    expect(fast.restarts).toBe(des.restarts);
+    expect(rel(1 - fast.availability, 1 - des.availability)).toBeLessThan(0.01);
     expect(fast.peakTimeWait).toBe(des.peakTimeWait);
     expect(fast.peakThreads).toBe(des.peakThreads);
-    expect(rel(fast.logLinesAttempted, des.logLinesAttempted)).toBeLessThan(0.01);
+  });
+
+  it('agrees within 20% on dial errors and log lines', () => {
+    // 69,493 against 58,836: each of the fast engine's kills comes about 1 s later (its queued
+    // goroutines are counted from the mean rate of ops), and every second up is ~2,900 failing dials.
+    expect(rel(fast.dialErrors, des.dialErrors)).toBeLessThan(0.2);
+    expect(rel(fast.logLinesAttempted, des.logLinesAttempted)).toBeLessThan(0.2);
   });
 
   it('agrees within 1% on peak RSS (the figure OOM kills hinge on)', () => {
     expect(rel(fast.peakRssBytes, des.peakRssBytes)).toBeLessThan(0.01);
   });
 
-  it('agrees within 5% on p99 latency', () => {
-    expect(rel(fast.p99LatencyMs!, des.p99LatencyMs!)).toBeLessThan(0.05);
+  it('both put p99 latency past 100 s: requests stall behind the dials until the kill', () => {
+    // Not compared closer: the reference engine records a stalled request's latency at the kill, the fast
+    // engine its expected wait behind the P queue ahead of it, which can outlast the process.
+    expect(des.p99LatencyMs!).toBeGreaterThan(100_000);
+    expect(fast.p99LatencyMs!).toBeGreaterThan(100_000);
   });
 });
 
@@ -121,16 +136,21 @@ describe('runHostFast', () => {
     const params = applyOverrides(defaultParams(), { 'workload.triggerStartSec': 30 });
     const des = runHostDes({ params, seed: 3, durationSec: 150 });
     const fast = runHostFast({ params, seed: 3, durationSec: 150 });
-    expect(fast.firstPortExhaustionSec).toBeCloseTo(des.firstPortExhaustionSec!, 1);
+    // The fast engine's gate works in 10 ms steps: its first failing dial can come up to a few steps early.
+    expect(Math.abs(fast.firstPortExhaustionSec! - des.firstPortExhaustionSec!)).toBeLessThan(0.5);
     expect(rel(fast.dialErrors, des.dialErrors)).toBeLessThan(0.05);
+    // With the host's CPU this run is a spiral in both engines (seed 3: 5 OOM kills, 103 s down).
+    expect(fast.oomKills).toBe(des.oomKills);
+    expect(fast.restarts).toBe(des.restarts);
+    expect(fast.downtimeSec).toBe(des.downtimeSec);
+    expect(rel(1 - fast.availability, 1 - des.availability)).toBeLessThan(0.02);
   });
 
   it('a restart into a full port range fails at once (O8), as in the reference engine', () => {
-    // GOMEMLIMIT at 95% of the container limit: a burst gets the process OOM-killed within the window,
-    // after it has filled the range (seed 7: the batch of 37,940 URIs between 55 and 56 s; the reference
-    // engine is killed there too, and its restart also finds all 28,232 ports in TIME_WAIT). With Ps
-    // handed off every sysmon tick (20 us) instead, the 2,026 Ms left by the batch between 48 and 49 s
-    // (64 KB each) get the process killed before the next batch has dialed: no full range at the restart.
+    // GOMEMLIMIT at 95% of the container limit: a burst gets the process OOM-killed within the window
+    // (seed 7: at 50 s, goroutines queued behind the burst's dials), and the restart at 55 s meets a range
+    // 97% in TIME_WAIT. Its failing dials pass the P gate at what the cores can scan (~2,900/s) and its
+    // requests stall behind them: next to nothing is served.
     const params = applyOverrides(defaultParams(), {
       'workload.triggerStartSec': 30,
       'runtime.memLimitBytes': 0.95 * 4 * 1024 ** 3,
@@ -139,9 +159,10 @@ describe('runHostFast', () => {
     runHostFast({ params, seed: 7, durationSec: 70, onRow: (r) => rows.push(r) });
     const ready = rows.findIndex((r) => String(r.events).includes('ready'));
     expect(ready).toBeGreaterThan(0);
-    expect(rows[ready]!.timeWait).toBe(28_232);
-    const errors = rows.slice(ready, ready + 3).reduce((a, r) => a + (r['dialErr:addr-in-use'] as number), 0);
-    expect(errors).toBeGreaterThan(10_000);
+    expect(rows[ready]!.timeWait as number).toBeGreaterThan(0.9 * 28_232);
+    const after = rows.slice(ready, ready + 3);
+    expect(after.reduce((a, r) => a + (r['dialErr:addr-in-use'] as number), 0)).toBeGreaterThan(1000);
+    for (const r of after) expect(r.userAvailability as number).toBeLessThan(0.1);
   });
 });
 
