@@ -249,8 +249,10 @@ export function combineFleet(request: FleetRequest, results: readonly DcResult[]
         row[`logLinesPerSec:${dc}`] = Math.round((s.logAttempted[b]! * scale) / resolutionSec);
         row[`threadsMax:${dc}`] = s.threadsMax[b]!;
       });
-      const a = Number(row['userAvailability:A'] || 1);
-      const bAvail = Number(row['userAvailability:B'] || 1);
+      // An empty cell (no user request in the interval) counts as served; a 0 is a DC serving nothing.
+      const served = (v: unknown) => (v === '' ? 1 : Number(v));
+      const a = served(row['userAvailability:A']);
+      const bAvail = served(row['userAvailability:B']);
       row['userAvailability'] = round(userShareDcA * a + (1 - userShareDcA) * bAvail, 6);
       row['events'] = results[0]!.series.events[b]!;
       request.onRow(row as FleetRow);
