@@ -20,20 +20,21 @@ function run(engine: keyof typeof ENGINES, options: Omit<HostRunOptions, 'onRow'
 }
 
 describe.each(['des', 'fast'] as const)('the host CPU in the %s engine', (engine) => {
-  // Production rates, no new client of its own: one batch of 17,500 URIs at 5 s, against the same run
-  // without it. The batch's dials past half the range (2.6 ms of kernel CPU each) and then the failing ones
-  // (5.5 ms) outrun the 16 cores.
+  // Production rates, no new client of its own: batches of 17,500 URIs at 2 s and 8 s, against the same
+  // run without them. The first dials cheaply on an empty range (~15 us each) and leaves ~10,000 ports in
+  // TIME_WAIT; the second starts past half the range, where every dial scans half of it (2.6 ms of kernel
+  // CPU) and then every one fails scanning all of it (5.5 ms): more than the 16 cores can do.
   const params = applyOverrides(defaultParams(), { 'workload.newClientRatePerSec': 0 });
   const burst = run(engine, {
     params,
     seed: 1,
-    durationSec: 12,
-    injections: [{ atSec: 5.005, client: 'new-internal', uris: 17_500 }],
+    durationSec: 14,
+    injections: [2.005, 8.005].map((atSec) => ({ atSec, client: 'new-internal' as const, uris: 17_500 })),
   });
-  const calm = run(engine, { params, seed: 1, durationSec: 12 });
+  const calm = run(engine, { params, seed: 1, durationSec: 14 });
 
   it('charges Go code and the GC in a calm run, and no kernel time beyond its few closes', () => {
-    const mutator = sum(calm.rows, 'cpuMutatorSec') / 12;
+    const mutator = sum(calm.rows, 'cpuMutatorSec') / 14;
     // ~20,800 requests/s x 30 us + ~44,000 ops/s x 10 us: about 1.1 cores.
     expect(mutator).toBeGreaterThan(0.9);
     expect(mutator).toBeLessThan(1.4);
@@ -41,16 +42,19 @@ describe.each(['des', 'fast'] as const)('the host CPU in the %s engine', (engine
     expect(Math.max(...calm.rows.map((r) => Number(r.runnableMax)))).toBe(0);
   });
 
-  it('a burst of dials fills the cores with kernel work, and goroutines queue for a P', () => {
-    const second = burst.rows[5]!; // the interval (5, 6]
-    expect(Number(second.cpuKernelSec)).toBeGreaterThan(10); // of 16 core-seconds
-    expect(Number(second.cpuMutatorSec)).toBeLessThan(Number(calm.rows[5]!.cpuMutatorSec));
+  it('a burst on an empty range costs little; one past half the range fills the cores', () => {
+    const first = burst.rows[2]!; // the interval (2, 3]
+    expect(Number(first.cpuKernelSec)).toBeLessThan(1);
+    const second = burst.rows[8]!; // (8, 9]
+    expect(Number(second.cpuKernelSec)).toBeGreaterThan(12); // of 16 core-seconds
+    expect(Number(second.cpuMutatorSec)).toBeLessThan(Number(calm.rows[8]!.cpuMutatorSec));
     expect(Number(second.runnableMax)).toBeGreaterThan(10_000);
   });
 
   it("slows normal requests: the burst run's p99 is many times the calm run's", () => {
     expect(calm.summary.p99LatencyMs!).toBeLessThan(5);
-    expect(burst.summary.p99LatencyMs!).toBeGreaterThan(20 * calm.summary.p99LatencyMs!);
+    // Stalled calls are abandoned at the AppView's 1 s deadline: p99 is the deadline, ~370x the calm run's.
+    expect(burst.summary.p99LatencyMs!).toBeGreaterThan(100 * calm.summary.p99LatencyMs!);
     expect(burst.summary.availability).toBeLessThan(0.9);
     expect(calm.summary.availability).toBe(1);
   });

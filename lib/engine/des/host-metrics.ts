@@ -108,7 +108,9 @@ export class HostMetrics {
       this.secondOk++;
       this.binUserOk++;
     }
-    if (latencySec !== null) latencies.record(latencySec);
+    // The AppView abandons a call at its deadline: that is the latency its user sees (p99), however long
+    // the data plane goes on with a stalled request.
+    if (latencySec !== null) latencies.record(Math.min(latencySec, this.p.workload.upstreamDeadlineSec));
   }
 
   notePorts(ports: PortTable): void {

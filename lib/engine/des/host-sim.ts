@@ -398,9 +398,19 @@ class HostSim implements EventHandler {
     this.metrics.noteThreads(this.runtime);
   }
 
+  /**
+   * A P is free: the next queued goroutine runs. It looks for an idle connection only now (gomemcache's
+   * getConn runs when the goroutine does): one returned while it waited is taken, and the P passes on.
+   */
   private passP(): void {
-    const next = this.runtime.releaseP();
-    if (next >= 0) this.startDial(next);
+    for (;;) {
+      const next = this.runtime.releaseP();
+      if (next < 0) return;
+      const conn = this.pool.acquire();
+      if (conn < 0) return this.startDial(next);
+      this.tasks.t.conn[next] = conn;
+      this.issueOp(next);
+    }
   }
 
   private onTaskEvent(id: number): void {

@@ -109,7 +109,10 @@ interface ActiveBurst {
   pending: number;
   /** The gate has processed this burst's dials up to this time. */
   gateSec: number;
+  /** Goroutines that got a connection (from the pool, a dial, or one of the burst's own freed). */
   connected: number;
+  /** Distinct connections the burst holds (its goroutines reuse those their ops have freed). */
+  conns: number;
   failed: number;
   /** Failed dials in a row (for the blocked-syscall count). */
   failStreak: number;
@@ -122,7 +125,7 @@ interface ActiveBurst {
 /** Goroutines still alive in a burst (failed ones wait on the log and are counted there), and conns held. */
 function burstLoad(b: ActiveBurst): { goroutines: number; conns: number } {
   const alive = b.n - b.opsDone - b.failed;
-  return { goroutines: Math.min(b.reuse ? b.limit : b.n, alive), conns: b.connected - b.released };
+  return { goroutines: Math.min(b.reuse ? b.limit : b.n, alive), conns: b.conns - b.released };
 }
 
 export class FastHost {
@@ -702,14 +705,15 @@ export class FastHost {
     /** Failed ops whose goroutines wait for a P to dial: they log when they dial (`drainQueuedDials`). */
     let queued = 0;
     const queueWait = this.pQueueWaitSec();
-    if (this.idle < this.workingSet && queueWait > p.memcached.timeoutSec) {
-      // Goroutines queued for a P ahead of these dials (a burst's, or earlier ones): they would end past
-      // the client's timeout, so the ops that find no idle connection fail (dial-timeout, as the reference
-      // engine's `dialDone` rules), and their dials happen later, at the gate's pace (`drainQueuedDials`).
+    /** Ops whose goroutines wait for a P behind the queue before they look for a connection. */
+    let waiting = 0;
+    if (this.idle < this.workingSet && (queueWait > p.memcached.timeoutSec || this.burstDialing())) {
+      // Goroutines queued for a P ahead of these (a burst's dials, or earlier ones): the ops that find no
+      // idle connection now wait their turn (the P queue is FIFO: behind a burst still dialing), then take a connection returned meanwhile or dial, late
+      // (dial-timeout, as the reference engine's `dialDone` rules), at the gate's pace (`drainQueuedDials`).
       const busyShare = 1 - this.idle / (this.meanInFlight + ops / n);
-      failedOps = this.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
-      this.queuedDials += failedOps;
-      queued = failedOps;
+      waiting = this.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
+      this.queuedDials += waiting;
     } else if (this.idle < this.workingSet) {
       // The refill's dials go through the P gate too (it binds only when dials are slow: a full range).
       const wanted = Math.min(this.workingSet - this.idle, demand);
@@ -726,7 +730,7 @@ export class FastHost {
       }
     }
     const cpuWait = this.cpu.goWaitSec;
-    if (failedOps === 0 && cpuWait === 0) {
+    if (failedOps === 0 && cpuWait === 0 && waiting === 0) {
       this.quietOk[client]! += n;
       this.quietPending = true;
       return;
@@ -748,23 +752,44 @@ export class FastHost {
           ? Math.min(n, Math.ceil((failedOps * n) / Math.max(1, ops)))
           : Math.min(n, failedOps);
     if (queued > 0) this.queuedRequests += (failedRequests * queued) / failedOps;
+    // Requests with an op waiting for a P answer after the queue ahead of it.
+    const slow =
+      waiting === 0
+        ? 0
+        : Math.min(
+            n - failedRequests,
+            c.endpoint === ENDPOINT.getPostRecord ? Math.ceil((waiting * n) / Math.max(1, ops)) : waiting,
+          );
+    this.queuedRequests += slow;
     // The rest answer after their CPU waits: two per op and one for the handler to respond; past the
     // AppView's deadline they have failed.
+    const deadline = p.workload.upstreamDeadlineSec;
     const okLatency = this.templateMeanSec[client]! + 3 * cpuWait;
-    const late =
-      cpuWait > 0 && c.userFacing && okLatency > p.workload.upstreamDeadlineSec ? n - failedRequests : 0;
-    const ok = n - failedRequests - late;
-    if (cpuWait === 0) this.okByClient[client]! += ok;
-    else if (ok > 0 && c.userFacing) {
+    const slowLatency = okLatency + queueWait;
+    const fast = n - failedRequests - slow;
+    const lateFast = cpuWait > 0 && c.userFacing && okLatency > deadline ? fast : 0;
+    const lateSlow = c.userFacing && slowLatency > deadline ? slow : 0;
+    const okFast = fast - lateFast;
+    const okSlow = slow - lateSlow;
+    const ok = okFast + okSlow;
+    const late = lateFast + lateSlow;
+    if (cpuWait === 0) this.okByClient[client]! += okFast;
+    if (c.userFacing) {
       const median = this.templates[client]!.quantileSec(0.5) ?? 0;
-      this.delayedLatencies.record(median + 3 * cpuWait, ok);
+      if (cpuWait > 0 && okFast > 0) this.delayedLatencies.record(median + 3 * cpuWait, okFast);
+      if (okSlow > 0) this.delayedLatencies.record(median + 3 * cpuWait + queueWait, okSlow);
     }
     this.okThisSecond[client]! += ok;
-    this.metrics.requestLatency(client, (ok + late) * okLatency + failedRequests * waitSec, n);
+    this.metrics.requestLatency(
+      client,
+      (okFast + lateFast) * okLatency + (okSlow + lateSlow) * slowLatency + failedRequests * waitSec,
+      n,
+    );
     this.metrics.requestsDone(client, ok, failedRequests + late, c.userFacing);
     if (c.userFacing) {
       this.recordFailures(failedRequests);
-      if (late > 0) this.failLatencies.record(okLatency, late);
+      if (lateFast > 0) this.failLatencies.record(Math.min(okLatency, deadline), lateFast);
+      if (lateSlow > 0) this.failLatencies.record(Math.min(slowLatency, deadline), lateSlow);
     }
   }
 
@@ -915,18 +940,25 @@ export class FastHost {
 
   /** Queued normal dials that get a P in this step: they fail on a full range, or connect and are kept. */
   private drainQueuedDials(t1: number): void {
-    if (this.queuedDials <= 0) return;
+    // FIFO: the goroutines of a burst still dialing are ahead of these.
+    if (this.queuedDials <= 0 || this.burstDialing()) return;
     const n = Math.min(this.queuedDials, this.gateRoom(t1));
     if (n <= 0) return;
     // Waited past the client's timeout behind the queue: a dial that gets a port is closed unused
     // (TIME_WAIT) with dial-timeout; otherwise the connection joins the pool.
     const late = this.pQueueWaitSec() > this.p.memcached.timeoutSec;
-    this.gateLeft -= n;
     this.queuedRequests -= (this.queuedRequests * n) / this.queuedDials;
     this.queuedDials -= n;
-    const got = this.dial(n, t1);
+    // A goroutine looks for an idle connection only once it runs (gomemcache's getConn): those returned
+    // meanwhile are taken without a dial (their ops were already counted as failed: they came too late).
+    const pooled = Math.min(this.idle, n);
+    this.idle -= pooled;
+    this.waitHeld += pooled;
+    const dialing = n - pooled;
+    this.gateLeft -= dialing;
+    const got = this.dial(dialing, t1);
     // Each dial that fails, or ends late, is an error the goroutine logs now.
-    this.logErrors(late ? n : n - got, t1);
+    this.logErrors(late ? dialing : dialing - got, t1);
     if (late && got > 0) {
       const t = Math.max(t1, this.lastCloseSec);
       this.lastCloseSec = t;
@@ -940,6 +972,12 @@ export class FastHost {
     const keep = Math.min(got, Math.max(0, this.p.poolSize - this.idle));
     this.idle += keep;
     if (got > keep) this.closeSockets(this.table, got - keep, t1);
+  }
+
+  /** Whether a burst has goroutines still queued for a P to dial. */
+  private burstDialing(): boolean {
+    for (const b of this.bursts) if (b.pending > 0) return true;
+    return false;
   }
 
   /** Move connections between the pool and the ops waiting for CPU with their reply (`waitHeld`). */
@@ -1013,8 +1051,12 @@ export class FastHost {
   private recordFailures(count: number): void {
     const slices = 4;
     for (let j = 0; j < slices; j++) {
+      // Capped at the AppView's deadline, as the reference engine's histogram is (HostMetrics.requestDone).
       this.failLatencies.record(
-        this.waitFrom + ((this.waitTo - this.waitFrom) * (j + 0.5)) / slices,
+        Math.min(
+          this.waitFrom + ((this.waitTo - this.waitFrom) * (j + 0.5)) / slices,
+          this.p.workload.upstreamDeadlineSec,
+        ),
         count / slices,
       );
     }
@@ -1059,6 +1101,7 @@ export class FastHost {
       pending: needed - fromPool,
       gateSec: tb,
       connected: fromPool,
+      conns: fromPool,
       failed: 0,
       failStreak: 0,
       opsDone: 0,
@@ -1085,12 +1128,32 @@ export class FastHost {
         // its goroutine began fails with dial-timeout (`late`), as in the reference engine's `dialDone`.
         const budgetSec = (t1 - b.gateSec) * procs;
         const deadlineSec = b.tb + p.memcached.timeoutSec;
-        const most = Math.min(b.pending, usable);
+        // Without a limit, a goroutine looks for an idle connection when it passes the gate (gomemcache's
+        // getConn runs when it does): one freed by then is taken without a dial. The burst's ops finish at
+        // its rate from `startSec`, and a finished op's goroutine frees its connection once it runs again,
+        // after the CPU's wait as of the last tick (the wait the reference engine gives each op it issues).
+        const startSec = b.tb + p.memcached.rttMedianSec / 2;
         let count = 0;
         let heldSec = 0;
         let late = 0;
         let kernelSec = 0;
-        while (count < most && (count === 0 || heldSec < budgetSec)) {
+        let reused = 0;
+        while (
+          b.pending - reused - count > 0 &&
+          count < usable &&
+          (count + reused === 0 || heldSec < budgetSec)
+        ) {
+          if (!b.reuse) {
+            const g = b.gateSec + heldSec / procs;
+            const connected = b.connected + reused + count - late;
+            const waitSec = this.cpu.goWaitSec;
+            const done = Math.min(connected, Math.floor(b.opRate * Math.max(0, g - startSec - waitSec)));
+            // Freed connections wait in the pool, which keeps at most poolSize of them (it closes the rest).
+            if (Math.min(b.conns + count - late - connected + done, p.poolSize) > 0) {
+              reused++;
+              continue;
+            }
+          }
           const dialSec = table.dialSecAt(usable - count);
           if (b.gateSec + heldSec / procs + dialSec > deadlineSec) late++;
           heldSec += Math.min(dialSec, handoff);
@@ -1101,8 +1164,9 @@ export class FastHost {
         this.demand.pHeldSec += heldSec;
         const r = table.allocateMany(at, FIXED_IP, this.dialMode, count);
         this.metrics.dials += count;
-        b.connected += r.ok - late;
-        b.pending -= count;
+        b.connected += r.ok - late + reused;
+        b.conns += r.ok - late;
+        b.pending -= count + reused;
         b.gateSec += heldSec / procs;
         b.failStreak = 0;
         this.notePorts();
@@ -1152,7 +1216,15 @@ export class FastHost {
     }
     // 3. Connections come back: one per op without a limit, all at the end with one.
     const resolved = b.opsDone + b.failed >= b.n && b.pending === 0;
-    const releasable = b.reuse ? (resolved ? b.connected : 0) : Math.min(b.connected, b.opsDone);
+    // Without a limit a freed connection goes to the burst's next goroutine while it still dials, and back
+    // to the pool once every goroutine has one.
+    const releasable = b.reuse
+      ? resolved
+        ? b.connected
+        : 0
+      : b.pending > 0
+        ? 0
+        : b.conns - Math.min(b.conns, b.connected - b.opsDone);
     const back = releasable - b.released;
     if (back > 0) {
       b.released += back;
@@ -1160,7 +1232,7 @@ export class FastHost {
       this.idle += keep;
       if (back > keep) this.closeSockets(table, back - keep, t1);
     }
-    if (resolved && b.released === b.connected) {
+    if (resolved && b.released === (b.reuse ? b.connected : b.conns)) {
       b.done = true;
       if (!b.reuse) this.queuedBehindBurst(b.opsDone / (m.threads / m.serviceSec));
       this.metrics.requestLatency(b.client, t1 - b.tb);
