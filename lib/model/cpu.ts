@@ -32,9 +32,11 @@
  * lab's burst of 500 failing dials on 2 Ps is 500 x 1 ms / 2 = 0.25 s of Ps held, and the P time they
  * hold is lost to Go code, `pHeldSec`). Go schedules a new goroutine into its P's FIFO run queue
  * (overflowing to the global FIFO queue), so FIFO behind the burst is the rule; the `runnext` slot that
- * lets a just-woken goroutine jump the queue on one P is not modelled. Each engine adds that wait to the work it runs: an op's reply is
- * read that much later (past `memcached.timeoutSec` it is an op timeout, a failure that is logged), and a
- * request finishes that much later (past the AppView's deadline it has failed). Runnable goroutines
+ * lets a just-woken goroutine jump the queue on one P is not modelled. Each engine adds that wait to the
+ * work it runs: an op is sent that much later and its reply read that much later (the connection held
+ * meanwhile), and the handler answers that much later (past the AppView's deadline the request has
+ * failed). A reply that arrived before gomemcache's deadline is read however late the goroutine runs (the
+ * runtime's netpoller has marked it ready), so a CPU wait is not an op timeout. Runnable goroutines
  * waiting for a P follow by Little's law: Go pieces of work arriving per second x `goWaitSec`.
  *
  * Why a fluid step is faithful enough here: the work pieces are small (10-50 us of mutator work, 15 us
