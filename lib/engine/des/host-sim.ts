@@ -669,7 +669,8 @@ class HostSim implements EventHandler {
     const hold = queued > 0 ? this.runtime.pHoldSec(this.ports.dialSecAt(usable), handoff) : 0;
     this.cpu.step(dt, this.demand, gcSec, pauseSec, (queued * hold) / this.p.runtime.gomaxprocs);
     clearDemand(this.demand);
-    this.metrics.noteRunnable(this.cpu.runnable + queued);
+    // Little's law on the Go work, plus the P queue; never more goroutines than are alive.
+    this.metrics.noteRunnable(Math.min(this.cpu.runnable + queued, this.runtime.goroutines));
   }
 
   private check(): void {

@@ -1423,7 +1423,8 @@ export class FastHost {
     const waitSec = this.pQueueWaitSec();
     this.cpu.step(this.dt, this.demand, gcSec, Math.min(this.lastPauseSec, this.dt), waitSec);
     clearDemand(this.demand);
-    this.metrics.noteRunnable(this.cpu.runnable + queued);
+    // Little's law on the Go work, plus the P queue; never more goroutines than are alive.
+    this.metrics.noteRunnable(Math.min(this.cpu.runnable + queued, this.runtime.goroutines));
   }
 
   /**
