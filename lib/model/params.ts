@@ -541,7 +541,7 @@ export const PARAM_SPECS = {
       min: 0,
       max: 0.1,
       unit: 's',
-      doc: 'Under a storm of CPU-bound slow syscalls (port scans keep every core busy), the time before the M that takes over a handed-off P gets a CPU and runs the next goroutine: a P admits one goroutine into the kernel per this interval, so the Ms per P are about the syscall time over it. The hand-off period is max(sysmonTickSec, this).',
+      doc: 'Under a storm of CPU-bound slow syscalls (port scans keep every core busy), the time before the M that takes over a handed-off P gets a CPU and runs the next goroutine: a P admits one goroutine into the kernel per this interval, so the Ms per P are about the syscall time over it. The hand-off period is max(sysmonTickSec, this), plus the kernel work queued on the cores while they are saturated (GoRuntime.handoffUnderLoadSec, model/cpu.ts).',
       source: `measured by the Go lab (\`sudo npx outage-lab lab --parts go\`: failing-dial-threads at GOMAXPROCS 2, 4, 16 x 500 and 2,000 dials, and failing-dial-cpu) on a 2-core AMD EPYC VM, Linux 6.18, Go 1.19.8: kernel time of one failing dial over (Ms per P - 1) gives 0.35-1.22 ms over 7 runs, median 0.99 ms (the GOMAXPROCS 2 runs lowest); production: 0.5-3 ms (the Linux EEVDF slice is 0.75 ms x (1 + log2 min(cores, 8)), 1.5 ms here, 3 ms from 8 cores)`,
     },
     threadBytes: {
