@@ -102,33 +102,35 @@ export async function calibrationCommand(opts: CalibrationOptions): Promise<void
 }
 
 /**
- * What the misses say about the model: the mechanism that would be needed. The host's CPU (cores, Ps,
- * run queue; user, GC and kernel time competing) is not modelled yet: it bounds how much a surviving host
- * can take when its peers are down, and how fast a failing one answers.
+ * What the misses say about the model, with the host's CPU (model/cpu.ts) in place: the mechanism each
+ * miss points to.
  */
 function missNote(failed: Set<string>): string {
   const spiral = ['M1', 'M2', 'M3', 'M4', 'O9'].filter((id) => failed.has(id));
   const weekend = ['W1', 'W2'].filter((id) => failed.has(id));
   const storm = ['O3', 'O4'].filter((id) => failed.has(id));
-  const threads = ['O5', 'O6', 'O7', 'O10'].filter((id) => failed.has(id));
+  const threads = ['O5', 'O6'].filter((id) => failed.has(id));
+  const kills = ['O7', 'O10'].filter((id) => failed.has(id));
   const parts: string[] = [];
   if (threads.length > 0) {
     parts.push(
-      `${threads.join(', ')}: with the Go lab's thread rule (a P handed off only as fast as the next M gets a CPU while port scans hold the cores) failing dials add few threads, so no thread memory, no growing pauses, fewer OOM kills and no spiral for the band-aid to end; the mechanism the lab shows instead is the host CPU taken by the scans, not built yet`,
+      `${threads.join(', ')}: a P is handed off only as fast as the next M gets a core (the Go lab), later still while the cores are queued with port scans, so failing dials queue goroutines for a P instead of adding Ms: no thread rise, and pauses that do not grow with idle Ms (the Go lab)`,
+    );
+  }
+  if (kills.length > 0) {
+    parts.push(
+      `${kills.join(', ')}: a host past half its port range saturates its cores on the next batch; goroutines pile up behind the P gate and it is OOM-killed within seconds, then crash-loops while its range stays full: kills every few minutes, not every ~30`,
     );
   }
   if (storm.length > 0) {
     parts.push(
-      `${storm.join(', ')}: in the model a failing host is mostly down, not up and failing every op and logging it; the mechanism needed is the host CPU model (a saturated host that stays up), not built yet`,
+      `${storm.join(', ')}: a failing host is mostly down or crash-looping, and its ops wait for a P rather than failing and logging`,
     );
   }
-  if (spiral.length > 0) {
+  if (spiral.length > 0 || weekend.length > 0) {
     parts.push(
-      `${spiral.join(', ')}: the spiral's shape depends on how much load a surviving host can take; the mechanism needed is the host CPU model (cores and run queue), not built yet`,
+      `${[...spiral, ...weekend].join(', ')}: DC A collapses from the first batches on and stays down: with the new client's big batches about every 20 s per host and TIME_WAIT at 60 s each batch meets a range past half full; an intermittent spiral needs a host that sheds work it can no longer finish in time (the AppView's deadline cancelling the data plane's work) or fewer big batches per host (the trigger's rates, assumptions)`,
     );
-  }
-  if (weekend.length > 0) {
-    parts.push(`${weekend.join(', ')}: the weekend dips need the same CPU mechanism at lower load`);
   }
   return parts.join('; ');
 }

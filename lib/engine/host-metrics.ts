@@ -5,6 +5,7 @@
 import type { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { RunFigures } from '../metrics/run-figures.js';
 import { keyed, type TimelineRow, URI_BUCKETS, uriBucketColumns } from '../metrics/timeline.js';
+import type { HostCpu } from '../model/cpu.js';
 import { DIAL_ERRORS } from '../model/errors.js';
 import type { GcState } from '../model/gc.js';
 import type { GoRuntime } from '../model/go-runtime.js';
@@ -48,6 +49,7 @@ export class HostMetrics {
   private binRssMax = 0;
   private binPauseMaxSec = 0;
   private gcCpuShare = 0;
+  private binRunnableMax = 0;
   private lastLogAttempted = 0;
   private lastLogAccepted = 0;
   private lastLogWritten = 0;
@@ -106,7 +108,9 @@ export class HostMetrics {
       this.secondOk++;
       this.binUserOk++;
     }
-    if (latencySec !== null) latencies.record(latencySec);
+    // The AppView abandons a call at its deadline: that is the latency its user sees (p99), however long
+    // the data plane goes on with a stalled request.
+    if (latencySec !== null) latencies.record(Math.min(latencySec, this.p.workload.upstreamDeadlineSec));
   }
 
   notePorts(ports: PortTable): void {
@@ -177,6 +181,11 @@ export class HostMetrics {
   noteThreads(runtime: GoRuntime): void {
     if (runtime.threads > this.peakThreads) this.peakThreads = runtime.threads;
     if (runtime.blockedInSyscall > this.binBlockedMax) this.binBlockedMax = runtime.blockedInSyscall;
+  }
+
+  /** Goroutines runnable and waiting for a P at a runtime tick (the interval keeps the most). */
+  noteRunnable(goroutines: number): void {
+    if (goroutines > this.binRunnableMax) this.binRunnableMax = goroutines;
   }
 
   event(name: string): void {
@@ -260,7 +269,9 @@ export class HostMetrics {
     pool: PoolGauges,
     ports: PortTable,
     runtime: GoRuntime,
+    cpu: HostCpu,
   ): void {
+    const used = cpu.takeUsed();
     let dialErrorsInBin = 0;
     for (const v of this.dialErrors) dialErrorsInBin += v;
     this.totalDialErrors += dialErrorsInBin;
@@ -306,6 +317,10 @@ export class HostMetrics {
         gcCycles: this.gcCyclesNow - this.gcCyclesBase,
         gcPauseMaxMs: round(this.binPauseMaxSec * 1000, 4),
         gcCpuShare: this.gcCpuShare,
+        cpuMutatorSec: round(used.mutatorSec, 6),
+        cpuGcSec: round(used.gcSec, 6),
+        cpuKernelSec: round(used.kernelSec, 6),
+        runnableMax: Math.round(this.binRunnableMax),
         oomKills: lifecycle.oomKills - this.lastOom,
         restarts: lifecycle.restarts - this.lastRestarts,
         events: this.binEvents.join(';'),
@@ -339,6 +354,7 @@ export class HostMetrics {
     this.binHeapMax = 0;
     this.binRssMax = 0;
     this.binPauseMaxSec = 0;
+    this.binRunnableMax = 0;
     this.binUserOk = 0;
     this.binUserTotal = 0;
   }

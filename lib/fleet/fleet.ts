@@ -276,8 +276,9 @@ export function combineFleet(request: FleetRequest, results: readonly DcResult[]
           threadsMax: s.threadsMax[b]!,
         };
       });
-      const a = dcs['userAvailability:A'] || 1;
-      const bAvail = dcs['userAvailability:B'] || 1;
+      // An empty cell (no user request in the interval) counts as served; a 0 is a DC serving nothing.
+      const a = dcs['userAvailability:A'] ?? 1;
+      const bAvail = dcs['userAvailability:B'] ?? 1;
       request.onRow({
         tSec,
         utc: calendar === 'none' ? null : utcAt(calendar, tSec),

@@ -251,7 +251,7 @@ function outageObject(s: GoSetting, run: FinishedRun, p: Params, outageSec: numb
     requestsOk: num(f['requestsOk']),
     requestsFailed: num(f['requestsFailed']),
   };
-  const replay = replayScaledOutage(s, outageSec, num(w['threadsBefore']), p);
+  const replay = replayScaledOutage(s, outageSec, num(w['threadsBefore']), p, cpus().length);
   const model: GoFigures = {
     threadsBefore: num(w['threadsBefore']),
     peakThreads: replay.peakThreads,

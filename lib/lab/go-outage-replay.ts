@@ -23,8 +23,8 @@ export interface OutageReplay {
   readonly bigBatches: number;
 }
 
-/** The parameter overrides that describe the lab's host and load. */
-export function outageOverrides(s: GoSetting, threadsBefore: number, p: Params): Overrides {
+/** The parameter overrides that describe the lab's host (its `cores`) and load. */
+export function outageOverrides(s: GoSetting, threadsBefore: number, p: Params, cores: number): Overrides {
   const L = OUTAGE_LOAD;
   const flags = s.flags;
   return {
@@ -41,6 +41,7 @@ export function outageOverrides(s: GoSetting, threadsBefore: number, p: Params):
     poolSize: L.maxIdleConns,
     'kernel.localIpMode': flags.includes('random') ? 'random' : 'fixed',
     'runtime.gomaxprocs': s.gomaxprocs,
+    'host.cores': cores,
     'runtime.baseThreads': Math.max(1, threadsBefore),
     'memcached.threads': MEMCACHED_THREADS,
     'memcached.maxConns': MEMCACHED_MAX_CONNS,
@@ -66,6 +67,7 @@ export function replayScaledOutage(
   durationSec: number,
   threadsBefore: number,
   p: Params,
+  cores: number,
 ): OutageReplay {
   const scenario = findScenario('outage');
   if (!scenario) throw new Error('scenario outage is missing');
@@ -84,7 +86,7 @@ export function replayScaledOutage(
       engine: 'des',
       seed,
       durationSec,
-      overrides: outageOverrides(s, threadsBefore, p),
+      overrides: outageOverrides(s, threadsBefore, p, cores),
       onRow: (row) => {
         sum.requestsOk += row[`reqOk:${CLIENT.posts}`];
         sum.requestsFailed += row[`reqErr:${CLIENT.posts}`];

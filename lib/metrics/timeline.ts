@@ -7,6 +7,9 @@
  * `userAvailability` is the share of user-facing data-plane calls served (AppView retries included), null
  * in an interval without one; `loadFactor` the user traffic's multiplier at the interval's end (calendar x
  * retry amplification). `events` names what happened in the interval, separated by `;` (empty: nothing).
+ * `cpuMutatorSec`, `cpuGcSec`, `cpuKernelSec`: core-seconds of the host's CPU used in the interval by Go
+ * code, GC marking and syscalls (model/cpu.ts); `runnableMax` the most goroutines runnable and waiting for
+ * a P at a runtime tick.
  * Rows are streamed as intervals close, so memory does not grow with duration.
  *
  * Rows are typed in memory (numbers, null for an empty cell); only the CSV writer (timeline-csv.ts) turns
@@ -112,6 +115,10 @@ export const TIMELINE_SCHEMA = {
   gcCycles: NUMBER,
   gcPauseMaxMs: NUMBER,
   gcCpuShare: NUMBER,
+  cpuMutatorSec: NUMBER,
+  cpuGcSec: NUMBER,
+  cpuKernelSec: NUMBER,
+  runnableMax: NUMBER,
   oomKills: NUMBER,
   restarts: NUMBER,
   events: TEXT,

@@ -63,11 +63,15 @@ export class GcState {
     return mem.liveHeapBytes + this.garbageBytes + this.floatingBytes;
   }
 
-  /** Advance by `dtSec` during which `allocatedBytes` were allocated; `threads` sets the pause length. */
-  step(dtSec: number, allocatedBytes: number, mem: MemoryView, threads: number): GcStep {
+  /**
+   * Advance by `dtSec` during which `allocatedBytes` were allocated; `threads` sets the pause length.
+   * `markProgress` is the share of its CPU the mark phase got in the step (`HostCpu.gcProgress`): a GC
+   * starved of CPU marks more slowly, so its cycle lasts longer and floating garbage piles up.
+   */
+  step(dtSec: number, allocatedBytes: number, mem: MemoryView, threads: number, markProgress = 1): GcStep {
     if (this.marking) {
       this.floatingBytes += allocatedBytes;
-      this.markRemainingSec -= dtSec;
+      this.markRemainingSec -= dtSec * markProgress;
       if (this.markRemainingSec > 0) return NO_PAUSE;
       // Mark termination: what was garbage at the start is swept; floating garbage stays.
       this.marking = false;

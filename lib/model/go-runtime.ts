@@ -29,9 +29,14 @@ export interface GoRuntimeConfig {
  * Goroutines a run of failing dials keeps blocked in the kernel, each a syscall of `syscallSec` longer
  * than the hand-off period h: every P admits one more goroutine into the kernel per h, and a syscall stays
  * blocked for d - h after its P is handed off, so GOMAXPROCS x ceil((d - h) / h) are blocked at once.
+ * h is `handoffSec`: the configured period, or the period under load (`GoRuntime.handoffUnderLoadSec`).
  */
-export function steadyBlockedSyscalls(config: GoRuntimeConfig, syscallSec: number): number {
-  const h = config.handoffSec;
+export function steadyBlockedSyscalls(
+  config: GoRuntimeConfig,
+  syscallSec: number,
+  handoffSec = config.handoffSec,
+): number {
+  const h = handoffSec;
   return config.gomaxprocs * Math.ceil((syscallSec - h) / h);
 }
 
@@ -47,15 +52,17 @@ export interface BlockedPeak {
  * group's last syscall sets it). Syscall i (from 0) takes `durSec[i]`, and the durations only grow along
  * the run (the range fills, then every failure scans all of it), so the begins and ends of the blocked
  * intervals are both sorted and one sweep finds the peak: a syscall longer than the hand-off blocks an M
- * from one hand-off after it starts until it ends. `startSec` is scratch space of at least `count`.
+ * from one hand-off after it starts until it ends. `startSec` is scratch space of at least `count`;
+ * `handoffSec` the hand-off period (as for `steadyBlockedSyscalls`).
  */
 export function lockstepBlockedPeak(
   config: GoRuntimeConfig,
   durSec: Float64Array,
   startSec: Float64Array,
   count: number,
+  handoffSec = config.handoffSec,
 ): BlockedPeak {
-  const handoff = config.handoffSec;
+  const handoff = handoffSec;
   const procs = config.gomaxprocs;
   let start = 0;
   for (let i = 0; i < count; i++) {
@@ -101,14 +108,25 @@ export class GoRuntime {
     return this.waitCount;
   }
 
+  /**
+   * The hand-off period when the host's cores have `cpuQueueSec` of kernel work queued ahead of a new
+   * thread (`HostCpu.kernelQueueSec`): the M that takes over the P runs only once it gets a core, so it
+   * waits behind that work. This bounds the dials a P can push into the kernel by what the cores can
+   * scan: with every core busy on failing scans of d seconds, the queue settles where GOMAXPROCS /
+   * (handoffSec + queue) x d = cores.
+   */
+  handoffUnderLoadSec(cpuQueueSec: number): number {
+    return this.config.handoffSec + cpuQueueSec;
+  }
+
   /** How long a syscall of `syscallSec` holds its P before returning or being handed off. */
-  pHoldSec(syscallSec: number): number {
-    return Math.min(syscallSec, this.config.handoffSec);
+  pHoldSec(syscallSec: number, handoffSec = this.config.handoffSec): number {
+    return Math.min(syscallSec, handoffSec);
   }
 
   /** Whether a dial's syscall this long gets its P handed off (and so needs an M of its own). */
-  isSlow(syscallSec: number): boolean {
-    return syscallSec > this.config.handoffSec;
+  isSlow(syscallSec: number, handoffSec = this.config.handoffSec): boolean {
+    return syscallSec > handoffSec;
   }
 
   /**

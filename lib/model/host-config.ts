@@ -1,6 +1,7 @@
 /**
  * The mechanisms' configurations read off the parameters, in one place for both engines.
  */
+import type { CpuConfig } from './cpu.js';
 import type { GcConfig } from './gc.js';
 import type { GoRuntimeConfig } from './go-runtime.js';
 import type { ErrorLogConfig } from './logging.js';
@@ -57,4 +58,8 @@ export function goRuntimeConfig(p: Params): GoRuntimeConfig {
     sysmonTickSec: rt.sysmonTickSec,
     handoffSec: Math.max(rt.sysmonTickSec, rt.saturatedHandoffSec),
   };
+}
+
+export function cpuConfig(p: Params): CpuConfig {
+  return { cores: p.host.cores, gomaxprocs: p.runtime.gomaxprocs };
 }

@@ -269,6 +269,21 @@ export class PortTable {
     return (this.config.dialSysCpuFraction ?? 1) * this.dialSecAt(usable);
   }
 
+  /** The CPU fraction of a dial's kernel time (`kernel.dialSysCpuFraction`). */
+  get sysCpuFraction(): number {
+    return this.config.dialSysCpuFraction ?? 1;
+  }
+
+  /**
+   * System CPU of the dials of one `allocateMany` (`a`): the successes each at their own occupancy, the
+   * failures each a scan of the whole range.
+   */
+  sysCpuSecOf(a: BulkAllocation): number {
+    let sec = a.failed * a.failSyscallSec;
+    for (let i = 0; i < a.ok; i++) sec += this.dialSecAt(a.usableBefore - i);
+    return this.sysCpuFraction * sec;
+  }
+
   private dialSecIn(mode: DialMode, usable: number, timeWaitShare: number): number {
     return dialSec(this.searchCost, mode, this.config.portCount, usable, timeWaitShare);
   }

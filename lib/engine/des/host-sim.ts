@@ -14,12 +14,19 @@
 import { type EventHandler, Scheduler } from '../../engine/scheduler.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { ConnPool, RELEASE } from '../../model/conn-pool.js';
+import { clearDemand, emptyDemand, gcDemandSec, HostCpu } from '../../model/cpu.js';
 import { startable } from '../../model/errgroup.js';
 import { DIAL_ERROR, DIAL_ERRORS, type DialError, OP_ERROR } from '../../model/errors.js';
 import { FifoServers } from '../../model/fifo-servers.js';
 import { GcState, type MemoryView } from '../../model/gc.js';
 import { GoRuntime } from '../../model/go-runtime.js';
-import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
+import {
+  cpuConfig,
+  errorLogConfig,
+  gcConfig,
+  goRuntimeConfig,
+  portTableConfig,
+} from '../../model/host-config.js';
 import { trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
 import { drawGetWorkSec, drawRttSec, getMultiWorkSec, replySec } from '../../model/memcached.js';
@@ -131,6 +138,9 @@ class HostSim implements EventHandler {
   private liveTasks = 0;
   private allocatedBytes = 0;
   private stwUntilSec = 0;
+  /** The host's CPU, stepped at each runtime tick with the work that arrived since the last one. */
+  private readonly cpu: HostCpu;
+  private readonly demand = emptyDemand();
   private readonly fixedIp = 0;
   private readonly timeoutSec: number;
 
@@ -154,6 +164,7 @@ class HostSim implements EventHandler {
     this.pool = new ConnPool(p.poolSize);
     this.runtime = this.newRuntime();
     this.gc = new GcState(gcConfig(p));
+    this.cpu = new HostCpu(cpuConfig(p));
     this.log = new ErrorLog(errorLogConfig(p));
     this.memcachedThreads = new FifoServers(p.memcached.threads);
     this.scylla = new FifoServers(p.scylla.maxInFlight);
@@ -239,6 +250,8 @@ class HostSim implements EventHandler {
       this.metrics.requestDone(client, false, c.userFacing, null, this.latencies);
       return;
     }
+    this.demand.mutatorSec += this.p.host.cpuPerRequestSec;
+    this.demand.goJobs++;
     const r = this.tasks.requests.alloc();
     const req = this.tasks.requests;
     req.client[r] = client;
@@ -308,6 +321,12 @@ class HostSim implements EventHandler {
     const r = this.ports.allocate(now, ip, this.p.kernel.dialMode, this.rngPorts);
     this.metrics.dials++;
     t.syscallSec[id] = r.syscallSec;
+    // The P is handed off once the next M gets a core: later when the cores are queued with kernel work.
+    const handoff = this.runtime.handoffUnderLoadSec(this.cpu.kernelQueueSec);
+    const slow = this.runtime.isSlow(r.syscallSec, handoff);
+    t.slow[id] = slow ? 1 : 0;
+    this.demand.kernelSec += this.ports.sysCpuFraction * r.syscallSec;
+    this.demand.pHeldSec += this.runtime.pHoldSec(r.syscallSec, handoff);
     if (r.ok) {
       t.conn[id] = this.pool.open(ip);
       this.metrics.notePorts(this.ports);
@@ -316,8 +335,7 @@ class HostSim implements EventHandler {
       this.metrics.notePortExhaustion(now);
     }
     t.phase[id] = PH.dial;
-    if (this.runtime.isSlow(r.syscallSec))
-      this.schedule(id, now + this.runtime.config.handoffSec, EV.handoff);
+    if (slow) this.schedule(id, now + handoff, EV.handoff);
     this.schedule(id, now + r.syscallSec, EV.task);
   }
 
@@ -357,9 +375,19 @@ class HostSim implements EventHandler {
     this.metrics.noteThreads(this.runtime);
   }
 
+  /**
+   * A P is free: the next queued goroutine runs. It looks for an idle connection only now (gomemcache's
+   * getConn runs when the goroutine does): one returned while it waited is taken, and the P passes on.
+   */
   private passP(): void {
-    const next = this.runtime.releaseP();
-    if (next >= 0) this.startDial(next);
+    for (;;) {
+      const next = this.runtime.releaseP();
+      if (next < 0) return;
+      const conn = this.pool.acquire();
+      if (conn < 0) return this.startDial(next);
+      this.tasks.t.conn[next] = conn;
+      this.issueOp(next);
+    }
   }
 
   private onTaskEvent(id: number): void {
@@ -389,7 +417,7 @@ class HostSim implements EventHandler {
   private dialDone(id: number): void {
     const t = this.tasks.t;
     const now = this.sim.now;
-    if (this.runtime.isSlow(t.syscallSec[id]!)) this.runtime.syscallReturned();
+    if (t.slow[id] === 1) this.runtime.syscallReturned();
     else this.passP();
     const conn = t.conn[id]!;
     if (conn < 0) return this.opFailed(id, DIAL_ERRORS[-1 - conn]!);
@@ -420,15 +448,23 @@ class HostSim implements EventHandler {
     const rtt = drawRttSec(this.rngNet, m);
     const keys = t.keys[id]!;
     const work = op === OP_MULTI ? getMultiWorkSec(m, keys) : drawGetWorkSec(this.rngNet, m);
-    const reply = replySec(this.memcachedThreads, now, rtt, work);
+    // The goroutine waits for CPU to send the op (gomemcache sets the deadline when it runs), and again to
+    // run once the reply has arrived. Only a reply later than the deadline is a timeout: a goroutine the
+    // netpoller made ready before its deadline reads its reply however late it runs (runtime netpoll).
+    // The second wait is taken at today's value (the queue it meets then is not known yet).
+    const cpuWait = this.cpu.goWaitSec;
+    const sent = now + cpuWait;
+    const reply = replySec(this.memcachedThreads, sent, rtt, work);
     this.metrics.ops[t.cache[id]!]! += op === OP_MULTI ? keys : 1;
     this.allocatedBytes += this.p.runtime.allocBytesPerOp;
-    if (reply - now > this.timeoutSec) {
+    this.demand.mutatorSec += this.p.host.cpuPerOpSec;
+    this.demand.goJobs++;
+    if (reply - sent > this.timeoutSec) {
       t.phase[id] = PH.opTimeout;
-      this.schedule(id, now + this.timeoutSec, EV.task);
+      this.schedule(id, sent + this.timeoutSec, EV.task);
     } else {
       t.phase[id] = PH.op;
-      this.schedule(id, reply, EV.task);
+      this.schedule(id, reply + cpuWait, EV.task);
     }
   }
 
@@ -475,6 +511,7 @@ class HostSim implements EventHandler {
   private closeSocket(conn: number, acceptedByServer: boolean): void {
     const k = this.p.kernel;
     if (acceptedByServer) this.memcachedOpen--;
+    this.demand.kernelSec += this.p.host.kernelPerCloseSec;
     this.ports.close(this.sim.now, this.pool.ipOfConn(conn), {
       activeClose: true,
       lingerZero: k.soLingerZero,
@@ -494,6 +531,10 @@ class HostSim implements EventHandler {
     this.allocatedBytes += this.p.logging.allocBytesPerLine;
     const writtenAt = this.log.offer(this.sim.now, this.rngLog);
     if (writtenAt < 0) return this.finishTask(id);
+    // The line is JSON-encoded (Go code), then written with write(2) (kernel).
+    this.demand.mutatorSec += this.p.host.cpuPerLogLineSec;
+    this.demand.kernelSec += this.p.host.kernelPerLogWriteSec;
+    this.demand.goJobs++;
     t.phase[id] = PH.log;
     this.schedule(id, writtenAt, EV.task);
   }
@@ -538,7 +579,8 @@ class HostSim implements EventHandler {
     const req = this.tasks.requests;
     const client = req.client[r]!;
     const c = this.clients[client]!;
-    const latency = this.sim.now - req.arrivalSec[r]!;
+    // The handler goroutine, woken when the group's Wait returns, waits for CPU before it answers.
+    const latency = this.sim.now - req.arrivalSec[r]! + this.cpu.goWaitSec;
     const ok = req.failed[r] === 0 && (!c.userFacing || latency <= this.p.workload.upstreamDeadlineSec);
     this.metrics.requestDone(client, ok, c.userFacing, latency, this.latencies);
     this.runtime.goroutines--;
@@ -572,8 +614,9 @@ class HostSim implements EventHandler {
     ) {
       return this.kill(KILL_REASON.threadExhaustion);
     }
+    this.stepCpu(now, dt);
     const mem = this.memoryView();
-    const step = this.gc.step(dt, this.allocatedBytes, mem, this.runtime.threads);
+    const step = this.gc.step(dt, this.allocatedBytes, mem, this.runtime.threads, this.cpu.gcProgress);
     this.allocatedBytes = 0;
     if (step.pauseSec > 0) this.stwUntilSec = Math.max(this.stwUntilSec, now + step.pauseSec);
     const heap = this.gc.heapBytes(mem);
@@ -581,6 +624,24 @@ class HostSim implements EventHandler {
     this.metrics.sample(this.ports, this.pool, this.runtime, this.log, this.gc, heap, rss, step.pauseSec);
     this.check();
     if (rss > this.p.process.memoryLimitBytes) this.kill(KILL_REASON.oom);
+  }
+
+  /**
+   * The CPU over the tick that ends at `now`: the work that arrived in it, the GC's share while marking,
+   * the stop-the-world time inside it, and the goroutines queued for a P to enter a syscall (each will
+   * hold its P for up to the hand-off period at today's dial price).
+   */
+  private stepCpu(now: number, dt: number): void {
+    const gcSec = this.gc.marking ? gcDemandSec(this.cpu.config, this.gc.cpuShare, dt) : 0;
+    const pauseSec = Math.max(0, Math.min(this.stwUntilSec, now) - (now - dt));
+    const queued = this.runtime.waitingForP;
+    const usable = queued > 0 ? this.ports.usableOn(this.fixedIp, this.p.kernel.dialMode) : 0;
+    const handoff = this.runtime.handoffUnderLoadSec(this.cpu.kernelQueueSec);
+    const hold = queued > 0 ? this.runtime.pHoldSec(this.ports.dialSecAt(usable), handoff) : 0;
+    this.cpu.step(dt, this.demand, gcSec, pauseSec, (queued * hold) / this.p.runtime.gomaxprocs);
+    clearDemand(this.demand);
+    // Little's law on the Go work, plus the P queue; never more goroutines than are alive.
+    this.metrics.noteRunnable(Math.min(this.cpu.runnable + queued, this.runtime.goroutines));
   }
 
   private check(): void {
@@ -630,6 +691,8 @@ class HostSim implements EventHandler {
     this.pool = new ConnPool(this.p.poolSize);
     this.runtime = restartedRuntime(this.p, this.gc, this.log, now);
     this.liveTasks = 0;
+    this.cpu.reset();
+    clearDemand(this.demand);
     this.allocatedBytes = 0;
     this.stwUntilSec = now;
     this.sim.at(restartAt, EV.restart, this.lifecycle.epoch);
@@ -662,7 +725,7 @@ class HostSim implements EventHandler {
 
   private onBin(): void {
     const now = this.sim.now;
-    this.metrics.closeBin(now, this.lifecycle, this.pool, this.ports, this.runtime);
+    this.metrics.closeBin(now, this.lifecycle, this.pool, this.ports, this.runtime, this.cpu);
     const next = now + this.metrics.resolutionSec;
     if (next <= this.options.durationSec + 1e-9) this.sim.at(next, EV.bin, 0, PRIO_ACCOUNTING + 2);
   }

@@ -59,6 +59,8 @@ export class TaskStore extends SlotStore {
   /** Keys the task's current op covers (1, or the batch for a multi-get). */
   keys = new Int32Array(1024);
   syscallSec = new Float64Array(1024);
+  /** 1 if the task's syscall outlasts its P's hand-off period (it gets an M of its own). */
+  slow = new Uint8Array(1024);
   startSec = new Float64Array(1024);
 
   protected capacity(): number {
@@ -80,6 +82,7 @@ export class TaskStore extends SlotStore {
     this.op = widen(this.op, n);
     this.keys = widen(this.keys, n);
     this.syscallSec = widen(this.syscallSec, n);
+    this.slow = widen(this.slow, n);
     this.startSec = widen(this.startSec, n);
   }
 }

@@ -13,10 +13,17 @@
  */
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { URI_BUCKETS } from '../../metrics/timeline.js';
+import { clearDemand, emptyDemand, gcDemandSec, HostCpu } from '../../model/cpu.js';
 import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
 import { GcState } from '../../model/gc.js';
 import { GoRuntime, lockstepBlockedPeak, steadyBlockedSyscalls } from '../../model/go-runtime.js';
-import { errorLogConfig, gcConfig, goRuntimeConfig, portTableConfig } from '../../model/host-config.js';
+import {
+  cpuConfig,
+  errorLogConfig,
+  gcConfig,
+  goRuntimeConfig,
+  portTableConfig,
+} from '../../model/host-config.js';
 import { routedTrafficFactor, trafficFactor } from '../../model/load.js';
 import { ErrorLog } from '../../model/logging.js';
 import {
@@ -27,7 +34,7 @@ import {
 } from '../../model/memcached.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
-import { type DialMode, dialFailure, PortTable } from '../../model/port-table.js';
+import { type BulkAllocation, type DialMode, dialFailure, PortTable } from '../../model/port-table.js';
 import { KILL_REASON, type KillReason, Lifecycle, PROCESS_STATE } from '../../model/process-lifecycle.js';
 import { killEvent, restartedRuntime } from '../../model/process-reset.js';
 import {
@@ -111,7 +118,10 @@ interface ActiveBurst {
   pending: number;
   /** The gate has processed this burst's dials up to this time. */
   gateSec: number;
+  /** Goroutines that got a connection (from the pool, a dial, or one of the burst's own freed). */
   connected: number;
+  /** Distinct connections the burst holds (its goroutines reuse those their ops have freed). */
+  conns: number;
   failed: number;
   /** Failed dials in a row (for the blocked-syscall count). */
   failStreak: number;
@@ -124,7 +134,7 @@ interface ActiveBurst {
 /** Goroutines still alive in a burst (failed ones wait on the log and are counted there), and conns held. */
 function burstLoad(b: ActiveBurst): { goroutines: number; conns: number } {
   const alive = b.n - b.opsDone - b.failed;
-  return { goroutines: Math.min(b.reuse ? b.limit : b.n, alive), conns: b.connected - b.released };
+  return { goroutines: Math.min(b.reuse ? b.limit : b.n, alive), conns: b.conns - b.released };
 }
 
 export class FastHost {
@@ -138,6 +148,11 @@ export class FastHost {
   private readonly randomPorts: PortTable;
   private runtime: GoRuntime;
   private gc: GcState;
+  /** The host's CPU, stepped at each tick with the work of the step (model/cpu.ts). */
+  private cpu: HostCpu;
+  private readonly demand = emptyDemand();
+  /** Stop-the-world pause begun in the last step (it takes Go's CPU in the next one). */
+  private lastPauseSec = 0;
   private log: ErrorLog;
   private readonly lifecycle: Lifecycle;
   private readonly metrics: HostMetrics;
@@ -169,6 +184,15 @@ export class FastHost {
   private quietPending = false;
   /** Idle connections in the pool (normal traffic's concurrency is small and transient). */
   private idle = 0;
+  /**
+   * Connections held by normal ops whose reply has come and whose goroutine waits for CPU to read it
+   * (Little's law: op rate x `HostCpu.goWaitSec`); they leave the pool while the wait lasts, so a CPU wait
+   * makes the pool dial, as in the reference engine, where each op keeps its connection until it runs.
+   */
+  private waitHeld = 0;
+  /** Normal ops issued in the current step, and in the last one (for `waitHeld`). */
+  private opsThisStep = 0;
+  private opsLastStep = 0;
   /** Connections a warm pool settles at for normal traffic. */
   private workingSet: number;
   /** Dials per step that concurrency peaks above poolSize cost a warm pool (closed again on release). */
@@ -249,6 +273,7 @@ export class FastHost {
     this.dialMode = k.dialMode;
     this.runtime = this.newRuntime();
     this.gc = new GcState(gcConfig(p));
+    this.cpu = new HostCpu(cpuConfig(p));
     this.log = new ErrorLog(errorLogConfig(p));
     this.lifecycle = new Lifecycle(p.process);
     this.metrics = new HostMetrics(p, options.resolutionSec ?? 1, options.onRow);
@@ -384,7 +409,7 @@ export class FastHost {
         this.nextBinStep += binEvery;
         this.noteNormalSizes();
         this.bookQuiet();
-        this.metrics.closeBin(t1, this.lifecycle, this.poolView(), this.allPorts(), this.runtime);
+        this.metrics.closeBin(t1, this.lifecycle, this.poolView(), this.allPorts(), this.runtime, this.cpu);
       }
       this.stepsDone = i;
     }
@@ -417,6 +442,10 @@ export class FastHost {
       this.bursts.length > 0 ||
       this.pendingThreads.length > 0 ||
       this.log.queued > 0 ||
+      !this.cpu.idle ||
+      this.queuedDials > 0 ||
+      this.waitHeld > 0 ||
+      this.cpu.goWaitSec > 0 ||
       this.idle < this.workingSet ||
       this.churn.mean > 0 ||
       this.nextTriggerSec <= t1 ||
@@ -441,9 +470,11 @@ export class FastHost {
     const ops = this.quietOps;
     ops.fill(0);
     let allocated = this.allocatedBytes;
+    let mutatorSec = this.demand.mutatorSec;
     for (let c = 0; c < this.clients.length; c++) {
       n[c] = c === this.triggerClient ? 0 : poisson(this.rng, this.rateOf(c) * span * this.dt);
       if (n[c] === 0) continue;
+      mutatorSec += n[c]! * p.host.cpuPerRequestSec;
       let o = n[c]!;
       if (this.clients[c]!.endpoint === ENDPOINT.getPostRecord) {
         uriCarry += n[c]! * this.meanUris[c]!;
@@ -455,6 +486,7 @@ export class FastHost {
       const sets = Math.floor(setCarry[cache]!);
       setCarry[cache]! -= sets;
       ops[cache]! += o + sets;
+      mutatorSec += (o + sets) * p.host.cpuPerOpSec;
       allocated += (o + 2 * sets) * p.runtime.allocBytesPerOp;
     }
     // The GC over the second's steps, on a copy.
@@ -473,8 +505,17 @@ export class FastHost {
     let pauseMax = 0;
     let heap = 0;
     let rss = 0;
+    // The CPU: the second's Go work spread evenly over its steps, with the GC's share while it marks;
+    // a step that would not fit makes the second a busy one.
+    const mutatorPerStep = mutatorSec / span;
+    let gcUsed = 0;
+    let lastPause = this.lastPauseSec;
     for (let k = 0; k < span; k++) {
+      const gcSec = gc.marking ? gcDemandSec(this.cpu.config, gc.cpuShare, this.dt) : 0;
+      if (!this.cpu.fits(this.dt, mutatorPerStep, gcSec, lastPause)) return false;
+      gcUsed += gcSec;
       const pause = gc.step(this.dt, perStep, mem, this.runtime.threads).pauseSec;
+      lastPause = pause;
       heap = gc.heapBytes(mem);
       rss = rssBytes(heap, mem);
       if (rss > p.process.memoryLimitBytes) return false;
@@ -484,6 +525,9 @@ export class FastHost {
     }
     // Commit.
     this.gc = gc;
+    this.cpu.serveFitting(mutatorSec, gcUsed);
+    clearDemand(this.demand);
+    this.lastPauseSec = lastPause;
     this.runtime.goroutines = goroutines;
     this.allocatedBytes = 0;
     this.uriCarry = uriCarry;
@@ -562,6 +606,10 @@ export class FastHost {
     this.lifecycleEvents(t1);
     if (this.nextDeploySec <= t1) this.deployDue(t1);
     this.log.settle(t1);
+    if (this.lifecycle.serving) {
+      this.drainQueuedDials(t1);
+      this.holdForCpuWait(t1);
+    }
     for (let c = 0; c < this.clients.length; c++) if (c !== this.triggerClient) this.arrivals(c, t0, t1);
     this.triggerArrivals(t1);
     if (this.lifecycle.serving && this.churn.mean > 0 && this.idle >= this.workingSet) this.poolChurn(t1);
@@ -655,40 +703,103 @@ export class FastHost {
     this.setCarry[cache]! -= sets;
     this.metrics.ops[cache]! += ops + sets;
     this.allocatedBytes += (ops + 2 * sets) * p.runtime.allocBytesPerOp;
+    const cpu = this.demand;
+    cpu.mutatorSec += n * p.host.cpuPerRequestSec + (ops + sets) * p.host.cpuPerOpSec;
+    cpu.goJobs += n + ops + sets;
     // Connections: a pool below its working set dials for the shortfall (at most one dial per op). When
     // the range runs out, ops that find no idle connection each try a dial of their own, and fail.
     const demand = ops + sets;
+    this.opsThisStep += demand;
     let failedOps = 0;
-    if (this.idle < this.workingSet) {
-      const attempts = Math.min(this.workingSet - this.idle, demand);
+    /** Failed ops whose goroutines wait for a P to dial: they log when they dial (`drainQueuedDials`). */
+    let queued = 0;
+    const queueWait = this.pQueueWaitSec();
+    /** Ops whose goroutines wait for a P behind the queue before they look for a connection. */
+    let waiting = 0;
+    if (this.idle < this.workingSet && (queueWait > p.memcached.timeoutSec || this.burstDialing())) {
+      // Goroutines queued for a P ahead of these (a burst's dials, or earlier ones): the ops that find no
+      // idle connection now wait their turn (the P queue is FIFO: behind a burst still dialing), then take a connection returned meanwhile or dial, late
+      // (dial-timeout, as the reference engine's `dialDone` rules), at the gate's pace (`drainQueuedDials`).
+      const busyShare = 1 - this.idle / (this.meanInFlight + ops / n);
+      waiting = this.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
+      this.queuedDials += waiting;
+    } else if (this.idle < this.workingSet) {
+      // The refill's dials go through the P gate too (it binds only when dials are slow: a full range).
+      const wanted = Math.min(this.workingSet - this.idle, demand);
+      const attempts = Math.min(wanted, this.gateRoom(t1));
+      this.gateLeft -= attempts;
       const got = this.dial(attempts, t1);
       this.idle += got;
-      if (got < attempts) {
+      const full =
+        got < attempts || (attempts < wanted && this.table.usableOn(FIXED_IP, this.dialMode) === 0);
+      if (full) {
         const busyShare = 1 - this.idle / (this.meanInFlight + ops / n);
         failedOps = this.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
-        this.failedDials(Math.max(0, failedOps - (attempts - got)), t1);
+        queued = this.gatedFailingDials(Math.max(0, failedOps - (attempts - got)), t1);
       }
     }
-    if (failedOps === 0) {
+    const cpuWait = this.cpu.goWaitSec;
+    if (failedOps === 0 && cpuWait === 0 && waiting === 0) {
       this.quietOk[client]! += n;
       this.quietPending = true;
       return;
     }
-    this.metrics.opErrors[cache]! += failedOps;
-    const waitSec = this.logErrors(failedOps, t1);
+    let waitSec = 0;
+    if (failedOps > 0) {
+      this.metrics.opErrors[cache]! += failedOps;
+      waitSec = this.logErrors(failedOps - queued, t1);
+      if (queued > 0) {
+        // Their requests wait at least for the P queue ahead of their dials (and then for CPU).
+        waitSec = Math.max(waitSec, queueWait + 3 * cpuWait);
+        this.waitFrom = this.waitTo = waitSec;
+      }
+    }
     const failedRequests =
-      c.endpoint === ENDPOINT.getPostRecord
-        ? Math.min(n, Math.ceil((failedOps * n) / Math.max(1, ops)))
-        : Math.min(n, failedOps);
-    this.okByClient[client]! += n - failedRequests;
-    this.okThisSecond[client]! += n - failedRequests;
+      failedOps === 0
+        ? 0
+        : c.endpoint === ENDPOINT.getPostRecord
+          ? Math.min(n, Math.ceil((failedOps * n) / Math.max(1, ops)))
+          : Math.min(n, failedOps);
+    if (queued > 0) this.queuedRequests += (failedRequests * queued) / failedOps;
+    // Requests with an op waiting for a P answer after the queue ahead of it.
+    const slow =
+      waiting === 0
+        ? 0
+        : Math.min(
+            n - failedRequests,
+            c.endpoint === ENDPOINT.getPostRecord ? Math.ceil((waiting * n) / Math.max(1, ops)) : waiting,
+          );
+    this.queuedRequests += slow;
+    // The rest answer after their CPU waits: two per op and one for the handler to respond; past the
+    // AppView's deadline they have failed.
+    const deadline = p.workload.upstreamDeadlineSec;
+    const okLatency = this.templateMeanSec[client]! + 3 * cpuWait;
+    const slowLatency = okLatency + queueWait;
+    const fast = n - failedRequests - slow;
+    const lateFast = cpuWait > 0 && c.userFacing && okLatency > deadline ? fast : 0;
+    const lateSlow = c.userFacing && slowLatency > deadline ? slow : 0;
+    const okFast = fast - lateFast;
+    const okSlow = slow - lateSlow;
+    const ok = okFast + okSlow;
+    const late = lateFast + lateSlow;
+    if (cpuWait === 0) this.okByClient[client]! += okFast;
+    if (c.userFacing) {
+      const median = this.templates[client]!.quantileSec(0.5) ?? 0;
+      if (cpuWait > 0 && okFast > 0) this.delayedLatencies.record(median + 3 * cpuWait, okFast);
+      if (okSlow > 0) this.delayedLatencies.record(median + 3 * cpuWait + queueWait, okSlow);
+    }
+    this.okThisSecond[client]! += ok;
     this.metrics.requestLatency(
       client,
-      (n - failedRequests) * this.templateMeanSec[client]! + failedRequests * waitSec,
+      (okFast + lateFast) * okLatency + (okSlow + lateSlow) * slowLatency + failedRequests * waitSec,
       n,
     );
-    this.metrics.requestsDone(client, n - failedRequests, failedRequests, c.userFacing);
-    if (c.userFacing) this.recordFailures(failedRequests);
+    this.metrics.requestsDone(client, ok, failedRequests + late, c.userFacing);
+    if (c.userFacing) {
+      this.recordFailures(failedRequests);
+      if (lateFast > 0) this.failLatencies.record(Math.min(okLatency, deadline), lateFast);
+      if (lateSlow > 0) this.failLatencies.record(Math.min(slowLatency, deadline), lateSlow);
+    }
   }
 
   /**
@@ -702,6 +813,7 @@ export class FastHost {
     const table = this.table;
     this.metrics.dials += k;
     const r = table.allocateMany(Math.max(t1, this.lastCloseSec), FIXED_IP, this.dialMode, k);
+    this.chargeDials(table, r);
     if (r.ok > 0) this.closeSockets(table, r.ok, t1);
     if (r.failed === 0) return;
     this.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), r.failed);
@@ -741,7 +853,8 @@ export class FastHost {
     const moved = Math.min(requests, this.okThisSecond[client]!);
     if (moved <= 0) return;
     this.okThisSecond[client]! -= moved;
-    this.okByClient[client]! -= moved;
+    // (Requests answered late by a CPU wait are in the delayed histogram, not among the template's.)
+    this.okByClient[client] = Math.max(0, this.okByClient[client]! - moved);
     this.metrics.requestsDone(client, -moved, moved, true);
     this.recordFailures(moved);
   }
@@ -772,6 +885,7 @@ export class FastHost {
     const table = this.table;
     const ip = FIXED_IP;
     const r = table.allocateMany(nowSec, ip, this.dialMode, count);
+    this.chargeDials(table, r);
     if (r.failed > 0) {
       this.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), r.failed);
       this.metrics.notePortExhaustion(nowSec);
@@ -780,10 +894,142 @@ export class FastHost {
     return r.ok;
   }
 
+  /** The CPU of the dials of one `allocateMany`: kernel time, and the P time held before hand-off. */
+  private chargeDials(table: PortTable, r: BulkAllocation): void {
+    this.demand.kernelSec += table.sysCpuSecOf(r);
+    const rt = this.runtime;
+    const handoff = this.handoffNowSec();
+    this.demand.pHeldSec += r.failed * rt.pHoldSec(r.failSyscallSec, handoff);
+    if (r.ok > 0) this.demand.pHeldSec += r.ok * rt.pHoldSec(table.dialSecAt(r.usableBefore), handoff);
+  }
+
+  /** The P hand-off period now, with the cores' queue of kernel work (`GoRuntime.handoffUnderLoadSec`). */
+  private handoffNowSec(): number {
+    return this.runtime.handoffUnderLoadSec(this.cpu.kernelQueueSec);
+  }
+
+  /** Normal ops' dials that may still enter the kernel in this step, and the step they are counted for. */
+  private gateLeft = 0;
+  private gateStepSec = -1;
+  /** Normal ops' goroutines queued for a P to dial (they dial in later steps, as the gate allows). */
+  private queuedDials = 0;
+  /** Handler goroutines of the requests those ops belong to (alive until their ops have dialed). */
+  private queuedRequests = 0;
+
+  /**
+   * Room at the P gate for normal ops' dials in the step ending at `t1`: each dial holds its P for up to the
+   * hand-off period, so GOMAXPROCS Ps let GOMAXPROCS x tick / hold dials into the kernel per step.
+   */
+  private gateRoom(t1: number): number {
+    if (this.gateStepSec !== t1) {
+      this.gateStepSec = t1;
+      const table = this.table;
+      const hold = this.runtime.pHoldSec(
+        table.dialSecAt(table.usableOn(FIXED_IP, this.dialMode)),
+        this.handoffNowSec(),
+      );
+      this.gateLeft = hold > 0 ? (this.p.runtime.gomaxprocs * this.dt) / hold : Number.POSITIVE_INFINITY;
+    }
+    return Math.floor(this.gateLeft);
+  }
+
+  /**
+   * `count` normal ops found no idle connection on a full range: as many dial now as the P gate lets
+   * through (and fail), the rest wait for a P as goroutines and dial in later steps (`drainQueuedDials`).
+   * Their ops fail either way; only when their dials happen, and so their CPU, waits for the gate.
+   */
+  private gatedFailingDials(count: number, t1: number): number {
+    if (count <= 0) return 0;
+    const now = Math.min(count, this.gateRoom(t1));
+    this.gateLeft -= now;
+    this.failedDials(now, t1);
+    this.queuedDials += count - now;
+    return count - now;
+  }
+
+  /** Queued normal dials that get a P in this step: they fail on a full range, or connect and are kept. */
+  private drainQueuedDials(t1: number): void {
+    // FIFO: the goroutines of a burst still dialing are ahead of these.
+    if (this.queuedDials <= 0 || this.burstDialing()) return;
+    const n = Math.min(this.queuedDials, this.gateRoom(t1));
+    if (n <= 0) return;
+    // Waited past the client's timeout behind the queue: a dial that gets a port is closed unused
+    // (TIME_WAIT) with dial-timeout; otherwise the connection joins the pool.
+    const late = this.pQueueWaitSec() > this.p.memcached.timeoutSec;
+    this.queuedRequests -= (this.queuedRequests * n) / this.queuedDials;
+    this.queuedDials -= n;
+    // A goroutine looks for an idle connection only once it runs (gomemcache's getConn): those returned
+    // meanwhile are taken without a dial (their ops were already counted as failed: they came too late).
+    const pooled = Math.min(this.idle, n);
+    this.idle -= pooled;
+    this.waitHeld += pooled;
+    const dialing = n - pooled;
+    this.gateLeft -= dialing;
+    const got = this.dial(dialing, t1);
+    // Each dial that fails, or ends late, is an error the goroutine logs now.
+    this.logErrors(late ? dialing : dialing - got, t1);
+    if (late && got > 0) {
+      const t = Math.max(t1, this.lastCloseSec);
+      this.lastCloseSec = t;
+      const options = { activeClose: true, lingerZero: this.p.kernel.soLingerZero, dataExchanged: false };
+      this.table.closeMany(t, FIXED_IP, options, got);
+      this.demand.kernelSec += got * this.p.host.kernelPerCloseSec;
+      this.metrics.noteDialError(DIAL_ERRORS.indexOf(DIAL_ERROR.timeout), got);
+      this.notePorts();
+      return;
+    }
+    const keep = Math.min(got, Math.max(0, this.p.poolSize - this.idle));
+    this.idle += keep;
+    if (got > keep) this.closeSockets(this.table, got - keep, t1);
+  }
+
+  /** Whether a burst has goroutines still queued for a P to dial. */
+  private burstDialing(): boolean {
+    for (const b of this.bursts) if (b.pending > 0) return true;
+    return false;
+  }
+
+  /** Move connections between the pool and the ops waiting for CPU with their reply (`waitHeld`). */
+  private holdForCpuWait(t1: number): void {
+    this.opsLastStep = this.opsThisStep;
+    this.opsThisStep = 0;
+    const target = Math.round((this.opsLastStep / this.dt) * this.cpu.goWaitSec);
+    if (target > this.waitHeld) {
+      const take = Math.min(this.idle, target - this.waitHeld);
+      this.idle -= take;
+      this.waitHeld += take;
+    } else if (target < this.waitHeld) {
+      const back = this.waitHeld - target;
+      this.waitHeld = target;
+      const keep = Math.min(back, Math.max(0, this.p.poolSize - this.idle));
+      this.idle += keep;
+      if (back > keep) this.closeSockets(this.table, back - keep, t1);
+    }
+  }
+
+  /**
+   * How long a goroutine that wants a P now waits behind those queued to enter a dial (bursts' pending
+   * dials and queued normal dials), each holding its P for up to the hand-off period.
+   */
+  private pQueueWaitSec(): number {
+    let queued = this.queuedDials;
+    for (const b of this.bursts) queued += b.pending;
+    if (queued <= 0) return 0;
+    const table = this.table;
+    const hold = this.runtime.pHoldSec(
+      table.dialSecAt(table.usableOn(FIXED_IP, this.dialMode)),
+      this.handoffNowSec(),
+    );
+    return (queued * hold) / this.p.runtime.gomaxprocs;
+  }
+
   /** Dials that failed because the range was already full (no allocation to make). */
   private failedDials(count: number, nowSec: number): void {
     if (count <= 0) return;
     this.metrics.dials += count;
+    const failSec = this.table.dialSecAt(0);
+    this.demand.kernelSec += count * this.table.sysCpuFraction * failSec;
+    this.demand.pHeldSec += count * this.runtime.pHoldSec(failSec, this.handoffNowSec());
     this.metrics.noteDialError(DIAL_ERRORS.indexOf(dialFailure(this.dialMode)), count);
     this.metrics.notePortExhaustion(nowSec);
   }
@@ -798,6 +1044,11 @@ export class FastHost {
     this.allocatedBytes += count * this.p.logging.allocBytesPerLine;
     const before = this.log.queued > 0 ? this.log.backlogAt(nowSec) * this.log.writeSec : 0;
     const accepted = this.log.offerMany(nowSec, count, this.rngLog);
+    // Each accepted line is JSON-encoded (Go code) and written with write(2) (kernel).
+    const host = this.p.host;
+    this.demand.mutatorSec += accepted * host.cpuPerLogLineSec;
+    this.demand.kernelSec += accepted * host.kernelPerLogWriteSec;
+    this.demand.goJobs += accepted;
     const after = accepted > 0 ? this.log.backlogAt(nowSec) * this.log.writeSec : before;
     this.waitFrom = before;
     this.waitTo = after;
@@ -808,8 +1059,12 @@ export class FastHost {
   private recordFailures(count: number): void {
     const slices = 4;
     for (let j = 0; j < slices; j++) {
+      // Capped at the AppView's deadline, as the reference engine's histogram is (HostMetrics.requestDone).
       this.failLatencies.record(
-        this.waitFrom + ((this.waitTo - this.waitFrom) * (j + 0.5)) / slices,
+        Math.min(
+          this.waitFrom + ((this.waitTo - this.waitFrom) * (j + 0.5)) / slices,
+          this.p.workload.upstreamDeadlineSec,
+        ),
         count / slices,
       );
     }
@@ -837,6 +1092,8 @@ export class FastHost {
     const needed = m.getMulti ? 1 : limit;
     const fromPool = Math.min(this.idle, needed);
     this.idle -= fromPool;
+    this.demand.mutatorSec += p.host.cpuPerRequestSec;
+    this.demand.goJobs++;
     const opSec = unloadedGetSec(m);
     const serverRate = memcachedCapacityOpsPerSec(m);
     const opRate = m.getMulti ? n / (opSec + getMultiWorkSec(m, n)) : Math.min(serverRate, limit / opSec);
@@ -852,6 +1109,7 @@ export class FastHost {
       pending: needed - fromPool,
       gateSec: tb,
       connected: fromPool,
+      conns: fromPool,
       failed: 0,
       failStreak: 0,
       opsDone: 0,
@@ -863,6 +1121,7 @@ export class FastHost {
   /** Move a burst forward to `t1`: dials through the gate, ops through memcached, connections back. */
   private advanceBurst(b: ActiveBurst, t1: number): void {
     const p = this.p;
+    const handoff = this.handoffNowSec();
     const procs = p.runtime.gomaxprocs;
     const table = this.table;
     const cache = CACHE_TYPES.indexOf(this.clients[b.client]!.cache);
@@ -877,20 +1136,45 @@ export class FastHost {
         // its goroutine began fails with dial-timeout (`late`), as in the reference engine's `dialDone`.
         const budgetSec = (t1 - b.gateSec) * procs;
         const deadlineSec = b.tb + p.memcached.timeoutSec;
-        const most = Math.min(b.pending, usable);
+        // Without a limit, a goroutine looks for an idle connection when it passes the gate (gomemcache's
+        // getConn runs when it does): one freed by then is taken without a dial. The burst's ops finish at
+        // its rate from `startSec`, and a finished op's goroutine frees its connection once it runs again,
+        // after the CPU's wait as of the last tick (the wait the reference engine gives each op it issues).
+        const startSec = b.tb + p.memcached.rttMedianSec / 2;
         let count = 0;
         let heldSec = 0;
         let late = 0;
-        while (count < most && (count === 0 || heldSec < budgetSec)) {
+        let kernelSec = 0;
+        let reused = 0;
+        while (
+          b.pending - reused - count > 0 &&
+          count < usable &&
+          (count + reused === 0 || heldSec < budgetSec)
+        ) {
+          if (!b.reuse) {
+            const g = b.gateSec + heldSec / procs;
+            const connected = b.connected + reused + count - late;
+            const waitSec = this.cpu.goWaitSec;
+            const done = Math.min(connected, Math.floor(b.opRate * Math.max(0, g - startSec - waitSec)));
+            // Freed connections wait in the pool, which keeps at most poolSize of them (it closes the rest).
+            if (Math.min(b.conns + count - late - connected + done, p.poolSize) > 0) {
+              reused++;
+              continue;
+            }
+          }
           const dialSec = table.dialSecAt(usable - count);
           if (b.gateSec + heldSec / procs + dialSec > deadlineSec) late++;
-          heldSec += this.runtime.pHoldSec(dialSec);
+          heldSec += this.runtime.pHoldSec(dialSec, handoff);
+          kernelSec += dialSec;
           count++;
         }
+        this.demand.kernelSec += table.sysCpuFraction * kernelSec;
+        this.demand.pHeldSec += heldSec;
         const r = table.allocateMany(at, FIXED_IP, this.dialMode, count);
         this.metrics.dials += count;
-        b.connected += r.ok - late;
-        b.pending -= count;
+        b.connected += r.ok - late + reused;
+        b.conns += r.ok - late;
+        b.pending -= count + reused;
         b.gateSec += heldSec / procs;
         b.failStreak = 0;
         this.notePorts();
@@ -901,9 +1185,11 @@ export class FastHost {
           this.normalDuringBurst(memcachedBusySec(p.memcached, b.fromPool), at);
         b.sawExhaustion = true;
         const failSec = table.dialSecAt(0);
-        const holdSec = this.runtime.pHoldSec(failSec);
+        const holdSec = this.runtime.pHoldSec(failSec, handoff);
         const count = Math.min(b.pending, Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)));
         this.metrics.dials += count;
+        this.demand.kernelSec += count * table.dialSysCpuSecAt(0);
+        this.demand.pHeldSec += count * holdSec;
         this.metrics.noteDialError(DIAL_ERRORS.indexOf(dialFailure(this.dialMode)), count);
         this.metrics.notePortExhaustion(at);
         this.metrics.opErrors[cache]! += count;
@@ -913,8 +1199,8 @@ export class FastHost {
         b.pending -= count;
         b.gateSec += (count * holdSec) / procs;
         // Failures in a row keep GOMAXPROCS x ceil((d - h) / h) goroutines blocked, h the P hand-off period.
-        if (this.runtime.isSlow(failSec)) {
-          const steady = steadyBlockedSyscalls(this.runtime.config, failSec);
+        if (this.runtime.isSlow(failSec, handoff)) {
+          const steady = steadyBlockedSyscalls(this.runtime.config, failSec, handoff);
           this.pendingThreads.push({ atSec: at, blocked: Math.min(b.failStreak, steady) });
         }
       }
@@ -928,12 +1214,22 @@ export class FastHost {
     if (served > 0) {
       b.opsDone += served;
       const sets = binomial(this.rng, served, 1 - m.hitRatio);
+      this.demand.mutatorSec += (served + sets) * p.host.cpuPerOpSec;
+      this.demand.goJobs += served + sets;
       this.metrics.ops[cache]! += served + sets;
       this.allocatedBytes += (served + 2 * sets) * p.runtime.allocBytesPerOp;
     }
     // 3. Connections come back: one per op without a limit, all at the end with one.
     const resolved = b.opsDone + b.failed >= b.n && b.pending === 0;
-    const releasable = b.reuse ? (resolved ? b.connected : 0) : Math.min(b.connected, b.opsDone);
+    // Without a limit a freed connection goes to the burst's next goroutine while it still dials, and back
+    // to the pool once every goroutine has one.
+    const releasable = b.reuse
+      ? resolved
+        ? b.connected
+        : 0
+      : b.pending > 0
+        ? 0
+        : b.conns - Math.min(b.conns, b.connected - b.opsDone);
     const back = releasable - b.released;
     if (back > 0) {
       b.released += back;
@@ -941,7 +1237,7 @@ export class FastHost {
       this.idle += keep;
       if (back > keep) this.closeSockets(table, back - keep, t1);
     }
-    if (resolved && b.released === b.connected) {
+    if (resolved && b.released === (b.reuse ? b.connected : b.conns)) {
       b.done = true;
       if (!b.reuse) this.queuedBehindBurst(memcachedBusySec(m, b.opsDone));
       this.metrics.requestLatency(b.client, t1 - b.tb);
@@ -964,6 +1260,7 @@ export class FastHost {
     this.lastCloseSec = t;
     const options = { activeClose: true, lingerZero: this.p.kernel.soLingerZero, dataExchanged: false };
     this.table.closeMany(t, FIXED_IP, options, count);
+    this.demand.kernelSec += count * this.p.host.kernelPerCloseSec;
     this.notePorts();
     this.metrics.noteDialError(DIAL_ERRORS.indexOf(DIAL_ERROR.timeout), count);
     this.metrics.opErrors[cache]! += count;
@@ -980,7 +1277,7 @@ export class FastHost {
       const requests = poisson(this.rng, this.rateOf(c) * holdSec);
       if (requests === 0) continue;
       const ops = Math.round(requests * perRequest);
-      this.failedDials(ops, tb);
+      this.gatedFailingDials(ops, tb);
       this.metrics.opErrors[CACHE_TYPES.indexOf(client.cache)]! += ops;
       this.logErrors(ops, tb);
       // These requests were counted as ok by `normal`; move them to failed.
@@ -991,6 +1288,7 @@ export class FastHost {
   private closeSockets(table: PortTable, count: number, atSec: number): void {
     const t = Math.max(atSec, this.lastCloseSec);
     this.lastCloseSec = t;
+    this.demand.kernelSec += count * this.p.host.kernelPerCloseSec;
     table.closeMany(
       t,
       FIXED_IP,
@@ -1010,8 +1308,9 @@ export class FastHost {
    * burst's goroutines, not with them).
    */
   private noteBlockedSyscalls(tb: number, table: PortTable, ok: number, usableBefore: number): void {
+    const handoff = this.handoffNowSec();
     // Dial times only grow along the chunk; if even the last is shorter than a tick, no P is handed off.
-    if (ok === 0 || !this.runtime.isSlow(table.dialSecAt(usableBefore - ok + 1))) return;
+    if (ok === 0 || !this.runtime.isSlow(table.dialSecAt(usableBefore - ok + 1), handoff)) return;
     // Dial times and start offsets in buffers kept across calls (a chunk has up to the range's ports).
     if (this.blockedStarts.length < ok) {
       this.blockedStarts = new Float64Array(Math.max(ok, 2 * this.blockedStarts.length));
@@ -1020,7 +1319,7 @@ export class FastHost {
     const starts = this.blockedStarts;
     const durs = this.blockedDurs;
     for (let i = 0; i < ok; i++) durs[i] = table.dialSecAt(usableBefore - i);
-    const peak = lockstepBlockedPeak(this.runtime.config, durs, starts, ok);
+    const peak = lockstepBlockedPeak(this.runtime.config, durs, starts, ok, handoff);
     if (peak.blocked > 0) this.pendingThreads.push({ atSec: tb + peak.atSec, blocked: peak.blocked });
   }
 
@@ -1059,16 +1358,23 @@ export class FastHost {
     ) {
       return this.kill(KILL_REASON.threadExhaustion, t1);
     }
-    const goroutines = burstOps + this.log.queued + this.normalGoroutines();
+    const goroutines =
+      burstOps +
+      this.log.queued +
+      this.queuedDials +
+      Math.round(this.queuedRequests) +
+      this.normalGoroutines();
     this.runtime.goroutines = goroutines;
     const live = {
       goroutines,
-      openConns: this.idle + burstConns,
+      openConns: this.idle + this.waitHeld + burstConns,
       queuedLogLines: this.log.queued,
       threads: this.runtime.threads,
     };
     const mem = memoryView(this.p, live, this.mem);
-    const step = this.gc.step(this.dt, this.allocatedBytes, mem, this.runtime.threads);
+    this.stepCpu();
+    const step = this.gc.step(this.dt, this.allocatedBytes, mem, this.runtime.threads, this.cpu.gcProgress);
+    this.lastPauseSec = step.pauseSec;
     this.allocatedBytes = 0;
     const heap = this.gc.heapBytes(mem);
     const rss = rssBytes(heap, mem);
@@ -1086,6 +1392,22 @@ export class FastHost {
   }
 
   /**
+   * The CPU over the step: its work, the GC's share while marking, the last pause, and the goroutines
+   * queued for a P to enter a dial, of bursts and of normal ops (each will hold its P for up to the
+   * hand-off period).
+   */
+  private stepCpu(): void {
+    const gcSec = this.gc.marking ? gcDemandSec(this.cpu.config, this.gc.cpuShare, this.dt) : 0;
+    let queued = this.queuedDials;
+    for (const b of this.bursts) queued += b.pending;
+    const waitSec = this.pQueueWaitSec();
+    this.cpu.step(this.dt, this.demand, gcSec, Math.min(this.lastPauseSec, this.dt), waitSec);
+    clearDemand(this.demand);
+    // Little's law on the Go work, plus the P queue; never more goroutines than are alive.
+    this.metrics.noteRunnable(Math.min(this.cpu.runnable + queued, this.runtime.goroutines));
+  }
+
+  /**
    * Deploys due by `nowSec` (model/deploys.ts): the old process stops gracefully (its sockets close with
    * its own settings), the new one starts at once with the new parameters; the kernel's tables stay.
    */
@@ -1094,7 +1416,9 @@ export class FastHost {
     while (this.nextDeploy < deploys.length && deploys[this.nextDeploy]!.atSec <= nowSec) {
       const d = deploys[this.nextDeploy++]!;
       this.metrics.event(`deploy:${d.label}`);
-      if (this.lifecycle.state !== PROCESS_STATE.down) this.kill(KILL_REASON.deploy, nowSec);
+      // A new pod replaces the old one whatever its state: a crash-looping process (down in its back-off)
+      // is replaced too, and the new one starts at once, with no back-off.
+      this.kill(KILL_REASON.deploy, nowSec);
       this.p = d.params;
       const k = d.params.kernel;
       this.table = k.localIpMode === 'random' ? this.randomPorts : this.ports;
@@ -1106,6 +1430,7 @@ export class FastHost {
       this.churn = new PoissonTable(pool.churnDialsPerSec * this.dt);
       this.runtime = this.newRuntime();
       this.gc = new GcState(gcConfig(d.params));
+      this.cpu = new HostCpu(cpuConfig(d.params));
       const log = new ErrorLog(errorLogConfig(d.params));
       log.carryCountsFrom(this.log);
       this.log = log;
@@ -1124,6 +1449,8 @@ export class FastHost {
     const open = table.establishedCount;
     if (open > 0) this.closeSockets(table, open, nowSec);
     this.idle = 0;
+    this.waitHeld = 0;
+    this.opsThisStep = 0;
     // Requests of bursts still running fail with the process; their remaining dials never happen.
     for (const b of this.bursts) {
       this.metrics.requestLatency(b.client, nowSec - b.tb);
@@ -1133,6 +1460,11 @@ export class FastHost {
     this.bursts = [];
     this.pendingThreads = [];
     this.runtime = restartedRuntime(this.p, this.gc, this.log, nowSec);
+    this.cpu.reset();
+    clearDemand(this.demand);
+    this.lastPauseSec = 0;
+    this.queuedDials = 0;
+    this.queuedRequests = 0;
     this.allocatedBytes = 0;
     if (this.restartAtSec <= nowSec) this.lifecycleEvents(nowSec);
   }
