@@ -131,7 +131,7 @@ function eventsOf(runs: readonly CollectedRun[], triggerAt: Date, triggerSec: nu
         firstDialError = true;
         out.push({ run: run.label, tSec: t, at: at(t), event: 'first dial error' });
       }
-      for (const e of row.events.split(' ').filter(Boolean)) {
+      for (const e of row.events.split(';').filter(Boolean)) {
         if (e === 'oom-kill' || e === 'restart') out.push({ run: run.label, tSec: t, at: at(t), event: e });
       }
     }
