@@ -60,17 +60,22 @@ export async function calibrationCommand(opts: CalibrationOptions): Promise<void
   );
   try {
     for (const [i, seed] of seeds.entries()) {
-      const fleets = [];
-      for (const [j, id] of runs.entries()) {
-        fleets.push(
-          await runWeekFleetParallel(
+      // Both weeks of a seed at once (four data-center runs): the affected DC's two runs take most of the
+      // time and go side by side.
+      const done = [0, 0];
+      const fleets = await Promise.all(
+        runs.map((id, j) =>
+          runWeekFleetParallel(
             id,
             seed,
-            (done, total) => progress.update((100 * (2 * i + j + done / total)) / (2 * seeds.length)),
+            (d, total) => {
+              done[j] = d / total;
+              progress.update((100 * (2 * i + done[0]! + done[1]!)) / (2 * seeds.length));
+            },
             overrides,
           ),
-        );
-      }
+        ),
+      );
       bySeed.push({ seed, results: evaluateWeek(exp, fleets[0]!, fleets[1]!) });
     }
   } finally {
