@@ -13,9 +13,9 @@
  * assumption the warm-up's length makes safe by an order of magnitude. Variants run in worker threads, as
  * many at a time as `workers` allows; the result does not depend on that number.
  */
+import { Worker } from 'node:worker_threads';
 import type { DcResult } from '../fleet/coupled-dc.js';
 import type { Overrides } from '../model/resolve-params.js';
-import { spawnWorker } from '../run/spawn-worker.js';
 import { availabilityOver, downEpisodes, type UserInterval } from './episodes.js';
 import type { Expectations } from './week.js';
 
@@ -159,9 +159,18 @@ export function ablationRow(variant: AblationVariant, result: DcResult, exp: Exp
   };
 }
 
+function spawnAblationWorker(job: AblationJob): Worker {
+  const jsUrl = new URL('./ablation-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(jsUrl, { workerData: job });
+  const tsUrl = jsUrl.href.replace(/\.js$/, '.ts');
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(tsUrl)}); })`;
+  return new Worker(boot, { eval: true, workerData: job });
+}
+
 function runJob(job: AblationJob, onProgress: (doneSec: number) => void): Promise<DcResult> {
   return new Promise((resolve, reject) => {
-    const worker = spawnWorker(new URL('./ablation-worker.js', import.meta.url), job);
+    const worker = spawnAblationWorker(job);
     worker.on('message', (m: { progress?: number; result?: DcResult }) => {
       if (m.progress !== undefined) onProgress(m.progress);
       else {

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import type { DcResult } from '../fleet/coupled-dc.js';
 import {
@@ -22,7 +23,6 @@ import {
 import type { TimelineRow } from '../metrics/timeline.js';
 import { InputError, type Overrides } from '../model/resolve-params.js';
 import { resolveRunParams } from '../run/run-scenario.js';
-import { spawnWorker } from '../run/spawn-worker.js';
 import { utcAt } from '../scenario/calendar.js';
 import { findScenario } from '../scenario/scenarios.js';
 import {
@@ -194,6 +194,15 @@ export interface WeekDcJob {
   readonly dc: DcId;
 }
 
+function spawnWeekWorker(job: WeekDcJob): Worker {
+  const jsUrl = new URL('./week-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(jsUrl, { workerData: job });
+  const tsUrl = jsUrl.href.replace(/\.js$/, '.ts');
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(tsUrl)}); })`;
+  return new Worker(boot, { eval: true, workerData: job });
+}
+
 /**
  * `runWeekFleet` with its two data centers in two worker threads (the same result: each DC's run is a
  * function of the request and the DC alone).
@@ -211,12 +220,7 @@ export async function runWeekFleetParallel(
     DCS.map(
       (dc, k) =>
         new Promise<{ result: DcResult; hostRows: HostRow[][] }>((resolve, reject) => {
-          const worker = spawnWorker(new URL('./week-worker.js', import.meta.url), {
-            scenarioId,
-            seed,
-            overrides,
-            dc,
-          });
+          const worker = spawnWeekWorker({ scenarioId, seed, overrides, dc });
           worker.on('message', (m: { progress?: number; result?: DcResult; hostRows?: HostRow[][] }) => {
             if (m.progress !== undefined) {
               done[k] = m.progress;
