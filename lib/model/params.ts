@@ -399,12 +399,12 @@ export const PARAM_SPECS = {
     },
     bigBatchFraction: {
       kind: 'number',
-      default: 0.5,
+      default: 0.1,
       min: 0,
       max: 1,
       unit: 'fraction',
       doc: 'Fraction of the new client requests that are big batches of ~batchSize URIs (the rest are normal size).',
-      source: `${PM}: "sometimes" 15-20k URIs; assumption (0.1-1)`,
+      source: `${PM}: "sometimes" 15-20k URIs; assumption (0.1-1), calibrated to Monday's down episodes (M1-M4) on DC A's coupled fleet with the host CPU, seed 1 (\`outage-lab ablation\`'s setup): 0.1 gives 33% served on Monday in 80 episodes of up to 61 min; 0.2 gives 18% and 0.5 7%, each in one episode lasting all of Monday (the DC never comes back). The low end of the range: the model wants rarer big batches than the range allows, or a mechanism it lacks`,
     },
     batchSizeJitter: {
       kind: 'number',

@@ -21,7 +21,8 @@ describe('outage scenario (one host, full scale)', () => {
     scenario: outage,
     seed: 7,
     durationSec: 120,
-    overrides: { 'runtime.memLimitBytes': 0.95 * 4 * 1024 ** 3 },
+    // A big batch every ~20 s (half the new client's requests), so that 120 s hold several.
+    overrides: { 'runtime.memLimitBytes': 0.95 * 4 * 1024 ** 3, 'workload.bigBatchFraction': 0.5 },
     onRow: (r) => rows.push(r),
   });
   const portCount = 60_999 - 32_768 + 1;

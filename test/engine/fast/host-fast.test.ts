@@ -142,7 +142,11 @@ describe('runHostFast', () => {
   });
 
   it('sees the same bursts as the reference engine for a seed (common random numbers)', () => {
-    const params = applyOverrides(defaultParams(), { 'workload.triggerStartSec': 30 });
+    // A big batch every ~20 s (half the new client's requests), so that 150 s hold several.
+    const params = applyOverrides(defaultParams(), {
+      'workload.triggerStartSec': 30,
+      'workload.bigBatchFraction': 0.5,
+    });
     const des = runHostDes({ params, seed: 3, durationSec: 150 });
     const fast = runHostFast({ params, seed: 3, durationSec: 150 });
     // The fast engine's gate works in 10 ms steps: its first failing dial can come a few steps early.
@@ -164,6 +168,7 @@ describe('runHostFast', () => {
     // what the cores can scan (~2,900/s) and its requests stall behind them: next to nothing is served.
     const params = applyOverrides(defaultParams(), {
       'workload.triggerStartSec': 30,
+      'workload.bigBatchFraction': 0.5, // a big batch every ~20 s, so that 80 s hold several
       'runtime.memLimitBytes': 0.95 * 4 * 1024 ** 3,
     });
     const rows: TimelineRow[] = [];
