@@ -20,9 +20,11 @@ describe('sensitivityCases', () => {
   it('has the default and each parameter at both ends of its range, within its bounds', () => {
     const cases = sensitivityCases();
     expect(cases[0]!.id).toBe('default');
-    // Every end but one differs from its default: appview.panicThreshold's high end is its default (0.5).
-    expect(cases).toHaveLength(1 + 2 * SENSITIVITY_PARAMETERS.length - 1);
+    // Every end but two differs from its default: appview.panicThreshold's high end is its default (0.5),
+    // workload.bigBatchFraction's low end too (0.1).
+    expect(cases).toHaveLength(1 + 2 * SENSITIVITY_PARAMETERS.length - 2);
     expect(cases.map((c) => c.id)).not.toContain('appview.panicThreshold=0.5');
+    expect(cases.map((c) => c.id)).not.toContain('workload.bigBatchFraction=0.1');
     expect(cases.map((c) => c.id)).toContain('load.mondayFactor=1.3');
   });
   it('skips an end equal to the default and refuses one outside the bounds', () => {
