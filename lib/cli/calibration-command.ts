@@ -115,7 +115,7 @@ function missNote(failed: Set<string>): string {
   const weekend = ['W1', 'W2'].filter((id) => failed.has(id));
   const storm = ['O3', 'O4'].filter((id) => failed.has(id));
   const threads = ['O5', 'O6'].filter((id) => failed.has(id));
-  const kills = ['O7', 'O10'].filter((id) => failed.has(id));
+  const kills = ['O7', 'O8', 'O10'].filter((id) => failed.has(id));
   const parts: string[] = [];
   if (threads.length > 0) {
     parts.push(
@@ -124,7 +124,7 @@ function missNote(failed: Set<string>): string {
   }
   if (kills.length > 0) {
     parts.push(
-      `${kills.join(', ')}: a host past half its port range saturates its cores on the next batch; goroutines pile up behind the P gate and it is OOM-killed within seconds, then crash-loops while its range stays full: kills every few minutes, not every ~30`,
+      `${kills.join(', ')}: a host past half its port range saturates its cores on the next batch; goroutines pile up behind the P gate and it is OOM-killed within seconds, often before its range is full, and crash-loops: kills every few minutes, not every ~30, and most restarts find a few free ports`,
     );
   }
   if (storm.length > 0) {
@@ -134,7 +134,7 @@ function missNote(failed: Set<string>): string {
   }
   if (spiral.length > 0 || weekend.length > 0) {
     parts.push(
-      `${[...spiral, ...weekend].join(', ')}: DC A collapses from the first batches on and stays down: with the new client's big batches about every 20 s per host and TIME_WAIT at 60 s each batch meets a range past half full; an intermittent spiral needs a host that sheds work it can no longer finish in time (the AppView's deadline cancelling the data plane's work) or fewer big batches per host (the trigger's rates, assumptions)`,
+      `${[...spiral, ...weekend].join(', ')}: DC A goes down and comes back from the first batches on, as much at the weekend as on Monday: in the model the spiral is set by the new client's batches and TIME_WAIT, not by the user load, so the weekend's lower traffic does not spare it and Monday's does not make it worse; what would tie it to the load (memory headroom that only Monday's traffic uses up, a deadline that sheds work a loaded host cannot finish) is the missing mechanism`,
     );
   }
   return parts.join('; ');

@@ -19,14 +19,18 @@ const ROOT = join(import.meta.dirname, '..', '..');
  *   pauses do not grow with idle Ms (the Go lab);
  * - O7: a host past half its port range saturates its cores on the next batch, goroutines pile up behind
  *   the P gate and it is OOM-killed within seconds, then crash-loops while its range stays full: a kill
- *   every ~5 minutes, not ~30;
+ *   every ~6 minutes, not ~30;
+ * - O8: most restarts come up while the range still has free ports (the kill came before it filled), so
+ *   only a fifth of them fail at once;
  * - O3, O4: a failing host is mostly down or crash-looping; its ops wait for a P instead of failing and
  *   logging;
- * - M1-M4, W1, W2: DC A collapses from the first batches on (Friday) and stays down through the weekend
- *   and Monday (one episode of ~21 h on Monday, ~7% served): every batch meets a range past half full.
+ * - M2-M4, W1, W2: with big batches a tenth of the new client's requests (the low end of that range),
+ *   DC A goes down and comes back all day (M1 passes: 68 Monday episodes of 3-67 min), but from Friday
+ *   night on and as much at the weekend as on Monday (about a third served): episodes 13 min apart, over
+ *   21 h, 33% served over their span; the weekend's 0.7x load does not spare it.
  * O9 and O10 pass since the CPU model: half the users (DC A) fail, and the band-aid ends it.
  */
-const MISSES = ['O3', 'O4', 'O5', 'O6', 'O7', 'M1', 'M2', 'M3', 'M4', 'W1', 'W2'];
+const MISSES = ['O3', 'O4', 'O5', 'O6', 'O7', 'O8', 'M2', 'M3', 'M4', 'W1', 'W2'];
 
 describe('the outage week against the expectations', () => {
   const exp = loadExpectations();
