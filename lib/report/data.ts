@@ -10,6 +10,7 @@ import {
   detect,
 } from '../analysis/detection.js';
 import type { CollectedRun } from '../analysis/runs.js';
+import { ABLATION_START_ISO } from '../calibration/ablation.js';
 import type { WeekObservation } from '../calibration/week.js';
 import type { TimelineColumn } from '../metrics/timeline.js';
 import type { Params } from '../model/params.js';
@@ -81,7 +82,7 @@ export interface ReportData {
   readonly observations: readonly WeekObservation[];
   readonly week: WeekReportData;
   /** DC A's Monday without a fix, every mechanism on and each switched off in turn (ablation.ts). */
-  readonly ablation: Omit<AblationData, 'key'>;
+  readonly ablation: Omit<AblationData, 'key'> & { readonly startUtc: string; readonly endUtc: string };
   readonly observationCounts: Readonly<Record<string, number>>;
   readonly detection: {
     readonly rules: Readonly<Record<string, number>>;
@@ -214,7 +215,12 @@ export function buildReportData(inputs: ReportInputs): ReportData {
       };
     })(),
     week: weekFacts(inputs.week),
-    ablation: (({ key: _key, ...rest }) => rest)(inputs.ablation),
+    ablation: (({ key: _key, ...rest }) => {
+      const startSec = Date.parse(ABLATION_START_ISO) / 1000;
+      const utc = (sec: number) =>
+        new Date(sec * 1000).toISOString().replace(':00.000Z', ' UTC').replace('T', ' ');
+      return { ...rest, startUtc: utc(startSec), endUtc: utc(startSec + rest.durationSec) };
+    })(inputs.ablation),
     detection: (() => {
       const rules: DetectionRules = {
         ...DEFAULT_DETECTION_RULES,

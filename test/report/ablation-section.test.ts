@@ -18,7 +18,16 @@ const row = (id: string, off: string, mondayAvailability: number, episodes = 0):
 
 function render(rows: AblationRow[]): string {
   const data = {
-    ablation: { origin: 'cache', scenario: 'outage-week', seed: 1, hosts: 24, durationSec: 91_800, rows },
+    ablation: {
+      origin: 'cache',
+      scenario: 'outage-week',
+      seed: 1,
+      hosts: 24,
+      durationSec: 91_800,
+      startUtc: '2026-04-05 20:00 UTC',
+      endUtc: '2026-04-06 21:30 UTC',
+      rows,
+    },
   };
   const f = factWriter(data);
   const ctx = { data: data as unknown as ReportData, f } as unknown as SectionContext;

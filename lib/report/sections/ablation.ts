@@ -26,10 +26,11 @@ export function ablationSection({ data, f }: SectionContext): Section {
   const top = ranked[0];
   const negligible = mechanisms.filter(({ r }) => Math.abs(gain(r)) < NEGLIGIBLE);
   const worse = mechanisms.filter(({ r }) => gain(r) <= -NEGLIGIBLE);
-  const list = (xs: typeof mechanisms) => xs.map(({ r }) => esc(r.off)).join('; ');
+  const off = (i: number) => f(`ablation.rows.${i}.off`, 'text');
+  const list = (xs: typeof mechanisms) => xs.map(({ i }) => off(i)).join('; ');
   const topText =
     top && gain(top.r) >= NEGLIGIBLE
-      ? `<p>Switching off ${esc(top.r.off)} helps most: Monday goes to ${at(top.i, 'mondayAvailability', 'pct2')}
+      ? `<p>Switching off ${off(top.i)} helps most: Monday goes to ${at(top.i, 'mondayAvailability', 'pct2')}
 served, with ${at(top.i, 'mondayEpisodes')} down episodes and ${at(top.i, 'mondayOomKills')} OOM kills.</p>`
       : `<p>No single mechanism switched off raises Monday's served share by a tenth of a point or more.</p>`;
   const negligibleText =
@@ -45,8 +46,9 @@ back: what they remove protected the users.</p>`
     id: 'ablation',
     title: 'What made it an outage: each mechanism switched off',
     html: `<p>Which mechanisms turn a full port range into user downtime? The affected data center's
-${f('ablation.hosts')} hosts are run without a fix from Sunday 20:00 UTC (the new client already sending)
-to Monday 21:30 UTC, once with every mechanism on and once with each switched off in turn through its
+${f('ablation.hosts')} hosts are run without a fix from ${f('ablation.startUtc', 'text')}, a Sunday evening
+with the new client already sending, to ${f('ablation.endUtc', 'text')}, the end of Monday's window, once
+with every mechanism on and once with each switched off in turn through its
 parameters, on seed ${f('ablation.seed')}. With every mechanism on, DC A's users get
 ${at(base, 'mondayAvailability', 'pct2')} of Monday's requests, in ${at(base, 'mondayEpisodes')} down
 episodes, with ${at(base, 'mondayOomKills')} OOM kills over its hosts; without the new client's batches they
