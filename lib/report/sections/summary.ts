@@ -4,13 +4,17 @@ import type { Section, SectionContext } from './context.js';
 export function summarySection({ data, f, S, w, cite }: SectionContext): Section {
   // Whether Monday's down episodes (target M1) appear decides how the week is told: from the verdict.
   const spiral = data.observations.find((o) => o.id === 'M1')?.verdict === 'reproduced';
-  const week = spiral
-    ? 'the weekend dipped, Monday spiralled.'
-    : `but the kills came too seldom and too far out of step for the data center's hosts to fall
-together, so its users saw no down episode: with the constants the labs measured (the kernel's cost per
-dial, the Go runtime's thread hand-off) the model does not reproduce the outage users saw. The labs point to
-what it lacks, the host's CPU: a failing dial at a full range is milliseconds of kernel CPU, and a burst of
-them took most of a real Go process's request work.`;
+  const weekendHeld = data.observations.find((o) => o.id === 'W2')?.verdict === 'reproduced';
+  const week = !spiral
+    ? `but the kills came too seldom and too far out of step for the data center's hosts to fall
+together, so its users saw no down episode: the model does not reproduce the outage users saw.`
+    : weekendHeld
+      ? 'the weekend dipped, Monday spiralled.'
+      : `the data center went down and came back all day, as the source tells Monday, but from the first
+batches on, and as much at the weekend as on Monday: in the model the spiral follows the new client's
+batches and <code>TIME_WAIT</code>, not the users' load, where the source's weekend dips and Monday spiral
+say the load mattered. What would tie it to the load is the mechanism the model lacks (see the
+observations).`;
   return {
     id: 'summary',
     title: 'Summary',
