@@ -42,6 +42,17 @@ function parseOutageSec(text: string | undefined): number {
   return n;
 }
 
+/** Measurements of the kernel cost lab at most (a run that misses a step is measured again). */
+export const DEFAULT_SEARCH_COST_ATTEMPTS = 3;
+
+function parseAttempts(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SEARCH_COST_ATTEMPTS;
+  const n = Number(text);
+  if (!(Number.isInteger(n) && n >= 1 && n <= 10))
+    throw new InputError(`--search-cost-attempts: expected an integer in [1, 10], got "${text}"`);
+  return n;
+}
+
 const show = (x: number | null | undefined) => (x === null || x === undefined ? '-' : String(x));
 
 function printDialModes(report: LabReport): void {
@@ -163,6 +174,7 @@ export async function labCommand(opts: {
   parts: string;
   goExperiments?: string;
   goOutageSec?: string;
+  searchCostAttempts?: string;
 }): Promise<void> {
   const parts = parseParts(opts.parts);
   const modes = parseList('--modes', opts.modes, LAB_MODES) as LabMode[];
@@ -172,11 +184,12 @@ export async function labCommand(opts: {
     GO_EXPERIMENTS,
   );
   const outageSec = parseOutageSec(opts.goOutageSec);
+  const attempts = parseAttempts(opts.searchCostAttempts);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const machine = readMachine();
   log(`lab: ${describeMachine(machine)}`);
   const dialModes = parts.includes('dial-modes') ? await runKernelLab(modes, undefined, log) : null;
-  const searchCost = parts.includes('search-cost') ? await runSearchCostLab(undefined, log) : null;
+  const searchCost = parts.includes('search-cost') ? await runSearchCostLab(undefined, log, attempts) : null;
   const go = parts.includes('go') ? await runGoLab({ experiments, outageSec }, log) : null;
   const allWithin =
     (dialModes?.allWithin ?? true) && (searchCost?.allWithin ?? true) && (go?.allAgree ?? true);

@@ -161,6 +161,10 @@ export function buildProgram(): Command {
       'Go experiments, comma-separated: failing-dial-threads,logging-threads,failing-dial-cpu,gc,scaled-outage (default: all)',
     )
     .option('--go-outage-sec <s>', 'length of each scaled-outage run, in seconds (default 30)')
+    .option(
+      '--search-cost-attempts <n>',
+      "kernel cost lab: measure again when a step misses, comparing each step's lowest, up to n measurements (default 3)",
+    )
     .action(async (opts) => (await import('./lab-command.js')).labCommand(opts));
 
   program

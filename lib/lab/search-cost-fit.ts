@@ -183,6 +183,37 @@ export function fitSearchCost(runs: readonly KernelCostRun[]): SearchCostConstan
   };
 }
 
+/** The step's compared figure: the median CPU time of its failures or successes (see kernelOf). */
+function stepMedianUs(s: KernelCostStep): number {
+  return kernelOf(s).cpuUs.p50;
+}
+
+/**
+ * Several measurements of the same runs merged into one: for each (mode, state, occupancy) the step with
+ * the lowest compared median. Another process or a neighbouring VM can only add to a scan's CPU time
+ * (cache and memory traffic), never take from it, so the lowest of several measurements is the kernel's
+ * own cost. Steps missing from a measurement (a run stopped early) are taken from the others.
+ */
+export function lowestOfRuns(measurements: readonly (readonly KernelCostRun[])[]): KernelCostRun[] {
+  const first = measurements[0];
+  if (!first) throw new Error('search-cost: no measurement to merge');
+  return first.map((run) => {
+    const same = measurements
+      .map((m) => m.find((r) => r.mode === run.mode && r.state === run.state))
+      .filter((r): r is KernelCostRun => r !== undefined);
+    const pcts = [...new Set(same.flatMap((r) => r.steps.map((st) => st.targetPercent)))].sort(
+      (a, b) => a - b,
+    );
+    const steps = pcts.map((pct) => {
+      const candidates = same
+        .map((r) => r.steps.find((st) => st.targetPercent === pct))
+        .filter((st): st is KernelCostStep => st !== undefined && stepMedianUs(st) > 0);
+      return candidates.reduce((best, st) => (stepMedianUs(st) < stepMedianUs(best) ? st : best));
+    });
+    return { ...run, steps, truncated: same.every((r) => r.truncated !== null) ? run.truncated : null };
+  });
+}
+
 /** Model against kernel at every measured step, with the fitted constants and with `defaults`. */
 export function compareSearchCost(
   runs: readonly KernelCostRun[],

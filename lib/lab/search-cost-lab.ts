@@ -3,10 +3,16 @@
  * and compare (search-cost-fit.ts), with the defaults of params.ts shown beside.
  */
 import { defaultParams } from '../model/params.js';
-import { compareSearchCost, type SearchCostConstants, type SearchCostReport } from './search-cost-fit.js';
+import {
+  compareSearchCost,
+  lowestOfRuns,
+  type SearchCostConstants,
+  type SearchCostReport,
+} from './search-cost-fit.js';
 import {
   DEFAULT_SEARCH_COST_LAB,
   FILL_METHOD,
+  type KernelCostRun,
   runSearchCostKernel,
   type SearchCostLabConfig,
 } from './search-cost-run.js';
@@ -24,10 +30,27 @@ export function defaultSearchCostConstants(): SearchCostConstants {
   };
 }
 
+/**
+ * Measure the kernel and compare. With `attempts` > 1, a comparison that misses a step measures again and
+ * compares the lowest of the measurements so far at each step (`lowestOfRuns`), up to `attempts`
+ * measurements in all; `report.measurements` says how many were taken.
+ */
 export async function runSearchCostLab(
   config: SearchCostLabConfig = DEFAULT_SEARCH_COST_LAB,
   log: (line: string) => void = () => {},
-): Promise<SearchCostReport> {
-  const runs = await runSearchCostKernel(config, log);
-  return compareSearchCost(runs, defaultSearchCostConstants(), FILL_METHOD);
+  attempts = 1,
+): Promise<SearchCostReport & { readonly measurements: number }> {
+  const measurements: KernelCostRun[][] = [];
+  for (;;) {
+    measurements.push(await runSearchCostKernel(config, log));
+    const runs = measurements.length === 1 ? measurements[0]! : lowestOfRuns(measurements);
+    const report = compareSearchCost(runs, defaultSearchCostConstants(), FILL_METHOD);
+    if (report.allWithin || measurements.length >= attempts) {
+      return { ...report, measurements: measurements.length };
+    }
+    const misses = report.rows.filter((r) => !r.within).length;
+    log(
+      `lab: search cost: ${misses} step(s) outside ${100 * report.tolerance}%; measuring again and keeping each step's lowest (${measurements.length + 1} of at most ${attempts})`,
+    );
+  }
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compareSearchCost, fitSearchCost, type SearchCostConstants } from '../../lib/lab/search-cost-fit.js';
+import {
+  compareSearchCost,
+  fitSearchCost,
+  lowestOfRuns,
+  type SearchCostConstants,
+} from '../../lib/lab/search-cost-fit.js';
 import type {
   KernelCostRun,
   KernelCostStep,
@@ -179,5 +184,35 @@ describe('compareSearchCost', () => {
     expect(r.rows.filter((x) => !x.within).map((x) => [x.mode, x.state, x.targetPercent])).toEqual([
       ['bind', 'time-wait', 75],
     ]);
+  });
+});
+
+describe('lowestOfRuns', () => {
+  it('keeps each step at its lowest median over the measurements, so a disturbed step is taken again', () => {
+    // The first measurement has bind TIME_WAIT at 75% 40% slow (a neighbour), the second its 100% step.
+    const slow = (runs: KernelCostRun[], pct: number) =>
+      runs.map((x, i) =>
+        i !== 0
+          ? x
+          : {
+              ...x,
+              steps: x.steps.map((st) =>
+                st.targetPercent !== pct
+                  ? st
+                  : st.failed > st.ok
+                    ? { ...st, failCpuUs: q(st.failCpuUs.p50 * 1.4) }
+                    : { ...st, okCpuUs: q(st.okCpuUs.p50 * 1.4) },
+              ),
+            },
+      );
+    const a = slow(RUNS, 75);
+    const b = slow(RUNS, 100);
+    expect(compareSearchCost(a, TRUE, 'test').allWithin).toBe(false);
+    expect(compareSearchCost(b, TRUE, 'test').allWithin).toBe(false);
+    const merged = lowestOfRuns([a, b]);
+    expect(merged.map((r) => r.steps.length)).toEqual(RUNS.map((r) => r.steps.length));
+    expect(compareSearchCost(merged, TRUE, 'test').allWithin).toBe(true);
+    // A shape that is wrong in every measurement stays wrong.
+    expect(compareSearchCost(lowestOfRuns([a, a]), TRUE, 'test').allWithin).toBe(false);
   });
 });
