@@ -16,7 +16,7 @@
 import { Worker } from 'node:worker_threads';
 import type { DcResult } from '../fleet/coupled-dc.js';
 import type { Overrides } from '../model/resolve-params.js';
-import { availabilityOver, downEpisodes, type UserInterval } from './episodes.js';
+import { availabilityOver, downEpisodes, spiralFigures, type UserInterval } from './episodes.js';
 import type { Expectations } from './week.js';
 
 export interface AblationVariant {
@@ -95,6 +95,10 @@ export interface AblationRow {
   /** Monday's down episodes (the expectations' definition) and the longest, in minutes. */
   readonly mondayEpisodes: number;
   readonly longestEpisodeMinutes: number;
+  /** The rhythm, span and depth of Monday's episodes (targets M2-M4; null without enough episodes). */
+  readonly medianGapMin: number | null;
+  readonly spanHours: number | null;
+  readonly spanAvailability: number | null;
   /** OOM kills over DC A's hosts on Monday; dial errors and the peak threads of a host, whole run. */
   readonly mondayOomKills: number;
   readonly dialErrors: number;
@@ -147,12 +151,16 @@ export function ablationRow(variant: AblationVariant, result: DcResult, exp: Exp
     if (t > monday[0] && t <= monday[1]) mondayOomKills += s.oomKills[i]!;
   }
   const figures = result.hostFigures;
+  const spiral = spiralFigures(rows, episodes);
   return {
     id: variant.id,
     off: variant.off,
     mondayAvailability: availabilityOver(rows, monday[0], monday[1]),
     mondayEpisodes: episodes.length,
     longestEpisodeMinutes: episodes.reduce((a, e) => Math.max(a, e.minutes), 0),
+    medianGapMin: spiral.medianGapMin,
+    spanHours: spiral.spanHours,
+    spanAvailability: spiral.spanAvailability,
     mondayOomKills,
     dialErrors: figures.reduce((a, f) => a + f.dialErrors, 0),
     peakThreads: figures.reduce((a, f) => Math.max(a, f.peakThreads), 0),

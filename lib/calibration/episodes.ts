@@ -73,3 +73,48 @@ export function availabilityOver(rows: readonly UserInterval[], fromSec: number,
   }
   return users > 0 ? 1 - failed / users : 1;
 }
+
+/** Monday's spiral as the size targets M1-M4 read it: its episodes, their rhythm, span and depth. */
+export interface SpiralFigures {
+  readonly episodes: number;
+  /** Median gap between consecutive episode starts (null with fewer than two episodes). */
+  readonly medianGapMin: number | null;
+  /** From the first episode's start to the last one's end (null without an episode). */
+  readonly spanHours: number | null;
+  /** Served share of the users' requests over that span (null without an episode). */
+  readonly spanAvailability: number | null;
+}
+
+/**
+ * The spiral's figures from a DC's user intervals and its episodes in a window.
+ *
+ * @example spiralFigures(rows, [{startSec: 0, endSec: 180, minutes: 3}, {startSec: 1800, endSec: 2100, minutes: 5}]) // episodes 2, medianGapMin 30, spanHours 2100/3600
+ */
+export function spiralFigures(rows: readonly UserInterval[], episodes: readonly Episode[]): SpiralFigures {
+  const first = episodes[0];
+  const last = episodes[episodes.length - 1];
+  return {
+    episodes: episodes.length,
+    medianGapMin: medianGapMinutes(episodes),
+    spanHours: first && last ? (last.endSec - first.startSec) / 3600 : null,
+    spanAvailability: first && last ? availabilityOver(rows, first.startSec, last.endSec) : null,
+  };
+}
+
+/** The thresholds of one size target (data/expectations.json `targets[].thresholds`). */
+export type TargetThresholds = (id: string) => Readonly<Record<string, number | undefined>>;
+
+/** Which of the spiral's size targets M1-M4 the figures meet. */
+export function spiralVerdicts(
+  tt: TargetThresholds,
+  fig: SpiralFigures,
+): { readonly M1: boolean; readonly M2: boolean; readonly M3: boolean; readonly M4: boolean } {
+  const within = (v: number | null, lo: number | undefined, hi: number | undefined) =>
+    v !== null && v >= lo! && v <= hi!;
+  return {
+    M1: fig.episodes >= tt('M1').minEpisodes!,
+    M2: within(fig.medianGapMin, tt('M2').minGapMin, tt('M2').maxGapMin),
+    M3: within(fig.spanHours, tt('M3').minHours, tt('M3').maxHours),
+    M4: within(fig.spanAvailability, tt('M4').minAvailability, tt('M4').maxAvailability),
+  };
+}

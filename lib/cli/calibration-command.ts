@@ -4,12 +4,7 @@
  * without a fix, on one seed or several (each DC in its own worker thread). Exit 1 if any check fails on
  * any seed.
  */
-import {
-  evaluateWeek,
-  loadExpectations,
-  runWeekFleetParallel,
-  type WeekObservation,
-} from '../calibration/week.js';
+import { calibrateSeed, loadExpectations, type WeekObservation } from '../calibration/week.js';
 import { InputError } from '../errors.js';
 import { parseAssignments } from '../model/resolve-params.js';
 import { PartialFailure } from './errors.js';
@@ -50,7 +45,6 @@ export async function calibrationCommand(opts: CalibrationOptions): Promise<void
   const seeds = opts.seeds !== undefined ? parseSeeds(opts.seeds) : [parseSeed(opts.seed)];
   const overrides = parseAssignments(opts.set ?? []);
   const exp = loadExpectations();
-  const runs = [exp.scenarios.week, exp.scenarios.withoutFix];
   const bySeed: Array<{ seed: number; results: WeekObservation[] }> = [];
   const progress = createProgress(
     `calibration (${seeds.length} seed${seeds.length > 1 ? 's' : ''} x 2 weeks)`,
@@ -60,23 +54,10 @@ export async function calibrationCommand(opts: CalibrationOptions): Promise<void
   );
   try {
     for (const [i, seed] of seeds.entries()) {
-      // Both weeks of a seed at once (four data-center runs): the affected DC's two runs take most of the
-      // time and go side by side.
-      const done = [0, 0];
-      const fleets = await Promise.all(
-        runs.map((id, j) =>
-          runWeekFleetParallel(
-            id,
-            seed,
-            (d, total) => {
-              done[j] = d / total;
-              progress.update((100 * (2 * i + done[0]! + done[1]!)) / (2 * seeds.length));
-            },
-            overrides,
-          ),
-        ),
+      const results = await calibrateSeed(exp, seed, overrides, (share) =>
+        progress.update((100 * (i + share)) / seeds.length),
       );
-      bySeed.push({ seed, results: evaluateWeek(exp, fleets[0]!, fleets[1]!) });
+      bySeed.push({ seed, results });
     }
   } finally {
     progress.stop();
