@@ -109,6 +109,18 @@ export function buildProgram(): Command {
     .action(async (opts) => (await import('./ablation-command.js')).ablationCommand(opts));
 
   program
+    .command('sensitivity')
+    .description(
+      "the affected data center's Monday without a fix with each assumption at each end of its stated range, one at a time: how far Monday's verdicts rest on them",
+    )
+    .option('--seed <n>', 'random seed (integer; default 1)')
+    .option('--only <paths...>', 'only these parameters (paths as `outage-lab params` prints them)')
+    .option('--workers <n>', 'worker threads (default 2)')
+    .option('--json', 'print the results as JSON')
+    .option('--quiet', 'no progress output')
+    .action(async (opts) => (await import('./sensitivity-command.js')).sensitivityCommand(opts));
+
+  program
     .command('sweep')
     .description('run a parameter sweep (spec: data/sweeps/*.json) in parallel; shardable, resumable')
     .requiredOption('--config <file.json>', 'sweep spec, e.g. data/sweeps/ci-small.json')

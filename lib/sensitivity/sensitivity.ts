@@ -18,6 +18,11 @@ export interface RangedParameter {
   readonly path: string;
   readonly low: number | string;
   readonly high: number | string;
+  /**
+   * Numeric parameters that move with this one, each set to its own default times the same ratio (the
+   * value over this parameter's default): costs measured together, or a knob that defaults to another.
+   */
+  readonly linked?: readonly string[];
 }
 
 /** The assumptions and calibrated values the verdicts and headline numbers depend on. */
@@ -61,10 +66,27 @@ export function sensitivityCases(parameters = SENSITIVITY_PARAMETERS): Sensitivi
         throw new InputError(`${p.path}: the ${end} end ${value} is not one of ${spec.values.join(', ')}`);
       }
       if (value === defaultAt(p.path)) continue;
-      out.push({ id: `${p.path}=${value}`, path: p.path, end, overrides: { [p.path]: value } });
+      const overrides: Record<string, unknown> = { [p.path]: value };
+      for (const other of p.linked ?? []) overrides[other] = linkedValue(p.path, value, other);
+      out.push({ id: `${p.path}=${value}`, path: p.path, end, overrides });
     }
   }
   return out;
+}
+
+/** `other`'s default times the ratio of `value` to `path`'s default (both numeric parameters). */
+function linkedValue(path: string, value: number | string, other: string): number {
+  const base = defaultAt(path);
+  const otherBase = defaultAt(other);
+  const spec = specAt(other);
+  if (typeof value !== 'number' || typeof base !== 'number' || base === 0 || typeof otherBase !== 'number') {
+    throw new InputError(`${path}: a linked parameter (${other}) needs numbers with a non-zero default`);
+  }
+  const v = (otherBase * value) / base;
+  if (spec?.kind !== 'number' || v < spec.min || v > spec.max) {
+    throw new InputError(`${other}: linked to ${path}=${value}, ${v} is outside its bounds`);
+  }
+  return v;
 }
 
 /** The headline numbers of one calibration, from its checks' figures. */

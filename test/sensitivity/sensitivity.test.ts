@@ -35,6 +35,26 @@ describe('sensitivityCases', () => {
   });
 });
 
+describe('linked parameters', () => {
+  it('move with their parameter by the same ratio of their defaults', () => {
+    const [, low, high] = sensitivityCases([
+      { path: 'host.cores', low: 8, high: 64, linked: ['runtime.gomaxprocs'] },
+    ]);
+    expect(low!.overrides).toEqual({ 'host.cores': 8, 'runtime.gomaxprocs': 8 });
+    expect(high!.overrides).toEqual({ 'host.cores': 64, 'runtime.gomaxprocs': 64 });
+    const [, half] = sensitivityCases([
+      { path: 'kernel.portProbeSec', low: 0.965e-7, high: 1.93e-7, linked: ['kernel.dialSyscallSec'] },
+    ]);
+    // 15 us at the default probe cost of 193 ns: half of each.
+    expect(half!.overrides['kernel.dialSyscallSec']).toBeCloseTo(7.5e-6, 15);
+  });
+  it('refuse a linked value outside its own bounds', () => {
+    expect(() =>
+      sensitivityCases([{ path: 'host.cores', low: 8, high: 64, linked: ['load.mondayFactor'] }]),
+    ).toThrow(/load\.mondayFactor: linked to host\.cores=64, 4\.4.* is outside its bounds/);
+  });
+});
+
 describe('runSensitivity', () => {
   it('computes pass shares over seeds, turned verdicts and swings (by hand)', async () => {
     const cases = sensitivityCases([{ path: 'load.mondayFactor', low: 1, high: 1.3 }]);

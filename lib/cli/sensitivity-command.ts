@@ -1,0 +1,78 @@
+/**
+ * `outage-lab sensitivity`: the affected data center's Monday without a fix with each assumption at each
+ * end of its stated range, one at a time (lib/sensitivity/monday.ts): Monday's served share, its down
+ * episodes and the Monday targets M1-M4 each case meets.
+ */
+import { loadExpectations } from '../calibration/week.js';
+import { InputError } from '../errors.js';
+import {
+  MONDAY_SENSITIVITY_PARAMETERS,
+  MONDAY_TARGETS,
+  runMondaySensitivity,
+} from '../sensitivity/monday.js';
+import { table } from './format.js';
+import { parseSeed } from './options.js';
+import { createProgress } from './progress.js';
+
+export interface SensitivityOptions {
+  seed?: string;
+  only?: string[];
+  workers?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const d1 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
+
+export async function sensitivityCommand(opts: SensitivityOptions): Promise<void> {
+  const seed = parseSeed(opts.seed);
+  const workers = opts.workers === undefined ? 2 : Number(opts.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
+    throw new InputError(`--workers: expected an integer in [1, 16], got ${JSON.stringify(opts.workers)}`);
+  }
+  const paths = MONDAY_SENSITIVITY_PARAMETERS.map((p) => p.path);
+  for (const path of opts.only ?? []) {
+    if (!paths.includes(path))
+      throw new InputError(`--only: unknown parameter "${path}"; expected one of ${paths.join(', ')}`);
+  }
+  const parameters = opts.only?.length
+    ? MONDAY_SENSITIVITY_PARAMETERS.filter((p) => opts.only!.includes(p.path))
+    : MONDAY_SENSITIVITY_PARAMETERS;
+  const progress = createProgress(
+    `sensitivity (${parameters.length} parameters x 2 ends on DC A's Monday)`,
+    100,
+    '%',
+    opts.quiet ?? false,
+  );
+  let result: Awaited<ReturnType<typeof runMondaySensitivity>>;
+  try {
+    result = await runMondaySensitivity(loadExpectations(), {
+      seed,
+      workers,
+      parameters,
+      onProgress: (done, total) => progress.update((100 * done) / total),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const rows = [
+    ['case', 'Monday served', 'episodes', 'median gap (min)', 'span (h)', 'OOM kills', ...MONDAY_TARGETS],
+    ...result.cases.map((c) => [
+      c.case.path === null ? 'defaults' : c.case.id,
+      pct(c.row.mondayAvailability),
+      String(c.row.mondayEpisodes),
+      d1(c.row.medianGapMin),
+      d1(c.row.spanHours),
+      String(c.row.mondayOomKills),
+      ...MONDAY_TARGETS.map((t) => (c.verdicts[t] ? 'ok' : 'miss')),
+    ]),
+  ];
+  process.stdout.write(
+    `DC A (${result.hosts} hosts) without a fix, Monday 00:00-21:30 UTC, seed ${result.seed}\n${table(rows)}\n`,
+  );
+}
