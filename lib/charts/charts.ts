@@ -415,3 +415,82 @@ export function calendarChart(rows: readonly object[], options: CalendarChartOpt
     config: CONFIG,
   } as TopLevelSpec;
 }
+
+export interface TornadoRow {
+  /** The parameter (one bar pair per parameter). */
+  readonly parameter: string;
+  /** 'low end' or 'high end'. */
+  readonly end: string;
+  /** The parameter's value at that end, as text (shown in the tooltip). */
+  readonly value: string;
+  /** The metric at that end, and at the defaults. */
+  readonly metric: number;
+  readonly base: number;
+}
+
+export interface TornadoOptions {
+  readonly title: string;
+  readonly metricTitle: string;
+  /** The parameters top to bottom (widest swing first). */
+  readonly order: readonly string[];
+  /** Axis format of the metric, e.g. '.0%'. */
+  readonly format?: string;
+  readonly width?: number;
+}
+
+/**
+ * A tornado chart: per parameter (rows, widest first), a bar from the defaults' value to the value at
+ * each end of the parameter's range, coloured by end, with the defaults' value as a rule.
+ */
+export function tornadoChart(rows: readonly TornadoRow[], options: TornadoOptions): TopLevelSpec {
+  const values = rows.flatMap((r) => [r.metric, r.base]);
+  const [lo, hi] = extent(values) ?? [0, 1];
+  const pad = (hi - lo) * 0.05 || 0.01;
+  const x = {
+    type: 'quantitative',
+    title: options.metricTitle,
+    scale: { domain: [lo - pad, hi + pad], nice: false },
+    ...(options.format && { axis: { format: options.format } }),
+  };
+  const y = { field: 'parameter', type: 'nominal', title: null, sort: [...options.order] };
+  return {
+    $schema: SCHEMA,
+    title: options.title,
+    width: options.width ?? 520,
+    height: { step: 18 },
+    data: { values: rows as unknown as Record<string, unknown>[] },
+    layer: [
+      {
+        mark: { type: 'bar', opacity: 0.85 },
+        encoding: {
+          y,
+          yOffset: { field: 'end', sort: ['low end', 'high end'] },
+          x: { field: 'base', ...x },
+          x2: { field: 'metric' },
+          color: {
+            field: 'end',
+            type: 'nominal',
+            title: 'parameter at',
+            scale: { domain: ['low end', 'high end'], range: ['#4c78a8', '#e45756'] },
+          },
+          tooltip: [
+            { field: 'parameter', type: 'nominal' },
+            { field: 'end', type: 'nominal' },
+            { field: 'value', type: 'nominal', title: 'value' },
+            {
+              field: 'metric',
+              type: 'quantitative',
+              title: options.metricTitle,
+              format: options.format ?? '',
+            },
+          ],
+        },
+      },
+      {
+        mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
+        encoding: { x: { aggregate: 'max', field: 'base', ...x } },
+      },
+    ],
+    config: CONFIG,
+  } as TopLevelSpec;
+}

@@ -28,6 +28,12 @@ import type { AblationData } from './ablation.js';
 import { fixCosts } from './costs.js';
 import type { IncidentFacts, ReportInputs, SweepInput } from './inputs.js';
 import { type MetastabilityData, metastabilityData } from './metastability.js';
+import {
+  type SeedsReportData,
+  type SensitivityReportData,
+  seedsReportData,
+  sensitivityReportData,
+} from './sensitivity-facts.js';
 import { type Regime, type SweepPointRow, sweepFindings, sweepPoints } from './sweep-points.js';
 import { type WeekReportData, weekFacts } from './week-facts.js';
 
@@ -83,6 +89,9 @@ export interface ReportData {
   readonly week: WeekReportData;
   /** DC A's Monday without a fix, every mechanism on and each switched off in turn (ablation.ts). */
   readonly ablation: Omit<AblationData, 'key'> & { readonly startUtc: string; readonly endUtc: string };
+  /** Every check over five seeds, and DC A's Monday at the ends of each assumption's range. */
+  readonly seeds: SeedsReportData;
+  readonly sensitivity: SensitivityReportData;
   readonly observationCounts: Readonly<Record<string, number>>;
   readonly detection: {
     readonly rules: Readonly<Record<string, number>>;
@@ -221,6 +230,8 @@ export function buildReportData(inputs: ReportInputs): ReportData {
         new Date(sec * 1000).toISOString().replace(':00.000Z', ' UTC').replace('T', ' ');
       return { ...rest, startUtc: utc(startSec), endUtc: utc(startSec + rest.durationSec) };
     })(inputs.ablation),
+    seeds: seedsReportData(inputs.seeds),
+    sensitivity: sensitivityReportData(inputs.sensitivity),
     detection: (() => {
       const rules: DetectionRules = {
         ...DEFAULT_DETECTION_RULES,

@@ -5,7 +5,14 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { hostRows, perInterval, stepSecOf } from '../analysis/host-rows.js';
 import type { CollectedRun } from '../analysis/runs.js';
-import { calendarChart, heatmapChart, intervalChart, timelineChart } from '../charts/charts.js';
+import {
+  calendarChart,
+  heatmapChart,
+  intervalChart,
+  type TornadoRow,
+  timelineChart,
+  tornadoChart,
+} from '../charts/charts.js';
 import { hostPanels } from '../charts/panels.js';
 import { CLIENT_IDS, type ClientId } from '../model/workload.js';
 import type { SweepMetric } from '../sweep/aggregate.js';
@@ -79,7 +86,28 @@ export function reportFigures(data: ReportData, runs: readonly CollectedRun[]): 
     ...h,
     failedPct: h.userAvailabilityPct === null ? null : 100 - h.userAvailabilityPct,
   }));
+  const sens = data.sensitivity;
+  const tornadoRows: TornadoRow[] = sens.swings.flatMap((sw) =>
+    (['low', 'high'] as const).flatMap((end) => {
+      const metric = sw[end];
+      const value = end === 'low' ? sw.lowValue : sw.highValue;
+      return metric === null || sw.base === null
+        ? []
+        : [{ parameter: sw.path, end: `${end} end`, value: String(value), metric, base: sw.base }];
+    }),
+  );
   return [
+    {
+      id: 'sensitivity-tornado',
+      title: "How DC A's Monday moves with each assumption",
+      caption: `DC A's users' served share on Monday (00:00 to the band-aid's time) with each parameter at the low (blue) and high (red) end of its stated range, one at a time, the others at their defaults (dashed line: all at their defaults), on seed ${sens.seed} with ${sens.hosts} hosts. Widest swing at the top.`,
+      spec: tornadoChart(tornadoRows, {
+        title: "DC A's Monday served, each parameter at the ends of its range",
+        metricTitle: 'Monday served',
+        order: sens.swings.map((s) => s.path),
+        format: '.0%',
+      }),
+    },
     {
       id: 'week',
       title: 'The outage week on the fleet',

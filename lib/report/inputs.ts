@@ -18,6 +18,12 @@ import { readResultsCsv } from '../sweep/results.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import type { SweepManifest } from '../sweep/store.js';
 import { type AblationData, acquireAblation } from './ablation.js';
+import {
+  acquireMondaySensitivity,
+  acquireSeedVerdicts,
+  type MondaySensitivityData,
+  type SeedVerdictsData,
+} from './sensitivity.js';
 import { acquireSweep, updateCache } from './sweeps.js';
 import { acquireWeek, type WeekData } from './week.js';
 
@@ -59,6 +65,10 @@ export interface ReportInputs {
   readonly week: WeekData;
   /** DC A's Monday with each mechanism switched off in turn. */
   readonly ablation: AblationData;
+  /** Every check on five seeds. */
+  readonly seeds: SeedVerdictsData;
+  /** DC A's Monday with each assumption at each end of its range. */
+  readonly sensitivity: MondaySensitivityData;
   /** The command that reproduces the report (quoted in its appendix). */
   readonly command: string;
   /** Baseline, outage and the two deployed fixes on one seed, at 10-second resolution. */
@@ -186,6 +196,31 @@ export async function loadReportInputs(options: LoadOptions = {}): Promise<Repor
     options.onTaskEnd?.(ablationTask);
   }
   log(`ablation: ${ablation.rows.length} variants of DC A's Monday (${ablation.origin})`);
+  const seedsTask = 'seeds';
+  let seeds: SeedVerdictsData;
+  try {
+    seeds = await acquireSeedVerdicts(root, week, {
+      log,
+      updateCache: options.updateCache ?? false,
+      onProgress: (done, total) => options.onProgress?.(seedsTask, done, total, 'seeds'),
+    });
+  } finally {
+    options.onTaskEnd?.(seedsTask);
+  }
+  log(`seeds: every check on seeds ${seeds.seeds.join(', ')} (${seeds.origin})`);
+  const sensitivityTask = 'sensitivity';
+  let sensitivity: MondaySensitivityData;
+  try {
+    sensitivity = await acquireMondaySensitivity(root, {
+      log,
+      updateCache: options.updateCache ?? false,
+      ...(options.workers !== undefined && { workers: options.workers }),
+      onProgress: (done, total) => options.onProgress?.(sensitivityTask, done, total, 'host-s'),
+    });
+  } finally {
+    options.onTaskEnd?.(sensitivityTask);
+  }
+  log(`sensitivity: ${sensitivity.cases.length} cases of DC A's Monday (${sensitivity.origin})`);
   const seed = runAt(fixes.spec, 0).seed;
   log(
     `timelines: ${fixes.spec.durationSec / 3600} h of baseline, outage and the two deployed fixes (seed ${seed})`,
@@ -197,6 +232,8 @@ export async function loadReportInputs(options: LoadOptions = {}): Promise<Repor
     incident: loadIncident(root),
     week,
     ablation,
+    seeds,
+    sensitivity,
     command: options.command ?? 'npm ci && npm run report',
     runs: timelineRuns(fixes.spec, seed),
     detectionRows: detectionRun(fixes.spec, seed),

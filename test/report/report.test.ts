@@ -69,6 +69,8 @@ describe('the post-mortem', () => {
     }
     expect(data.week.origin, 'data/cache/week.json is stale').toMatch(/^(cache|runs)$/);
     expect(data.ablation.origin, 'data/cache/ablation.json is stale').toMatch(/^(cache|runs)$/);
+    expect(data.seeds.origin, 'data/cache/seeds.json is stale').toMatch(/^(cache|runs)$/);
+    expect(data.sensitivity.origin, 'data/cache/sensitivity.json is stale').toMatch(/^(cache|runs)$/);
   });
 
   it('builds its data as a pure function of the inputs (twice, the same JSON)', () => {
@@ -83,6 +85,7 @@ describe('the post-mortem', () => {
       'timeline',
       'causes',
       'ablation',
+      'sensitivity',
       'detection',
       'resolution',
       'counterfactuals',

@@ -87,6 +87,7 @@ describe('report parts', () => {
       'weekSection',
       'causesSection',
       'ablationSection',
+      'sensitivitySection',
       'detectionSection',
       'resolutionSection',
       'counterfactualsSection',

@@ -11,6 +11,7 @@ import { impactSection } from './impact.js';
 import { lessonsSection } from './lessons.js';
 import { observationsSection } from './observations.js';
 import { resolutionSection } from './resolution.js';
+import { sensitivitySection } from './sensitivity.js';
 import { summarySection } from './summary.js';
 import { sweepSection } from './sweep.js';
 import { timelineSection } from './timeline.js';
@@ -24,6 +25,7 @@ export const SECTIONS: readonly SectionBuilder[] = [
   weekSection,
   causesSection,
   ablationSection,
+  sensitivitySection,
   detectionSection,
   resolutionSection,
   counterfactualsSection,
