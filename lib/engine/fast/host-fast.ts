@@ -16,10 +16,8 @@
  *   one go.
  */
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
-import { clearDemand, gcDemandSec, HostCpu } from '../../model/cpu.js';
-import { GcState } from '../../model/gc.js';
-import { cpuConfig, errorLogConfig, gcConfig } from '../../model/host-config.js';
-import { ErrorLog } from '../../model/logging.js';
+import { clearDemand, gcDemandSec } from '../../model/cpu.js';
+import { newHostMechanisms } from '../../model/host-mechanisms.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
 import { KILL_REASON, type KillReason, PROCESS_STATE } from '../../model/process-lifecycle.js';
 import { killEvent, restartedRuntime } from '../../model/process-reset.js';
@@ -377,12 +375,12 @@ export class FastHost extends FastHostState {
       this.workingSet = Math.min(d.params.poolSize, pool.peakConns);
       this.meanInFlight = pool.meanInFlight;
       this.churn = new PoissonTable(pool.churnDialsPerSec * this.dt);
-      this.runtime = this.newRuntime();
-      this.gc = new GcState(gcConfig(d.params));
-      this.cpu = new HostCpu(cpuConfig(d.params));
-      const log = new ErrorLog(errorLogConfig(d.params));
-      log.carryCountsFrom(this.log);
-      this.log = log;
+      const mechanisms = newHostMechanisms(d.params);
+      this.runtime = mechanisms.runtime;
+      this.gc = mechanisms.gc;
+      this.cpu = mechanisms.cpu;
+      mechanisms.log.carryCountsFrom(this.log);
+      this.log = mechanisms.log;
     }
     this.nextDeploySec = deploys[this.nextDeploy]?.atSec ?? Number.POSITIVE_INFINITY;
   }

@@ -1,18 +1,13 @@
 /** The fast engine's host state and the bookkeeping its concerns share (see host-fast.ts). */
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { URI_BUCKETS } from '../../metrics/timeline.js';
-import { emptyDemand, HostCpu } from '../../model/cpu.js';
-import { GcState } from '../../model/gc.js';
-import { GoRuntime } from '../../model/go-runtime.js';
-import {
-  cpuConfig,
-  errorLogConfig,
-  gcConfig,
-  goRuntimeConfig,
-  portTableConfig,
-} from '../../model/host-config.js';
+import { emptyDemand, type HostCpu } from '../../model/cpu.js';
+import type { GcState } from '../../model/gc.js';
+import type { GoRuntime } from '../../model/go-runtime.js';
+import { portTableConfig } from '../../model/host-config.js';
+import { newHostMechanisms } from '../../model/host-mechanisms.js';
 import { routedTrafficFactor, trafficFactor } from '../../model/load.js';
-import { ErrorLog } from '../../model/logging.js';
+import type { ErrorLog } from '../../model/logging.js';
 import type { Params } from '../../model/params.js';
 import { type DialMode, PortTable } from '../../model/port-table.js';
 import { Lifecycle } from '../../model/process-lifecycle.js';
@@ -194,10 +189,11 @@ export class FastHostState {
     });
     this.table = k.localIpMode === 'random' ? this.randomPorts : this.ports;
     this.dialMode = k.dialMode;
-    this.runtime = this.newRuntime();
-    this.gc = new GcState(gcConfig(p));
-    this.cpu = new HostCpu(cpuConfig(p));
-    this.log = new ErrorLog(errorLogConfig(p));
+    const mechanisms = newHostMechanisms(p);
+    this.runtime = mechanisms.runtime;
+    this.gc = mechanisms.gc;
+    this.cpu = mechanisms.cpu;
+    this.log = mechanisms.log;
     this.lifecycle = new Lifecycle(p.process);
     this.metrics = new HostMetrics(p, options.resolutionSec ?? 1, options.onRow);
     const profile = normalTrafficProfile(p, this.clients);
@@ -371,10 +367,6 @@ export class FastHostState {
   /** Buffers of `noteBlockedSyscalls`, kept across calls. */
   blockedStarts = new Float64Array(0);
   blockedDurs = new Float64Array(0);
-
-  newRuntime(): GoRuntime {
-    return new GoRuntime(goRuntimeConfig(this.p));
-  }
 
   notePorts(): void {
     this.metrics.notePorts(this.allPorts());
