@@ -5,7 +5,7 @@
  * GOMAXPROCS + blocked), failures' log lines into the writer, the closes into TIME_WAIT cohorts, and the
  * normal requests the burst slows or fails meanwhile.
  */
-import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
+import { DIAL_ERRORS } from '../../model/errors.js';
 import { lockstepBlockedPeak, steadyBlockedSyscalls } from '../../model/go-runtime.js';
 import {
   getMultiWorkSec,
@@ -227,9 +227,7 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
   const back = releasable - b.released;
   if (back > 0) {
     b.released += back;
-    const keep = Math.min(back, Math.max(0, p.poolSize - host.idle));
-    host.idle += keep;
-    if (back > keep) host.closeSockets(table, back - keep, t1);
+    host.returnToPool(back, t1);
   }
   if (resolved && b.released === (b.reuse ? b.connected : b.conns)) {
     b.done = true;
@@ -256,13 +254,7 @@ export function dialTimeouts(
   count: number,
   atSec: number,
 ): void {
-  const t = Math.max(atSec, host.lastCloseSec);
-  host.lastCloseSec = t;
-  const options = { activeClose: true, lingerZero: host.p.kernel.soLingerZero, dataExchanged: false };
-  host.table.closeMany(t, FIXED_IP, options, count);
-  host.demand.kernelSec += count * host.p.host.kernelPerCloseSec;
-  host.notePorts();
-  host.metrics.noteDialError(DIAL_ERRORS.indexOf(DIAL_ERROR.timeout), count);
+  host.closeLateDials(count, atSec);
   host.metrics.opErrors[cache]! += count;
   host.logErrors(count, atSec);
   b.failed += count;

@@ -2,6 +2,7 @@
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { URI_BUCKETS } from '../../metrics/timeline.js';
 import { emptyDemand, type HostCpu } from '../../model/cpu.js';
+import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
 import type { GcState } from '../../model/gc.js';
 import type { GoRuntime } from '../../model/go-runtime.js';
 import { portTableConfig } from '../../model/host-config.js';
@@ -351,14 +352,36 @@ export class FastHostState {
     }
   }
 
+  /** Close `count` used connections of `table` at `atSec` (our side's active close: TIME_WAIT). */
   closeSockets(table: PortTable, count: number, atSec: number): void {
+    this.close(table, count, atSec, true);
+  }
+
+  /**
+   * `count` dials that got a port after the client's timeout: each connection is closed unused, and counted
+   * as a dial-timeout (the caller fails and logs their ops).
+   */
+  closeLateDials(count: number, atSec: number): void {
+    this.close(this.table, count, atSec, false);
+    this.metrics.noteDialError(DIAL_ERRORS.indexOf(DIAL_ERROR.timeout), count);
+  }
+
+  /** `count` connections come back to the pool, which keeps at most poolSize idle and closes the rest. */
+  returnToPool(count: number, atSec: number): void {
+    const keep = Math.min(count, Math.max(0, this.p.poolSize - this.idle));
+    this.idle += keep;
+    if (count > keep) this.closeSockets(this.table, count - keep, atSec);
+  }
+
+  /** Closes in time order (a cohort never closes before an earlier one), each at the kernel's CPU price. */
+  private close(table: PortTable, count: number, atSec: number, dataExchanged: boolean): void {
     const t = Math.max(atSec, this.lastCloseSec);
     this.lastCloseSec = t;
     this.demand.kernelSec += count * this.p.host.kernelPerCloseSec;
     table.closeMany(
       t,
       FIXED_IP,
-      { activeClose: true, lingerZero: this.p.kernel.soLingerZero, dataExchanged: true },
+      { activeClose: true, lingerZero: this.p.kernel.soLingerZero, dataExchanged },
       count,
     );
     this.notePorts();

@@ -3,7 +3,7 @@
  * the pool's refill and churn dials, the normal ops' dials queued for a P, and the connections held by ops
  * waiting for CPU.
  */
-import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
+import { DIAL_ERRORS } from '../../model/errors.js';
 import type { BulkAllocation, PortTable } from '../../model/port-table.js';
 import { CLIENT, ENDPOINT } from '../../model/workload.js';
 import { type FastHostState, FIXED_IP } from './host-state.js';
@@ -195,19 +195,8 @@ export function drainQueuedDials(host: FastHostState, t1: number): void {
   const got = dial(host, dialing, t1);
   // Each dial that fails, or ends late, is an error the goroutine logs now.
   host.logErrors(late ? dialing : dialing - got, t1);
-  if (late && got > 0) {
-    const t = Math.max(t1, host.lastCloseSec);
-    host.lastCloseSec = t;
-    const options = { activeClose: true, lingerZero: host.p.kernel.soLingerZero, dataExchanged: false };
-    host.table.closeMany(t, FIXED_IP, options, got);
-    host.demand.kernelSec += got * host.p.host.kernelPerCloseSec;
-    host.metrics.noteDialError(DIAL_ERRORS.indexOf(DIAL_ERROR.timeout), got);
-    host.notePorts();
-    return;
-  }
-  const keep = Math.min(got, Math.max(0, host.p.poolSize - host.idle));
-  host.idle += keep;
-  if (got > keep) host.closeSockets(host.table, got - keep, t1);
+  if (late && got > 0) host.closeLateDials(got, t1);
+  else host.returnToPool(got, t1);
 }
 
 /** Move connections between the pool and the ops waiting for CPU with their reply (`waitHeld`). */
@@ -222,8 +211,6 @@ export function holdForCpuWait(host: FastHostState, t1: number): void {
   } else if (target < host.waitHeld) {
     const back = host.waitHeld - target;
     host.waitHeld = target;
-    const keep = Math.min(back, Math.max(0, host.p.poolSize - host.idle));
-    host.idle += keep;
-    if (back > keep) host.closeSockets(host.table, back - keep, t1);
+    host.returnToPool(back, t1);
   }
 }

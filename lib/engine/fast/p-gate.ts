@@ -18,11 +18,7 @@ export function handoffNowSec(host: FastHostState): number {
 export function gateRoom(host: FastHostState, t1: number): number {
   if (host.gateStepSec !== t1) {
     host.gateStepSec = t1;
-    const table = host.table;
-    const hold = host.runtime.pHoldSec(
-      table.dialSecAt(table.usableOn(FIXED_IP, host.dialMode)),
-      handoffNowSec(host),
-    );
+    const hold = dialHoldNowSec(host);
     host.gateLeft = hold > 0 ? (host.p.runtime.gomaxprocs * host.dt) / hold : Number.POSITIVE_INFINITY;
   }
   return Math.floor(host.gateLeft);
@@ -53,15 +49,22 @@ export function burstDialing(host: FastHostState): boolean {
  * dials and queued normal dials), each holding its P for up to the hand-off period.
  */
 export function pQueueWaitSec(host: FastHostState): number {
+  const queued = queuedForP(host);
+  if (queued <= 0) return 0;
+  return (queued * dialHoldNowSec(host)) / host.p.runtime.gomaxprocs;
+}
+
+/** Goroutines queued for a P to enter a dial: bursts' pending dials and queued normal dials. */
+export function queuedForP(host: FastHostState): number {
   let queued = host.queuedDials;
   for (const b of host.bursts) queued += b.pending;
-  if (queued <= 0) return 0;
+  return queued;
+}
+
+/** How long the next dial would hold its P: its syscall at the range's occupancy now, up to the hand-off. */
+function dialHoldNowSec(host: FastHostState): number {
   const table = host.table;
-  const hold = host.runtime.pHoldSec(
-    table.dialSecAt(table.usableOn(FIXED_IP, host.dialMode)),
-    handoffNowSec(host),
-  );
-  return (queued * hold) / host.p.runtime.gomaxprocs;
+  return host.runtime.pHoldSec(table.dialSecAt(table.usableOn(FIXED_IP, host.dialMode)), handoffNowSec(host));
 }
 
 /** Dials that failed because the range was already full (no allocation to make). */
