@@ -279,6 +279,11 @@ class HostSim implements EventHandler {
   // ---- tasks ----------------------------------------------------------------------------------------
 
   private startTask(r: number, op: number, keys: number): void {
+    this.beginOp(this.newTask(r, op, keys), op);
+  }
+
+  /** A new goroutine of request `r` for `op` over `keys` keys, not yet scheduled: its id. */
+  private newTask(r: number, op: number, keys: number): number {
     const t = this.tasks.t;
     const id = t.alloc();
     t.request[id] = r;
@@ -291,7 +296,7 @@ class HostSim implements EventHandler {
     this.tasks.requests.running[r]!++;
     this.runtime.goroutines++;
     this.liveTasks++;
-    this.beginOp(id, op);
+    return id;
   }
 
   /** Get a connection for `op` (idle or dial), then issue it. The op kind is kept in `op`. */
@@ -553,21 +558,9 @@ class HostSim implements EventHandler {
     const c = this.clients[req.client[r]!]!;
     if (!(c.endpoint === ENDPOINT.getPostRecord && this.p.memcached.getMulti)) return this.startMore(r);
     let n = startable(this.p.concurrencyLimit, req.running[r]!, req.unstarted[r]!);
-    const t = this.tasks.t;
     while (n-- > 0) {
       req.unstarted[r]!--;
-      const id = t.alloc();
-      t.request[id] = r;
-      t.epoch[id] = this.lifecycle.epoch;
-      t.pending[id] = 0;
-      t.conn[id] = -1;
-      t.keys[id] = 1;
-      t.cache[id] = CACHE_TYPES.indexOf(c.cache);
-      t.op[id] = OP_GET;
-      req.running[r]!++;
-      this.runtime.goroutines++;
-      this.liveTasks++;
-      this.goToScylla(id);
+      this.goToScylla(this.newTask(r, OP_GET, 1));
     }
   }
 

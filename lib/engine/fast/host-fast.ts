@@ -28,7 +28,7 @@ import { advanceBurst, burstLoad, startBurst } from './bursts.js';
 import { FastHostState, type FastRunOptions, type TriggerOutcome } from './host-state.js';
 import { drainQueuedDials, holdForCpuWait, normalRequests, poolChurn } from './normal-flow.js';
 import { normalTrafficProfile } from './normal-traffic.js';
-import { pQueueWaitSec } from './p-gate.js';
+import { pQueueWaitSec, queuedForP } from './p-gate.js';
 import { quietSecond } from './quiet-second.js';
 
 export type { FastRunOptions, TriggerOutcome } from './host-state.js';
@@ -345,8 +345,7 @@ export class FastHost extends FastHostState {
    */
   private stepCpu(): void {
     const gcSec = this.gc.marking ? gcDemandSec(this.cpu.config, this.gc.cpuShare, this.dt) : 0;
-    let queued = this.queuedDials;
-    for (const b of this.bursts) queued += b.pending;
+    const queued = queuedForP(this);
     const waitSec = pQueueWaitSec(this);
     this.cpu.step(this.dt, this.demand, gcSec, Math.min(this.lastPauseSec, this.dt), waitSec);
     clearDemand(this.demand);
