@@ -43,10 +43,10 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
   let waiting = 0;
   if (host.idle < host.workingSet && (queueWait > p.memcached.timeoutSec || burstDialing(host))) {
     // Goroutines queued for a P ahead of these (a burst's dials, or earlier ones): the ops that find no
-    // idle connection now wait their turn (the P queue is FIFO: behind a burst still dialing), then take a connection returned meanwhile or dial, late
-    // (dial-timeout, as the reference engine's `dialDone` rules), at the gate's pace (`drainQueuedDials`).
-    const busyShare = 1 - host.idle / (host.meanInFlight + ops / n);
-    waiting = host.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
+    // idle connection now wait their turn (the P queue is FIFO: behind a burst still dialing), then take
+    // a connection returned meanwhile or dial, late (dial-timeout, as the reference engine's `dialDone`
+    // rules), at the gate's pace (`drainQueuedDials`).
+    waiting = opsWithoutIdleConn(host, demand, ops / n);
     host.queuedDials += waiting;
   } else if (host.idle < host.workingSet) {
     // The refill's dials go through the P gate too (it binds only when dials are slow: a full range).
@@ -57,8 +57,7 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
     host.idle += got;
     const full = got < attempts || (attempts < wanted && host.table.usableOn(FIXED_IP, host.dialMode) === 0);
     if (full) {
-      const busyShare = 1 - host.idle / (host.meanInFlight + ops / n);
-      failedOps = host.idle === 0 ? demand : Math.round(demand * Math.min(1, Math.max(0, busyShare)));
+      failedOps = opsWithoutIdleConn(host, demand, ops / n);
       queued = gatedFailingDials(host, Math.max(0, failedOps - (attempts - got)), t1);
     }
   }
@@ -147,6 +146,16 @@ export function poolChurn(host: FastHostState, t1: number): void {
   host.logErrors(r.failed, t1);
   // Each failed op fails its request (a batch of normal size), among the requests already counted ok.
   host.failOkRequests(posts, Math.ceil(r.failed / host.meanNormalBatch()));
+}
+
+/**
+ * Of `demand` ops of requests of `opsPerRequest` ops each, those that find no idle connection: the share of
+ * the concurrent demand (normal ops in flight plus one request's ops) that the idle connections do not cover.
+ */
+function opsWithoutIdleConn(host: FastHostState, demand: number, opsPerRequest: number): number {
+  if (host.idle === 0) return demand;
+  const busyShare = 1 - host.idle / (host.meanInFlight + opsPerRequest);
+  return Math.round(demand * Math.min(1, Math.max(0, busyShare)));
 }
 
 /** Try `count` dials at `nowSec`; returns how many got a port (the rest are counted as failures). */
