@@ -5,6 +5,7 @@
  * GOMAXPROCS + blocked), failures' log lines into the writer, the closes into TIME_WAIT cohorts, and the
  * normal requests the burst slows or fails meanwhile.
  */
+
 import { DIAL_ERRORS } from '../../model/errors.js';
 import { lockstepBlockedPeak, steadyBlockedSyscalls } from '../../model/go-runtime.js';
 import {
@@ -13,6 +14,7 @@ import {
   memcachedCapacityOpsPerSec,
   unloadedGetSec,
 } from '../../model/memcached.js';
+import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
 import { dialFailure, type PortTable } from '../../model/port-table.js';
 import { CACHE_TYPES, ENDPOINT } from '../../model/workload.js';
 import { binomial, poisson } from '../../random/distributions.js';
@@ -208,10 +210,10 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
   if (served > 0) {
     b.opsDone += served;
     const sets = binomial(host.rng, served, 1 - m.hitRatio);
-    host.demand.mutatorSec += (served + sets) * p.host.cpuPerOpSec;
+    host.demand.mutatorSec += opsMutatorSec(p, served, sets);
     host.demand.goJobs += served + sets;
     host.metrics.ops[cache]! += served + sets;
-    host.allocatedBytes += (served + 2 * sets) * p.runtime.allocBytesPerOp;
+    host.allocatedBytes += opsAllocBytes(p, served, sets);
   }
   // 3. Connections come back: one per op without a limit, all at the end with one.
   const resolved = b.opsDone + b.failed >= b.n && b.pending === 0;

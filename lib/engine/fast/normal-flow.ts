@@ -3,7 +3,9 @@
  * the pool's refill and churn dials, the normal ops' dials queued for a P, and the connections held by ops
  * waiting for CPU.
  */
+
 import { DIAL_ERRORS } from '../../model/errors.js';
+import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
 import type { BulkAllocation, PortTable } from '../../model/port-table.js';
 import { CLIENT, ENDPOINT } from '../../model/workload.js';
 import { type FastHostState, FIXED_IP } from './host-state.js';
@@ -27,9 +29,9 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
   const sets = Math.floor(host.setCarry[cache]!);
   host.setCarry[cache]! -= sets;
   host.metrics.ops[cache]! += ops + sets;
-  host.allocatedBytes += (ops + 2 * sets) * p.runtime.allocBytesPerOp;
+  host.allocatedBytes += opsAllocBytes(p, ops, sets);
   const cpu = host.demand;
-  cpu.mutatorSec += n * p.host.cpuPerRequestSec + (ops + sets) * p.host.cpuPerOpSec;
+  cpu.mutatorSec += n * p.host.cpuPerRequestSec + opsMutatorSec(p, ops, sets);
   cpu.goJobs += n + ops + sets;
   // Connections: a pool below its working set dials for the shortfall (at most one dial per op). When
   // the range runs out, ops that find no idle connection each try a dial of their own, and fail.

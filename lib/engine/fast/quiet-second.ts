@@ -1,6 +1,8 @@
 /** Quiet seconds: a second where nothing but normal requests from idle connections and GC happens, in one go. */
+
 import { clearDemand, gcDemandSec } from '../../model/cpu.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
+import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
 import { ENDPOINT } from '../../model/workload.js';
 import { poisson } from '../../random/distributions.js';
 import type { FastHostState } from './host-state.js';
@@ -69,8 +71,8 @@ export function quietSecond(host: FastHostState, step0: number, span: number): b
     const sets = Math.floor(setCarry[cache]!);
     setCarry[cache]! -= sets;
     ops[cache]! += o + sets;
-    mutatorSec += (o + sets) * p.host.cpuPerOpSec;
-    allocated += (o + 2 * sets) * p.runtime.allocBytesPerOp;
+    mutatorSec += opsMutatorSec(p, o, sets);
+    allocated += opsAllocBytes(p, o, sets);
   }
   // The GC over the second's steps, on a copy.
   const goroutines = host.normalGoroutines();
