@@ -1,4 +1,7 @@
-/** Quiet seconds: a second where nothing but normal requests from idle connections and GC happens, in one go. */
+/**
+ * Quiet seconds: a second where nothing happens but normal requests served from idle connections and the
+ * GC, taken in one go.
+ */
 
 import { clearDemand, gcDemandSec } from '../../model/cpu.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
