@@ -14,21 +14,16 @@
 import { type EventHandler, Scheduler } from '../../engine/scheduler.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { ConnPool, RELEASE } from '../../model/conn-pool.js';
-import { clearDemand, emptyDemand, gcDemandSec, HostCpu } from '../../model/cpu.js';
+import { clearDemand, emptyDemand, gcDemandSec, type HostCpu } from '../../model/cpu.js';
 import { startable } from '../../model/errgroup.js';
 import { DIAL_ERROR, DIAL_ERRORS, type DialError, OP_ERROR } from '../../model/errors.js';
 import { FifoServers } from '../../model/fifo-servers.js';
-import { GcState, type MemoryView } from '../../model/gc.js';
-import { GoRuntime } from '../../model/go-runtime.js';
-import {
-  cpuConfig,
-  errorLogConfig,
-  gcConfig,
-  goRuntimeConfig,
-  portTableConfig,
-} from '../../model/host-config.js';
+import type { GcState, MemoryView } from '../../model/gc.js';
+import type { GoRuntime } from '../../model/go-runtime.js';
+import { portTableConfig } from '../../model/host-config.js';
+import { newHostMechanisms } from '../../model/host-mechanisms.js';
 import { trafficFactor } from '../../model/load.js';
-import { ErrorLog } from '../../model/logging.js';
+import type { ErrorLog } from '../../model/logging.js';
 import { drawGetWorkSec, drawRttSec, getMultiWorkSec, replySec } from '../../model/memcached.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
 import type { Params } from '../../model/params.js';
@@ -162,10 +157,11 @@ class HostSim implements EventHandler {
     this.rngLog = createRng(hashSeed(seed, 'log'));
     this.ports = new PortTable(portTableConfig(p));
     this.pool = new ConnPool(p.poolSize);
-    this.runtime = this.newRuntime();
-    this.gc = new GcState(gcConfig(p));
-    this.cpu = new HostCpu(cpuConfig(p));
-    this.log = new ErrorLog(errorLogConfig(p));
+    const mechanisms = newHostMechanisms(p);
+    this.runtime = mechanisms.runtime;
+    this.gc = mechanisms.gc;
+    this.cpu = mechanisms.cpu;
+    this.log = mechanisms.log;
     this.memcachedThreads = new FifoServers(p.memcached.threads);
     this.scylla = new FifoServers(p.scylla.maxInFlight);
     this.lifecycle = new Lifecycle(p.process);
@@ -283,6 +279,11 @@ class HostSim implements EventHandler {
   // ---- tasks ----------------------------------------------------------------------------------------
 
   private startTask(r: number, op: number, keys: number): void {
+    this.beginOp(this.newTask(r, op, keys), op);
+  }
+
+  /** A new goroutine of request `r` for `op` over `keys` keys, not yet scheduled: its id. */
+  private newTask(r: number, op: number, keys: number): number {
     const t = this.tasks.t;
     const id = t.alloc();
     t.request[id] = r;
@@ -295,7 +296,7 @@ class HostSim implements EventHandler {
     this.tasks.requests.running[r]!++;
     this.runtime.goroutines++;
     this.liveTasks++;
-    this.beginOp(id, op);
+    return id;
   }
 
   /** Get a connection for `op` (idle or dial), then issue it. The op kind is kept in `op`. */
@@ -557,21 +558,9 @@ class HostSim implements EventHandler {
     const c = this.clients[req.client[r]!]!;
     if (!(c.endpoint === ENDPOINT.getPostRecord && this.p.memcached.getMulti)) return this.startMore(r);
     let n = startable(this.p.concurrencyLimit, req.running[r]!, req.unstarted[r]!);
-    const t = this.tasks.t;
     while (n-- > 0) {
       req.unstarted[r]!--;
-      const id = t.alloc();
-      t.request[id] = r;
-      t.epoch[id] = this.lifecycle.epoch;
-      t.pending[id] = 0;
-      t.conn[id] = -1;
-      t.keys[id] = 1;
-      t.cache[id] = CACHE_TYPES.indexOf(c.cache);
-      t.op[id] = OP_GET;
-      req.running[r]!++;
-      this.runtime.goroutines++;
-      this.liveTasks++;
-      this.goToScylla(id);
+      this.goToScylla(this.newTask(r, OP_GET, 1));
     }
   }
 
@@ -709,10 +698,6 @@ class HostSim implements EventHandler {
     if (epoch !== this.lifecycle.epoch) return;
     this.lifecycle.ready(this.sim.now);
     this.metrics.event('ready');
-  }
-
-  private newRuntime(): GoRuntime {
-    return new GoRuntime(goRuntimeConfig(this.p));
   }
 
   private onSecond(): void {

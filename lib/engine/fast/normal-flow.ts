@@ -1,0 +1,227 @@
+/**
+ * Normal flow: each step's ordinary requests of one client (Poisson counts, their ops at expected rates),
+ * the pool's refill and churn dials, the normal ops' dials queued for a P, and the connections held by ops
+ * waiting for CPU.
+ */
+
+import { DIAL_ERRORS } from '../../model/errors.js';
+import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
+import type { BulkAllocation, PortTable } from '../../model/port-table.js';
+import { CLIENT, ENDPOINT } from '../../model/workload.js';
+import { type FastHostState, FIXED_IP } from './host-state.js';
+import { burstDialing, gatedFailingDials, gateRoom, handoffNowSec, pQueueWaitSec } from './p-gate.js';
+
+/** `n` ordinary requests of one client in this step. */
+export function normalRequests(host: FastHostState, client: number, n: number, t1: number): void {
+  const c = host.clients[client]!;
+  const p = host.p;
+  // URIs: the batch sizes' expected total, carried between steps (their spread matters only through
+  // failures, which are counted per request).
+  let ops = n;
+  if (c.endpoint === ENDPOINT.getPostRecord) {
+    host.uriCarry += (n * (p.workload.normalBatchMin + p.workload.normalBatchMax)) / 2;
+    ops = Math.floor(host.uriCarry);
+    host.uriCarry -= ops;
+  }
+  // Misses (each followed by a Scylla read and a set) at their expected rate, carried between steps.
+  const cache = host.cacheOf[client]!;
+  host.setCarry[cache]! += ops * (1 - p.memcached.hitRatio);
+  const sets = Math.floor(host.setCarry[cache]!);
+  host.setCarry[cache]! -= sets;
+  host.metrics.ops[cache]! += ops + sets;
+  host.allocatedBytes += opsAllocBytes(p, ops, sets);
+  const cpu = host.demand;
+  cpu.mutatorSec += n * p.host.cpuPerRequestSec + opsMutatorSec(p, ops, sets);
+  cpu.goJobs += n + ops + sets;
+  // Connections: a pool below its working set dials for the shortfall (at most one dial per op). When
+  // the range runs out, ops that find no idle connection each try a dial of their own, and fail.
+  const demand = ops + sets;
+  host.opsThisStep += demand;
+  let failedOps = 0;
+  /** Failed ops whose goroutines wait for a P to dial: they log when they dial (`drainQueuedDials`). */
+  let queued = 0;
+  const queueWait = pQueueWaitSec(host);
+  /** Ops whose goroutines wait for a P behind the queue before they look for a connection. */
+  let waiting = 0;
+  if (host.idle < host.workingSet && (queueWait > p.memcached.timeoutSec || burstDialing(host))) {
+    // Goroutines queued for a P ahead of these (a burst's dials, or earlier ones): the ops that find no
+    // idle connection now wait their turn (the P queue is FIFO: behind a burst still dialing), then take
+    // a connection returned meanwhile or dial, late (dial-timeout, as the reference engine's `dialDone`
+    // rules), at the gate's pace (`drainQueuedDials`).
+    waiting = opsWithoutIdleConn(host, demand, ops / n);
+    host.queuedDials += waiting;
+  } else if (host.idle < host.workingSet) {
+    // The refill's dials go through the P gate too (it binds only when dials are slow: a full range).
+    const wanted = Math.min(host.workingSet - host.idle, demand);
+    const attempts = Math.min(wanted, gateRoom(host, t1));
+    host.gateLeft -= attempts;
+    const got = dial(host, attempts, t1);
+    host.idle += got;
+    const full = got < attempts || (attempts < wanted && host.table.usableOn(FIXED_IP, host.dialMode) === 0);
+    if (full) {
+      failedOps = opsWithoutIdleConn(host, demand, ops / n);
+      queued = gatedFailingDials(host, Math.max(0, failedOps - (attempts - got)), t1);
+    }
+  }
+  const cpuWait = host.cpu.goWaitSec;
+  if (failedOps === 0 && cpuWait === 0 && waiting === 0) {
+    host.quietOk[client]! += n;
+    host.quietPending = true;
+    return;
+  }
+  let waitSec = 0;
+  if (failedOps > 0) {
+    host.metrics.opErrors[cache]! += failedOps;
+    waitSec = host.logErrors(failedOps - queued, t1);
+    if (queued > 0) {
+      // Their requests wait at least for the P queue ahead of their dials (and then for CPU).
+      waitSec = Math.max(waitSec, queueWait + 3 * cpuWait);
+      host.waitFrom = host.waitTo = waitSec;
+    }
+  }
+  const failedRequests =
+    failedOps === 0
+      ? 0
+      : c.endpoint === ENDPOINT.getPostRecord
+        ? Math.min(n, Math.ceil((failedOps * n) / Math.max(1, ops)))
+        : Math.min(n, failedOps);
+  if (queued > 0) host.queuedRequests += (failedRequests * queued) / failedOps;
+  // Requests with an op waiting for a P answer after the queue ahead of it.
+  const slow =
+    waiting === 0
+      ? 0
+      : Math.min(
+          n - failedRequests,
+          c.endpoint === ENDPOINT.getPostRecord ? Math.ceil((waiting * n) / Math.max(1, ops)) : waiting,
+        );
+  host.queuedRequests += slow;
+  // The rest answer after their CPU waits: two per op and one for the handler to respond; past the
+  // AppView's deadline they have failed.
+  const deadline = p.workload.upstreamDeadlineSec;
+  const okLatency = host.templateMeanSec[client]! + 3 * cpuWait;
+  const slowLatency = okLatency + queueWait;
+  const fast = n - failedRequests - slow;
+  const lateFast = cpuWait > 0 && c.userFacing && okLatency > deadline ? fast : 0;
+  const lateSlow = c.userFacing && slowLatency > deadline ? slow : 0;
+  const okFast = fast - lateFast;
+  const okSlow = slow - lateSlow;
+  const ok = okFast + okSlow;
+  const late = lateFast + lateSlow;
+  if (cpuWait === 0) host.okByClient[client]! += okFast;
+  if (c.userFacing) {
+    const median = host.templates[client]!.quantileSec(0.5) ?? 0;
+    if (cpuWait > 0 && okFast > 0) host.delayedLatencies.record(median + 3 * cpuWait, okFast);
+    if (okSlow > 0) host.delayedLatencies.record(median + 3 * cpuWait + queueWait, okSlow);
+  }
+  host.okThisSecond[client]! += ok;
+  host.metrics.requestLatency(
+    client,
+    (okFast + lateFast) * okLatency + (okSlow + lateSlow) * slowLatency + failedRequests * waitSec,
+    n,
+  );
+  host.metrics.requestsDone(client, ok, failedRequests + late, c.userFacing);
+  if (c.userFacing) {
+    host.recordFailures(failedRequests);
+    if (lateFast > 0) host.failLatencies.record(Math.min(okLatency, deadline), lateFast);
+    if (lateSlow > 0) host.failLatencies.record(Math.min(slowLatency, deadline), lateSlow);
+  }
+}
+
+/**
+ * Peaks of normal concurrency above a pool smaller than the working set: each extra connection is
+ * dialed, used once and closed into TIME_WAIT (the pool is full); when the range has no port, the op
+ * fails, logs, and fails its request (a post batch: the peaks come from batches).
+ */
+export function poolChurn(host: FastHostState, t1: number): void {
+  const k = host.churn.sample(host.rng);
+  if (k === 0) return;
+  const table = host.table;
+  host.metrics.dials += k;
+  const r = table.allocateMany(Math.max(t1, host.lastCloseSec), FIXED_IP, host.dialMode, k);
+  chargeDials(host, table, r);
+  if (r.ok > 0) host.closeSockets(table, r.ok, t1);
+  if (r.failed === 0) return;
+  host.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), r.failed);
+  host.metrics.notePortExhaustion(t1);
+  const posts = host.clients.findIndex((c) => c.id === CLIENT.posts);
+  host.metrics.opErrors[host.cacheOf[posts]!]! += r.failed;
+  host.logErrors(r.failed, t1);
+  // Each failed op fails its request (a batch of normal size), among the requests already counted ok.
+  host.failOkRequests(posts, Math.ceil(r.failed / host.meanNormalBatch()));
+}
+
+/**
+ * Of `demand` ops of requests of `opsPerRequest` ops each, those that find no idle connection: the share of
+ * the concurrent demand (normal ops in flight plus one request's ops) that the idle connections do not cover.
+ */
+function opsWithoutIdleConn(host: FastHostState, demand: number, opsPerRequest: number): number {
+  if (host.idle === 0) return demand;
+  const busyShare = 1 - host.idle / (host.meanInFlight + opsPerRequest);
+  return Math.round(demand * Math.min(1, Math.max(0, busyShare)));
+}
+
+/** Try `count` dials at `nowSec`; returns how many got a port (the rest are counted as failures). */
+export function dial(host: FastHostState, count: number, nowSec: number): number {
+  if (count <= 0) return 0;
+  host.metrics.dials += count;
+  const table = host.table;
+  const ip = FIXED_IP;
+  const r = table.allocateMany(nowSec, ip, host.dialMode, count);
+  chargeDials(host, table, r);
+  if (r.failed > 0) {
+    host.metrics.noteDialError(DIAL_ERRORS.indexOf(r.error), r.failed);
+    host.metrics.notePortExhaustion(nowSec);
+  }
+  host.notePorts();
+  return r.ok;
+}
+
+/** The CPU of the dials of one `allocateMany`: kernel time, and the P time held before hand-off. */
+export function chargeDials(host: FastHostState, table: PortTable, r: BulkAllocation): void {
+  host.demand.kernelSec += table.sysCpuSecOf(r);
+  const rt = host.runtime;
+  const handoff = handoffNowSec(host);
+  host.demand.pHeldSec += r.failed * rt.pHoldSec(r.failSyscallSec, handoff);
+  if (r.ok > 0) host.demand.pHeldSec += r.ok * rt.pHoldSec(table.dialSecAt(r.usableBefore), handoff);
+}
+
+/** Queued normal dials that get a P in this step: they fail on a full range, or connect and are kept. */
+export function drainQueuedDials(host: FastHostState, t1: number): void {
+  // FIFO: the goroutines of a burst still dialing are ahead of these.
+  if (host.queuedDials <= 0 || burstDialing(host)) return;
+  const n = Math.min(host.queuedDials, gateRoom(host, t1));
+  if (n <= 0) return;
+  // Waited past the client's timeout behind the queue: a dial that gets a port is closed unused
+  // (TIME_WAIT) with dial-timeout; otherwise the connection joins the pool.
+  const late = pQueueWaitSec(host) > host.p.memcached.timeoutSec;
+  host.queuedRequests -= (host.queuedRequests * n) / host.queuedDials;
+  host.queuedDials -= n;
+  // A goroutine looks for an idle connection only once it runs (gomemcache's getConn): those returned
+  // meanwhile are taken without a dial (their ops were already counted as failed: they came too late).
+  const pooled = Math.min(host.idle, n);
+  host.idle -= pooled;
+  host.waitHeld += pooled;
+  const dialing = n - pooled;
+  host.gateLeft -= dialing;
+  const got = dial(host, dialing, t1);
+  // Each dial that fails, or ends late, is an error the goroutine logs now.
+  host.logErrors(late ? dialing : dialing - got, t1);
+  if (late && got > 0) host.closeLateDials(got, t1);
+  else host.returnToPool(got, t1);
+}
+
+/** Move connections between the pool and the ops waiting for CPU with their reply (`waitHeld`). */
+export function holdForCpuWait(host: FastHostState, t1: number): void {
+  host.opsLastStep = host.opsThisStep;
+  host.opsThisStep = 0;
+  const target = Math.round((host.opsLastStep / host.dt) * host.cpu.goWaitSec);
+  if (target > host.waitHeld) {
+    const take = Math.min(host.idle, target - host.waitHeld);
+    host.idle -= take;
+    host.waitHeld += take;
+  } else if (target < host.waitHeld) {
+    const back = host.waitHeld - target;
+    host.waitHeld = target;
+    host.returnToPool(back, t1);
+  }
+}

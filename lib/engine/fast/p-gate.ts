@@ -1,0 +1,79 @@
+/**
+ * The P gate: dials into the kernel each hold a P for up to the sysmon hand-off period, so GOMAXPROCS Ps let
+ * only so many through per step; the rest wait as goroutines queued for a P.
+ */
+import { DIAL_ERRORS } from '../../model/errors.js';
+import { dialFailure } from '../../model/port-table.js';
+import { type FastHostState, FIXED_IP } from './host-state.js';
+
+/** The P hand-off period now, with the cores' queue of kernel work (`GoRuntime.handoffUnderLoadSec`). */
+export function handoffNowSec(host: FastHostState): number {
+  return host.runtime.handoffUnderLoadSec(host.cpu.kernelQueueSec);
+}
+
+/**
+ * Room at the P gate for normal ops' dials in the step ending at `t1`: each dial holds its P for up to the
+ * hand-off period, so GOMAXPROCS Ps let GOMAXPROCS x tick / hold dials into the kernel per step.
+ */
+export function gateRoom(host: FastHostState, t1: number): number {
+  if (host.gateStepSec !== t1) {
+    host.gateStepSec = t1;
+    const hold = dialHoldNowSec(host);
+    host.gateLeft = hold > 0 ? (host.p.runtime.gomaxprocs * host.dt) / hold : Number.POSITIVE_INFINITY;
+  }
+  return Math.floor(host.gateLeft);
+}
+
+/**
+ * `count` normal ops found no idle connection on a full range: as many dial now as the P gate lets
+ * through (and fail), the rest wait for a P as goroutines and dial in later steps (`drainQueuedDials`).
+ * Their ops fail either way; only when their dials happen, and so their CPU, waits for the gate.
+ */
+export function gatedFailingDials(host: FastHostState, count: number, t1: number): number {
+  if (count <= 0) return 0;
+  const now = Math.min(count, gateRoom(host, t1));
+  host.gateLeft -= now;
+  failedDials(host, now, t1);
+  host.queuedDials += count - now;
+  return count - now;
+}
+
+/** Whether a burst has goroutines still queued for a P to dial. */
+export function burstDialing(host: FastHostState): boolean {
+  for (const b of host.bursts) if (b.pending > 0) return true;
+  return false;
+}
+
+/**
+ * How long a goroutine that wants a P now waits behind those queued to enter a dial (bursts' pending
+ * dials and queued normal dials), each holding its P for up to the hand-off period.
+ */
+export function pQueueWaitSec(host: FastHostState): number {
+  const queued = queuedForP(host);
+  if (queued <= 0) return 0;
+  return (queued * dialHoldNowSec(host)) / host.p.runtime.gomaxprocs;
+}
+
+/** Goroutines queued for a P to enter a dial: bursts' pending dials and queued normal dials. */
+export function queuedForP(host: FastHostState): number {
+  let queued = host.queuedDials;
+  for (const b of host.bursts) queued += b.pending;
+  return queued;
+}
+
+/** How long the next dial would hold its P: its syscall at the range's occupancy now, up to the hand-off. */
+function dialHoldNowSec(host: FastHostState): number {
+  const table = host.table;
+  return host.runtime.pHoldSec(table.dialSecAt(table.usableOn(FIXED_IP, host.dialMode)), handoffNowSec(host));
+}
+
+/** Dials that failed because the range was already full (no allocation to make). */
+export function failedDials(host: FastHostState, count: number, nowSec: number): void {
+  if (count <= 0) return;
+  host.metrics.dials += count;
+  const failSec = host.table.dialSecAt(0);
+  host.demand.kernelSec += count * host.table.sysCpuFraction * failSec;
+  host.demand.pHeldSec += count * host.runtime.pHoldSec(failSec, handoffNowSec(host));
+  host.metrics.noteDialError(DIAL_ERRORS.indexOf(dialFailure(host.dialMode)), count);
+  host.metrics.notePortExhaustion(nowSec);
+}
