@@ -50,6 +50,8 @@ export class HostMetrics {
   private binPauseMaxSec = 0;
   private gcCpuShare = 0;
   private binRunnableMax = 0;
+  /** CPU used over the closed intervals, by kind (core-seconds): the run summary's totals. */
+  private readonly cpuUsed = { mutatorSec: 0, gcSec: 0, kernelSec: 0 };
   private lastLogAttempted = 0;
   private lastLogAccepted = 0;
   private lastLogWritten = 0;
@@ -272,6 +274,9 @@ export class HostMetrics {
     cpu: HostCpu,
   ): void {
     const used = cpu.takeUsed();
+    this.cpuUsed.mutatorSec += used.mutatorSec;
+    this.cpuUsed.gcSec += used.gcSec;
+    this.cpuUsed.kernelSec += used.kernelSec;
     let dialErrorsInBin = 0;
     for (const v of this.dialErrors) dialErrorsInBin += v;
     this.totalDialErrors += dialErrorsInBin;
@@ -378,6 +383,9 @@ export class HostMetrics {
       logLinesWritten: log.written,
       p99LatencyMs: p99 === null ? null : round(p99 * 1000, 4),
       recoverySec: this.recoverySec,
+      cpuMutatorSec: round(this.cpuUsed.mutatorSec, 6),
+      cpuGcSec: round(this.cpuUsed.gcSec, 6),
+      cpuKernelSec: round(this.cpuUsed.kernelSec, 6),
     };
   }
 }

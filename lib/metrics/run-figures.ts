@@ -20,4 +20,12 @@ export interface RunFigures {
   readonly p99LatencyMs: number | null;
   /** null if the trigger never stops, or the host never recovers after it does. */
   readonly recoverySec: number | null;
+  /**
+   * The host's CPU used over the run's timeline intervals, by kind, in core-seconds: Go code (requests,
+   * ops, log encoding), the GC (background, assists, pauses) and kernel syscalls (dials with their port
+   * scans, closes, log writes).
+   */
+  readonly cpuMutatorSec: number;
+  readonly cpuGcSec: number;
+  readonly cpuKernelSec: number;
 }

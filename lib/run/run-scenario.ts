@@ -45,6 +45,9 @@ export const SUMMARY_FIELDS = [
   'logLinesWritten',
   'p99LatencyMs',
   'recoverySec',
+  'cpuMutatorSec',
+  'cpuGcSec',
+  'cpuKernelSec',
 ] as const satisfies readonly (keyof RunSummary)[];
 
 /**

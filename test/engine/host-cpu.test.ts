@@ -43,6 +43,18 @@ describe.each(['des', 'fast'] as const)('the host CPU in the %s engine', (engine
     expect(Math.max(...calm.rows.map((r) => Number(r.runnableMax)))).toBe(0);
   });
 
+  it("reports the run's CPU by kind in its summary: the sums of the timeline's columns", () => {
+    for (const { summary, rows } of [burst, calm]) {
+      expect(summary.cpuMutatorSec).toBeCloseTo(sum(rows, 'cpuMutatorSec'), 4);
+      expect(summary.cpuGcSec).toBeCloseTo(sum(rows, 'cpuGcSec'), 4);
+      expect(summary.cpuKernelSec).toBeCloseTo(sum(rows, 'cpuKernelSec'), 4);
+    }
+    // 14 s on 16 cores: at most 224 core-seconds in all; the burst's scans are most of the kernel's.
+    const total = burst.summary.cpuMutatorSec + burst.summary.cpuGcSec + burst.summary.cpuKernelSec;
+    expect(total).toBeLessThanOrEqual(14 * 16 + 1e-6);
+    expect(burst.summary.cpuKernelSec).toBeGreaterThan(10 * calm.summary.cpuKernelSec + 10);
+  });
+
   it('a burst on an empty range costs little; one past half the range fills the cores', () => {
     const first = burst.rows[2]!; // the interval (2, 3]
     expect(Number(first.cpuKernelSec)).toBeLessThan(1);

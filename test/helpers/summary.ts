@@ -21,6 +21,9 @@ export function summaryWith(over: Partial<RunSummary>): RunSummary {
     logLinesWritten: 0,
     p99LatencyMs: 2,
     recoverySec: null,
+    cpuMutatorSec: 0,
+    cpuGcSec: 0,
+    cpuKernelSec: 0,
     ...over,
   };
 }

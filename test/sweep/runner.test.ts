@@ -25,7 +25,7 @@ describe('runSweep on data/sweeps/ci-small.json', () => {
     const lines = results(single).trim().split('\n');
     expect(lines).toHaveLength(33);
     expect(lines[0]).toBe(
-      'point,replicate,batchSize,concurrencyLimit,poolSize,logRate,scenario,engine,seed,durationSec,availability,downtimeSec,dialErrors,peakTimeWait,firstPortExhaustionSec,peakThreads,oomKills,restarts,peakRssBytes,maxGcPauseMs,logLinesAttempted,logLinesWritten,p99LatencyMs,recoverySec,error',
+      'point,replicate,batchSize,concurrencyLimit,poolSize,logRate,scenario,engine,seed,durationSec,availability,downtimeSec,dialErrors,peakTimeWait,firstPortExhaustionSec,peakThreads,oomKills,restarts,peakRssBytes,maxGcPauseMs,logLinesAttempted,logLinesWritten,p99LatencyMs,recoverySec,cpuMutatorSec,cpuGcSec,cpuKernelSec,error',
     );
     const manifest = JSON.parse(readFileSync(join(single, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ status: 'complete', completed: 32, failed: 0, specHash: spec.hash });
