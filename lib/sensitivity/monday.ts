@@ -36,7 +36,9 @@ const CONTAINER_BYTES = 4 * GIB;
  * - the kernel's per-port and per-dial costs, measured here, on production hardware 0.5-1.5x, together;
  * - the host's cores (8-64), with GOMAXPROCS, which defaults to them;
  * - GOMEMLIMIT at 85-98% of the 4 GiB container limit;
- * - the P hand-off under saturation (0.5-3 ms in production).
+ * - the P hand-off under saturation (0.5-3 ms in production);
+ * - the memory of a goroutine (stack 2-16 KB, heap 0.5-8 KB), which sets how many a stalled host holds
+ *   before its container limit.
  */
 export const MONDAY_SENSITIVITY_PARAMETERS: readonly RangedParameter[] = [
   ...SENSITIVITY_PARAMETERS.filter((p) => p.path !== 'load.weekendFactor'),
@@ -58,6 +60,8 @@ export const MONDAY_SENSITIVITY_PARAMETERS: readonly RangedParameter[] = [
     high: Math.round(0.98 * CONTAINER_BYTES),
   },
   { path: 'runtime.saturatedHandoffSec', low: 0.0005, high: 0.003 },
+  { path: 'runtime.goroutineStackBytes', low: 2048, high: 16_384 },
+  { path: 'runtime.goroutineHeapBytes', low: 512, high: 8192 },
 ];
 
 /** Monday's size targets, as `spiralVerdicts` judges them. */

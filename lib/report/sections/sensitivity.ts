@@ -83,7 +83,7 @@ the low and at the high end of the range its source states, one at a time, the o
 ${f('sensitivity.caseCount')} runs with the defaults' own. The parameters are the assumptions and calibrated
 values Monday's verdicts depend on: the load's shape, the AppView's retries and balancing, the new client's
 batches and retries, start-up time, the fleet's size, the kernel's per-port cost on production hardware, the
-host's cores, GOMEMLIMIT and the P hand-off. With the defaults DC A serves
+host's cores, GOMEMLIMIT, the P hand-off and a goroutine's memory. With the defaults DC A serves
 ${f('sensitivity.base.mondayAvailability', 'pct2')} of Monday's requests in
 ${f('sensitivity.base.mondayEpisodes')} down episodes and meets ${f('sensitivity.base.met', 'text')} of
 the four Monday targets (M1-M4). Over all the cases Monday's served share ranges from
