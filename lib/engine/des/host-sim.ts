@@ -68,6 +68,8 @@ const PH = {
   opTimeout: 3,
   scylla: 4,
   log: 5,
+  /** Waiting for CPU to send the op (it reaches memcached's queue only then). */
+  send: 6,
 } as const;
 
 const OP_GET = 0;
@@ -406,6 +408,8 @@ class HostSim implements EventHandler {
         return this.opDone(id);
       case PH.opTimeout:
         return this.opTimedOut(id);
+      case PH.send:
+        return this.sendOp(id);
       case PH.scylla:
         return this.beginOp(id, OP_SET);
       case PH.log:
@@ -440,26 +444,41 @@ class HostSim implements EventHandler {
     this.issueOp(id);
   }
 
-  /** Send the op on the task's connection: one event, at the reply or at the client's deadline. */
+  /**
+   * Send the op on the task's connection. The goroutine waits for CPU to send it (gomemcache sets the
+   * deadline when it runs): with a wait, the op joins memcached's FIFO queue only when it is sent (an
+   * event then), so that the queue admits ops in the order they arrive at the server.
+   */
   private issueOp(id: number): void {
     const t = this.tasks.t;
     const m = this.p.memcached;
-    const now = this.sim.now;
     const op = t.op[id]!;
-    const rtt = drawRttSec(this.rngNet, m);
+    t.rttSec[id] = drawRttSec(this.rngNet, m);
     const keys = t.keys[id]!;
-    const work = op === OP_MULTI ? getMultiWorkSec(m, keys) : drawGetWorkSec(this.rngNet, m);
-    // The goroutine waits for CPU to send the op (gomemcache sets the deadline when it runs), and again to
-    // run once the reply has arrived. Only a reply later than the deadline is a timeout: a goroutine the
-    // netpoller made ready before its deadline reads its reply however late it runs (runtime netpoll).
-    // The second wait is taken at today's value (the queue it meets then is not known yet).
-    const cpuWait = this.cpu.goWaitSec;
-    const sent = now + cpuWait;
-    const reply = replySec(this.memcachedThreads, sent, rtt, work);
+    t.workSec[id] = op === OP_MULTI ? getMultiWorkSec(m, keys) : drawGetWorkSec(this.rngNet, m);
     this.metrics.ops[t.cache[id]!]! += op === OP_MULTI ? keys : 1;
     this.allocatedBytes += this.p.runtime.allocBytesPerOp;
     this.demand.mutatorSec += this.p.host.cpuPerOpSec;
     this.demand.goJobs++;
+    const cpuWait = this.cpu.goWaitSec;
+    t.cpuWaitSec[id] = cpuWait;
+    if (cpuWait > 0) {
+      t.phase[id] = PH.send;
+      this.schedule(id, this.sim.now + cpuWait, EV.task);
+    } else this.sendOp(id);
+  }
+
+  /**
+   * The op reaches memcached now: one event, at the reply or at the client's deadline. Only a reply later
+   * than the deadline is a timeout: a goroutine the netpoller made ready before its deadline reads its
+   * reply however late it runs (runtime netpoll). It waits for CPU again to run once the reply has
+   * arrived, taken at the wait it met to send (the queue it meets then is not known yet).
+   */
+  private sendOp(id: number): void {
+    const t = this.tasks.t;
+    const sent = this.sim.now;
+    const cpuWait = t.cpuWaitSec[id]!;
+    const reply = replySec(this.memcachedThreads, sent, t.rttSec[id]!, t.workSec[id]!);
     if (reply - sent > this.timeoutSec) {
       t.phase[id] = PH.opTimeout;
       this.schedule(id, sent + this.timeoutSec, EV.task);
@@ -660,7 +679,13 @@ class HostSim implements EventHandler {
     for (let id = 0; id < t.highWater; id++) {
       if (t.epoch[id] !== this.lifecycle.epoch - 1) continue;
       const conn = t.conn[id]!;
-      if (conn >= 0 && (t.phase[id] === PH.op || t.phase[id] === PH.opTimeout || t.phase[id] === PH.dial)) {
+      if (
+        conn >= 0 &&
+        (t.phase[id] === PH.op ||
+          t.phase[id] === PH.opTimeout ||
+          t.phase[id] === PH.send ||
+          t.phase[id] === PH.dial)
+      ) {
         this.closeSocket(conn, false);
         t.conn[id] = -1;
       }

@@ -62,6 +62,10 @@ export class TaskStore extends SlotStore {
   /** 1 if the task's syscall outlasts its P's hand-off period (it gets an M of its own). */
   slow = new Uint8Array(1024);
   startSec = new Float64Array(1024);
+  /** An op waiting for CPU to be sent: its round trip, its work on a server thread, and that CPU wait. */
+  rttSec = new Float64Array(1024);
+  workSec = new Float64Array(1024);
+  cpuWaitSec = new Float64Array(1024);
 
   protected capacity(): number {
     return this.request.length;
@@ -84,6 +88,9 @@ export class TaskStore extends SlotStore {
     this.syscallSec = widen(this.syscallSec, n);
     this.slow = widen(this.slow, n);
     this.startSec = widen(this.startSec, n);
+    this.rttSec = widen(this.rttSec, n);
+    this.workSec = widen(this.workSec, n);
+    this.cpuWaitSec = widen(this.cpuWaitSec, n);
   }
 }
 
