@@ -20,7 +20,14 @@
  */
 import type { Rng } from '../random/rng.js';
 import { DIAL_ERROR, type DialError } from './errors.js';
-import { dialSec, type PortSearchCost } from './port-search-cost.js';
+import {
+  BindExaminedMemo,
+  dialSec,
+  heldPortsExamined,
+  type PortSearchCost,
+  perPortSec,
+  searchPath,
+} from './port-search-cost.js';
 
 export const DIAL_MODE = { bind: 'bind', connect: 'connect', bindNoPort: 'bind-no-port' } as const;
 export type DialMode = (typeof DIAL_MODE)[keyof typeof DIAL_MODE];
@@ -112,6 +119,10 @@ export class PortTable {
   private head = 0;
   private aged = 0;
   private tail = 0;
+  /** When the cohort at `head` leaves TIME_WAIT (+Infinity when none is live): `expire` has work from then. */
+  private headExpirySec = Number.POSITIVE_INFINITY;
+  /** Creation time of the cohort at `aged` (+Infinity when every live cohort was checked for reuse age). */
+  private agedTimeSec = Number.POSITIVE_INFINITY;
   /** Sockets in TIME_WAIT now (all IPs). */
   timeWaitCount = 0;
   /** Established client sockets now (all IPs). */
@@ -122,6 +133,13 @@ export class PortTable {
   private readonly searchCost: PortSearchCost;
   /** The mode `dialSecAt` prices (a deploy may change it). */
   dialMode: DialMode;
+  /** The bind path's held ports examined, by held count (`dialSecAt` on a bind-mode table). */
+  private readonly bindExamined: BindExaminedMemo;
+  // `dialSecAt`'s cost per port examined, kept while the counts and the mode it was computed for hold.
+  private priceTimeWait = Number.NaN;
+  private priceEstablished = Number.NaN;
+  private priceMode: DialMode | undefined;
+  private pricePerPortSec = 0;
 
   constructor(readonly config: PortTableConfig) {
     const c = config;
@@ -133,6 +151,7 @@ export class PortTable {
       connectTimeWaitPortSec: c.connectPortProbeSec ?? c.portProbeSec,
       connectEstablishedPortSec: c.connectPortProbeEstablishedSec ?? c.portProbeSec,
     };
+    this.bindExamined = new BindExaminedMemo(c.portCount);
   }
 
   /** The number of ports in the range. */
@@ -149,9 +168,11 @@ export class PortTable {
 
   /** Advance the clock of the table: mark cohorts old enough for reuse, drop cohorts past TIME_WAIT. */
   expire(nowSec: number): void {
-    const size = this.twTime.length;
     // Reusable once strictly older than the delay (the kernel: time_after32(now, entry + delay)).
     const reuseBefore = nowSec - this.config.twReuseDelaySec;
+    // Nothing to age and nothing due: the loops below would not run (the same comparisons, on cached values).
+    if (!(this.agedTimeSec < reuseBefore) && this.headExpirySec > nowSec) return;
+    const size = this.twTime.length;
     while (this.aged < this.tail && this.twTime[this.aged % size]! < reuseBefore) {
       const at = this.aged % size;
       if (this.twFlags[at] === DATA && this.twCount[at]! > 0) {
@@ -167,6 +188,8 @@ export class PortTable {
       this.head++;
     }
     if (this.aged < this.head) this.aged = this.head;
+    this.headExpirySec = this.nextExpirySec();
+    this.agedTimeSec = this.aged < this.tail ? this.twTime[this.aged % size]! : Number.POSITIVE_INFINITY;
   }
 
   /** Held ports (established + TIME_WAIT) on one local IP. */
@@ -259,9 +282,30 @@ export class PortTable {
    * table's dial mode (`dialMode`), with the held ports' TIME_WAIT share of the whole table.
    */
   dialSecAt(usable: number): number {
+    // dialSec(cost, mode, portCount, usable, share), with its two parts kept: the cost per port depends only
+    // on the counts and the mode, and the bind path's examined count on `usable` (same values, bit for bit).
+    if (
+      this.timeWaitCount !== this.priceTimeWait ||
+      this.establishedCount !== this.priceEstablished ||
+      this.dialMode !== this.priceMode
+    ) {
+      this.reprice();
+    }
+    const examined =
+      this.priceMode === DIAL_MODE.bind
+        ? this.bindExamined.at(usable)
+        : heldPortsExamined(this.config.portCount, usable, 'connect');
+    return this.searchCost.fixedSec + examined * this.pricePerPortSec;
+  }
+
+  /** The cost per port examined of `dialSecAt`, for the table's counts and mode now. */
+  private reprice(): void {
     const held = this.timeWaitCount + this.establishedCount;
     const share = held > 0 ? this.timeWaitCount / held : 1;
-    return this.dialSecIn(this.dialMode, usable, share);
+    this.priceTimeWait = this.timeWaitCount;
+    this.priceEstablished = this.establishedCount;
+    this.priceMode = this.dialMode;
+    this.pricePerPortSec = perPortSec(this.searchCost, searchPath(this.dialMode), share);
   }
 
   /** System CPU of a dial that finds `usable` usable ports (0: a failing dial), as dialSecAt. */
@@ -330,6 +374,8 @@ export class PortTable {
       this.twIp[at] = ip;
       this.twFlags[at] = flags;
       this.twCount[at] = entering;
+      if (this.aged === this.tail) this.agedTimeSec = nowSec;
+      if (this.head === this.tail) this.headExpirySec = this.expirySec(nowSec);
       this.tail++;
     }
     s.timeWait += entering;
