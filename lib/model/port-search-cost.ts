@@ -94,70 +94,8 @@ export function dialSec(
   timeWaitShare: number,
 ): number {
   const path = searchPath(mode);
-  return dialSecExamining(cost, path, heldPortsExamined(portCount, usable, path), timeWaitShare);
-}
-
-/**
- * Held ports a dial examines in a range of `portCount` with `usable` usable ports: all it examines but the
- * last, free one when it succeeds (`usable` > 0), every port of the range when it fails. `dialSec` prices
- * these.
- * @example heldPortsExamined(28_232, 14_116, 'bind') // 14,116: the whole first parity
- * @example heldPortsExamined(28_232, 0, 'connect') // 28,232
- */
-export function heldPortsExamined(portCount: number, usable: number, path: 'bind' | 'connect'): number {
-  return usable > 0 ? portsExamined(portCount, usable, path) - 1 : portCount;
-}
-
-/**
- * `heldPortsExamined` of one range on the bind path, remembered by held count. A burst prices each of its
- * thousands of dials at its own occupancy, and the bind path's linear-probing count costs two divisions a
- * dial; here it is computed once per held count, and read back. The values are `heldPortsExamined`'s own,
- * bit for bit (the same function of the same held count), so a run gives the same results with or without.
- * Held counts past `maxEntries` (a range far from full, like the random-IP band-aid's) are computed each time.
- * @example new BindExaminedMemo(10).at(4) // 5.28125, as heldPortsExamined(10, 4, 'bind')
- */
-export class BindExaminedMemo {
-  /** values[held]: heldPortsExamined(portCount, portCount - held, 'bind'), for held in [0, values.length). */
-  private values = new Float64Array(0);
-  private readonly limit: number;
-
-  /** `maxEntries`: held counts remembered at most (8 bytes each; default 2^17, 1 MiB). */
-  constructor(
-    readonly portCount: number,
-    maxEntries = 2 ** 17,
-  ) {
-    // Only a whole range gives whole held counts for whole usable counts; successes only (held < portCount).
-    this.limit = Number.isInteger(portCount) && portCount > 0 ? Math.min(maxEntries, portCount) : 0;
-  }
-
-  /** heldPortsExamined(portCount, usable, 'bind'). */
-  at(usable: number): number {
-    const held = this.portCount - usable;
-    if (usable > 0 && held >= 0 && held < this.limit && (held | 0) === held) {
-      if (held >= this.values.length) this.grow(held);
-      return this.values[held]!;
-    }
-    return heldPortsExamined(this.portCount, usable, 'bind');
-  }
-
-  /** Held counts remembered so far (for tests). */
-  get size(): number {
-    return this.values.length;
-  }
-
-  /** Extend the table to cover `held` (doubling, up to the limit), computing the new entries. */
-  private grow(held: number): void {
-    const old = this.values;
-    let size = Math.max(1024, old.length);
-    while (size <= held) size *= 2;
-    size = Math.min(size, this.limit);
-    const values = new Float64Array(size);
-    values.set(old);
-    for (let h = old.length; h < size; h++) {
-      values[h] = heldPortsExamined(this.portCount, this.portCount - h, 'bind');
-    }
-    this.values = values;
-  }
+  const held = usable > 0 ? portsExamined(portCount, usable, path) - 1 : portCount;
+  return dialSecExamining(cost, path, held, timeWaitShare);
 }
 
 /**

@@ -20,14 +20,7 @@
  */
 import type { Rng } from '../random/rng.js';
 import { DIAL_ERROR, type DialError } from './errors.js';
-import {
-  BindExaminedMemo,
-  dialSec,
-  heldPortsExamined,
-  type PortSearchCost,
-  perPortSec,
-  searchPath,
-} from './port-search-cost.js';
+import { dialSec, type PortSearchCost } from './port-search-cost.js';
 
 export const DIAL_MODE = { bind: 'bind', connect: 'connect', bindNoPort: 'bind-no-port' } as const;
 export type DialMode = (typeof DIAL_MODE)[keyof typeof DIAL_MODE];
@@ -133,13 +126,6 @@ export class PortTable {
   private readonly searchCost: PortSearchCost;
   /** The mode `dialSecAt` prices (a deploy may change it). */
   dialMode: DialMode;
-  /** The bind path's held ports examined, by held count (`dialSecAt` on a bind-mode table). */
-  private readonly bindExamined: BindExaminedMemo;
-  // `dialSecAt`'s cost per port examined, kept while the counts and the mode it was computed for hold.
-  private priceTimeWait = Number.NaN;
-  private priceEstablished = Number.NaN;
-  private priceMode: DialMode | undefined;
-  private pricePerPortSec = 0;
 
   constructor(readonly config: PortTableConfig) {
     const c = config;
@@ -151,7 +137,6 @@ export class PortTable {
       connectTimeWaitPortSec: c.connectPortProbeSec ?? c.portProbeSec,
       connectEstablishedPortSec: c.connectPortProbeEstablishedSec ?? c.portProbeSec,
     };
-    this.bindExamined = new BindExaminedMemo(c.portCount);
   }
 
   /** The number of ports in the range. */
@@ -282,30 +267,9 @@ export class PortTable {
    * table's dial mode (`dialMode`), with the held ports' TIME_WAIT share of the whole table.
    */
   dialSecAt(usable: number): number {
-    // dialSec(cost, mode, portCount, usable, share), with its two parts kept: the cost per port depends only
-    // on the counts and the mode, and the bind path's examined count on `usable` (same values, bit for bit).
-    if (
-      this.timeWaitCount !== this.priceTimeWait ||
-      this.establishedCount !== this.priceEstablished ||
-      this.dialMode !== this.priceMode
-    ) {
-      this.reprice();
-    }
-    const examined =
-      this.priceMode === DIAL_MODE.bind
-        ? this.bindExamined.at(usable)
-        : heldPortsExamined(this.config.portCount, usable, 'connect');
-    return this.searchCost.fixedSec + examined * this.pricePerPortSec;
-  }
-
-  /** The cost per port examined of `dialSecAt`, for the table's counts and mode now. */
-  private reprice(): void {
     const held = this.timeWaitCount + this.establishedCount;
     const share = held > 0 ? this.timeWaitCount / held : 1;
-    this.priceTimeWait = this.timeWaitCount;
-    this.priceEstablished = this.establishedCount;
-    this.priceMode = this.dialMode;
-    this.pricePerPortSec = perPortSec(this.searchCost, searchPath(this.dialMode), share);
+    return this.dialSecIn(this.dialMode, usable, share);
   }
 
   /** System CPU of a dial that finds `usable` usable ports (0: a failing dial), as dialSecAt. */

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BindExaminedMemo,
   dialSec,
-  heldPortsExamined,
   linearProbeExamined,
   type PortSearchCost,
   perPortSec,
@@ -70,59 +68,5 @@ describe('dialSec', () => {
     expect(searchPath('connect')).toBe('connect');
     expect(searchPath('bind-no-port')).toBe('connect');
     expect(perPortSec(COST, 'connect', 0.25)).toBeCloseTo(0.25 * 50e-9 + 0.75 * 20e-9, 18);
-  });
-});
-
-describe('heldPortsExamined', () => {
-  it('heldPortsExamined(N, usable) is portsExamined - 1 on a success, N on a failure', () => {
-    // N = 10, 6 held, bind: 5 + lp(1, 5) = 6.28125 examined, the last one free.
-    expect(heldPortsExamined(10, 4, 'bind')).toBe(5.28125);
-    expect(heldPortsExamined(10, 10, 'bind')).toBe(0);
-    expect(heldPortsExamined(10, 0, 'bind')).toBe(10);
-    expect(heldPortsExamined(10, 4, 'connect')).toBe(5);
-    expect(heldPortsExamined(10, 0, 'connect')).toBe(10);
-  });
-});
-
-describe('BindExaminedMemo', () => {
-  it('at(usable) returns heldPortsExamined(N, usable, "bind") bit for bit, for every usable count', () => {
-    const memo = new BindExaminedMemo(10);
-    // By hand, N = 10 (parities of 5), held = 10 - usable:
-    // held 0-4: lp(held, 5) - 1 = (1 + 1/(1 - held/5)^2)/2 - 1, capped at 3 - 1 = 2.
-    expect(memo.at(10)).toBe(0);
-    expect(memo.at(9)).toBe(0.28125); // (1 + 1/0.64)/2 - 1
-    expect(memo.at(8)).toBeCloseTo(0.5 * (1 + 1 / 0.36) - 1, 15); // 0.8889
-    expect(memo.at(7)).toBe(2); // (1 + 6.25)/2 = 3.625, capped at 3
-    // held 5-9: the whole first parity (5), then lp(held - 5, 5) - 1.
-    expect(memo.at(5)).toBe(5);
-    expect(memo.at(4)).toBe(5.28125);
-    expect(memo.at(1)).toBe(7);
-    expect(memo.at(0)).toBe(10); // a failure: the whole range
-    for (let u = -1; u <= 12; u += 0.5) expect(memo.at(u)).toBe(heldPortsExamined(10, u, 'bind'));
-  });
-
-  it('at() on a 28,232-port range matches heldPortsExamined at every occupancy', () => {
-    const memo = new BindExaminedMemo(28_232);
-    for (let u = 28_232; u >= 0; u--) {
-      if (memo.at(u) !== heldPortsExamined(28_232, u, 'bind')) throw new Error(`usable ${u}`);
-    }
-    expect(memo.size).toBe(28_232); // held 0 .. 28,231: every success
-  });
-
-  it('remembers held counts up to maxEntries and computes the others each time', () => {
-    const n = 1e12; // the random-IP band-aid's range: 16.5 M addresses x 28,232 ports is this order
-    const memo = new BindExaminedMemo(n, 2048);
-    expect(memo.at(n - 3000)).toBe(heldPortsExamined(n, n - 3000, 'bind'));
-    expect(memo.size).toBe(0); // past the limit: nothing stored
-    expect(memo.at(n - 1500)).toBe(heldPortsExamined(n, n - 1500, 'bind'));
-    expect(memo.size).toBe(2048); // grown to cover held 1,500, capped at the limit
-    expect(memo.at(n - 10)).toBe(heldPortsExamined(n, n - 10, 'bind'));
-    expect(memo.size).toBe(2048);
-  });
-
-  it('a range that is not whole is computed each time', () => {
-    const memo = new BindExaminedMemo(10.5);
-    expect(memo.at(4.5)).toBe(heldPortsExamined(10.5, 4.5, 'bind'));
-    expect(memo.size).toBe(0);
   });
 });
