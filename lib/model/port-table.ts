@@ -112,6 +112,10 @@ export class PortTable {
   private head = 0;
   private aged = 0;
   private tail = 0;
+  /** When the cohort at `head` leaves TIME_WAIT (+Infinity when none is live): `expire` has work from then. */
+  private headExpirySec = Number.POSITIVE_INFINITY;
+  /** Creation time of the cohort at `aged` (+Infinity when every live cohort was checked for reuse age). */
+  private agedTimeSec = Number.POSITIVE_INFINITY;
   /** Sockets in TIME_WAIT now (all IPs). */
   timeWaitCount = 0;
   /** Established client sockets now (all IPs). */
@@ -149,9 +153,11 @@ export class PortTable {
 
   /** Advance the clock of the table: mark cohorts old enough for reuse, drop cohorts past TIME_WAIT. */
   expire(nowSec: number): void {
-    const size = this.twTime.length;
     // Reusable once strictly older than the delay (the kernel: time_after32(now, entry + delay)).
     const reuseBefore = nowSec - this.config.twReuseDelaySec;
+    // Nothing to age and nothing due: the loops below would not run (the same comparisons, on cached values).
+    if (!(this.agedTimeSec < reuseBefore) && this.headExpirySec > nowSec) return;
+    const size = this.twTime.length;
     while (this.aged < this.tail && this.twTime[this.aged % size]! < reuseBefore) {
       const at = this.aged % size;
       if (this.twFlags[at] === DATA && this.twCount[at]! > 0) {
@@ -167,6 +173,8 @@ export class PortTable {
       this.head++;
     }
     if (this.aged < this.head) this.aged = this.head;
+    this.headExpirySec = this.nextExpirySec();
+    this.agedTimeSec = this.aged < this.tail ? this.twTime[this.aged % size]! : Number.POSITIVE_INFINITY;
   }
 
   /** Held ports (established + TIME_WAIT) on one local IP. */
@@ -330,6 +338,8 @@ export class PortTable {
       this.twIp[at] = ip;
       this.twFlags[at] = flags;
       this.twCount[at] = entering;
+      if (this.aged === this.tail) this.agedTimeSec = nowSec;
+      if (this.head === this.tail) this.headExpirySec = this.expirySec(nowSec);
       this.tail++;
     }
     s.timeWait += entering;

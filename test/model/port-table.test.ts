@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DIAL_ERROR } from '../../lib/model/errors.js';
+import { dialSec, type PortSearchCost } from '../../lib/model/port-search-cost.js';
 import { DIAL_MODE, dialFailure, PortTable, type PortTableConfig } from '../../lib/model/port-table.js';
 import { createRng } from '../../lib/random/rng.js';
 
@@ -235,5 +236,180 @@ describe('the dial error rule', () => {
     expect(dialFailure(DIAL_MODE.bind)).toBe(DIAL_ERROR.addrInUse);
     expect(dialFailure(DIAL_MODE.connect)).toBe(DIAL_ERROR.addrNotAvail);
     expect(dialFailure(DIAL_MODE.bindNoPort)).toBe(DIAL_ERROR.addrNotAvail);
+  });
+});
+
+describe('PortTable dialSecAt', () => {
+  const probes = {
+    portProbeSec: 1e-6,
+    portProbeEstablishedSec: 2e-6,
+    connectPortProbeSec: 3e-6,
+    connectPortProbeEstablishedSec: 4e-6,
+    dialSyscallSec: 5e-6,
+  };
+  const COST: PortSearchCost = {
+    fixedSec: 5e-6,
+    bindTimeWaitPortSec: 1e-6,
+    bindEstablishedPortSec: 2e-6,
+    connectTimeWaitPortSec: 3e-6,
+    connectEstablishedPortSec: 4e-6,
+  };
+
+  it('dialSecAt() prices at the counts and mode of the moment, as they change', () => {
+    const t = table({ portCount: 10, ...probes });
+    const rng = createRng(1);
+    // Empty: nothing held is examined.
+    expect(t.dialSecAt(10)).toBe(5e-6);
+    for (let i = 0; i < 6; i++) t.allocate(0, IP, DIAL_MODE.bind, rng);
+    // 6 ESTABLISHED: 5.28125 held examined at 2 us.
+    expect(t.dialSecAt(4)).toBeCloseTo(5e-6 + 5.28125 * 2e-6, 15);
+    for (let i = 0; i < 3; i++) t.close(0, IP, CLOSE);
+    // 3 ESTABLISHED and 3 TIME_WAIT: 1.5 us a port.
+    expect(t.dialSecAt(4)).toBeCloseTo(5e-6 + 5.28125 * 1.5e-6, 15);
+    t.dialMode = DIAL_MODE.connect;
+    // connect: the 5 of the first parity held, at 3.5 us a port.
+    expect(t.dialSecAt(4)).toBeCloseTo(5e-6 + 5 * 3.5e-6, 15);
+    t.dialMode = DIAL_MODE.bind;
+    t.expire(60);
+    // TIME_WAIT gone: 3 ESTABLISHED, held 3 of the first parity: lp(3, 5) - 1 = 2, at 2 us.
+    expect(t.dialSecAt(7)).toBeCloseTo(5e-6 + 2 * 2e-6, 15);
+  });
+
+  it("dialSecAt() equals dialSec() at the whole table's TIME_WAIT share, bit for bit", () => {
+    const op = fc.record({
+      kind: fc.constantFrom('dial', 'close', 'wait', 'mode'),
+      count: fc.integer({ min: 1, max: 9 }),
+      dt: fc.double({ min: 0, max: 3, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const t = table({ portCount: 12, timeWaitSec: 4, ...probes });
+        let now = 0;
+        for (const o of ops) {
+          if (o.kind === 'wait') now += o.dt;
+          else if (o.kind === 'mode')
+            t.dialMode = t.dialMode === DIAL_MODE.bind ? DIAL_MODE.connect : DIAL_MODE.bind;
+          else if (o.kind === 'dial') t.allocateMany(now, IP, t.dialMode, o.count);
+          else t.closeMany(now, IP, CLOSE, Math.min(o.count, t.establishedCount));
+          const held = t.timeWaitCount + t.establishedCount;
+          const share = held > 0 ? t.timeWaitCount / held : 1;
+          for (let u = 0; u <= 12; u++) {
+            expect(t.dialSecAt(u)).toBe(dialSec(COST, t.dialMode, 12, u, share));
+          }
+        }
+      }),
+    );
+  });
+});
+
+describe('PortTable expire', () => {
+  it('a cohort closed after the table emptied still expires, and ages for reuse, on time', () => {
+    const t = table({ portCount: 4, timeWaitSec: 10 });
+    const rng = createRng(1);
+    t.allocate(0, IP, DIAL_MODE.connect, rng);
+    t.close(0, IP, CLOSE);
+    t.expire(10); // the first cohort is gone: nothing left in TIME_WAIT
+    expect(t.timeWaitCount).toBe(0);
+    expect(t.nextExpirySec()).toBe(Number.POSITIVE_INFINITY);
+    t.allocate(20, IP, DIAL_MODE.connect, rng);
+    t.close(20, IP, CLOSE);
+    expect(t.nextExpirySec()).toBe(30);
+    t.expire(21); // not yet older than the 1 s delay
+    expect(t.usableOn(IP, DIAL_MODE.connect)).toBe(3);
+    t.expire(21.001); // recyclable now
+    expect(t.usableOn(IP, DIAL_MODE.connect)).toBe(4);
+    t.expire(29.999);
+    expect(t.timeWaitCount).toBe(1);
+    t.expire(30);
+    expect(t.timeWaitCount).toBe(0);
+  });
+
+  it('TIME_WAIT ends on time even when it is shorter than tcp_tw_reuse_delay', () => {
+    const t = table({ portCount: 4, timeWaitSec: 10, twReuseDelaySec: 100 });
+    const rng = createRng(1);
+    t.allocate(0, IP, DIAL_MODE.bind, rng);
+    t.close(0, IP, CLOSE);
+    t.expire(9.999);
+    expect(t.timeWaitCount).toBe(1);
+    t.expire(10);
+    expect(t.timeWaitCount).toBe(0);
+  });
+
+  it('the table at a time does not depend on how often expire() was called before it', () => {
+    const op = fc.record({
+      kind: fc.constantFrom('dial', 'close', 'wait', 'expire'),
+      ip: fc.integer({ min: 0, max: 1 }),
+      count: fc.integer({ min: 1, max: 4 }),
+      dt: fc.double({ min: 0, max: 3, noNaN: true }),
+      data: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const config = { portCount: 9, timeWaitSec: 4, timeWaitTimerGranularitySec: 0.5 };
+        const often = table(config);
+        const seldom = table(config);
+        const open = [0, 0];
+        let now = 0;
+        for (const o of ops) {
+          if (o.kind === 'wait') now += o.dt;
+          else if (o.kind === 'expire') often.expire(now);
+          else if (o.kind === 'dial') {
+            const a = often.allocateMany(now, o.ip, DIAL_MODE.connect, o.count);
+            const b = seldom.allocateMany(now, o.ip, DIAL_MODE.connect, o.count);
+            expect(a).toEqual(b);
+            open[o.ip]! += a.ok;
+          } else {
+            const n = Math.min(o.count, open[o.ip]!);
+            const options = { ...CLOSE, dataExchanged: o.data };
+            expect(often.closeMany(now, o.ip, options, n)).toBe(seldom.closeMany(now, o.ip, options, n));
+            open[o.ip]! -= n;
+          }
+          often.expire(now);
+          seldom.expire(now);
+          for (const ip of [0, 1]) {
+            expect(often.heldOn(ip)).toBe(seldom.heldOn(ip));
+            expect(often.usableOn(ip, DIAL_MODE.connect)).toBe(seldom.usableOn(ip, DIAL_MODE.connect));
+          }
+          expect(often.nextExpirySec()).toBe(seldom.nextExpirySec());
+        }
+      }),
+    );
+  });
+});
+
+describe('PortTable TIME_WAIT against a list of closes', () => {
+  it('timeWaitOn(ip) at any time = the sockets closed on ip whose TIME_WAIT has not ended (bind mode)', () => {
+    const op = fc.record({
+      kind: fc.constantFrom('dial', 'close', 'wait'),
+      ip: fc.integer({ min: 0, max: 1 }),
+      count: fc.integer({ min: 1, max: 4 }),
+      dt: fc.double({ min: 0, max: 3, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const t = table({ portCount: 9, timeWaitSec: 4, timeWaitTimerGranularitySec: 0.5 });
+        const closes: { ip: number; endSec: number; n: number }[] = [];
+        const open = [0, 0];
+        let now = 0;
+        for (const o of ops) {
+          if (o.kind === 'wait') now += o.dt;
+          else if (o.kind === 'dial') open[o.ip]! += t.allocateMany(now, o.ip, DIAL_MODE.bind, o.count).ok;
+          else {
+            const n = Math.min(o.count, open[o.ip]!);
+            t.closeMany(now, o.ip, CLOSE, n);
+            open[o.ip]! -= n;
+            // Ends at the first 0.5 s granule strictly after close + 4 s.
+            closes.push({ ip: o.ip, endSec: (Math.floor((now + 4) / 0.5) + 1) * 0.5, n });
+          }
+          t.expire(now);
+          for (const ip of [0, 1]) {
+            const inTimeWait = closes
+              .filter((c) => c.ip === ip && c.endSec > now)
+              .reduce((a, c) => a + c.n, 0);
+            expect(t.timeWaitOn(ip)).toBe(inTimeWait);
+          }
+        }
+      }),
+    );
   });
 });
