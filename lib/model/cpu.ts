@@ -27,7 +27,8 @@
  * predicts when the scans' pending work dwarfs the requests'.
  *
  * What Go work arriving now sees, `goWaitSec`: the Go backlog ahead of it, served at Go's current rate
- * (goroutines wait in FIFO run queues), plus the wait for a P behind goroutines queued to enter a syscall
+ * (goroutines wait in FIFO run queues) but no later than all the queued Go and kernel work on Go's cores
+ * (a step that left Go a sliver of its Ps would otherwise extrapolate to waits of many seconds), plus the wait for a P behind goroutines queued to enter a syscall
  * (a burst's dial goroutines each hold a P for up to the hand-off period before sysmon retakes it: the Go
  * lab's burst of 500 failing dials on 2 Ps is 500 x 1 ms / 2 = 0.25 s of Ps held, and the P time they
  * hold is lost to Go code, `pHeldSec`). Go schedules a new goroutine into its P's FIFO run queue
@@ -201,12 +202,16 @@ export class HostCpu {
     // The two waits overlap (the P time the queued goroutines hold is what the mutator lost), so the
     // longer one counts. With no mutator rate at all (every P held, or a whole step of pause), the backlog
     // waits for the Ps to come back: at least the P queue, then the backlog on all of Go's cores.
+    // The current rate can be a sliver (a step whose Ps were nearly all held in syscalls), which would
+    // extrapolate to waits of many seconds; the backlog is served no later than the Go and kernel work
+    // queued now, served on Go's cores after this step (the GC's share aside).
     const rate = s.mutatorSec / dtSec;
+    const drainBoundSec = dtSec + (this.mutatorBacklogSec + this.kernelBacklogSec) / goCores(this.config);
     const cpuWait =
       this.mutatorBacklogSec <= 0
         ? 0
         : rate > 0
-          ? this.mutatorBacklogSec / rate
+          ? Math.min(this.mutatorBacklogSec / rate, drainBoundSec)
           : dtSec + this.mutatorBacklogSec / goCores(this.config);
     this.goWaitSec = Math.max(cpuWait, pQueueWaitSec);
     this.runnable = (demand.goJobs / dtSec) * this.goWaitSec;

@@ -72,6 +72,19 @@ describe('HostCpu (steps with a backlog)', () => {
     expect(cpu.goWaitSec).toBe(0);
   });
 
+  it('bounds the wait by the queued work when a step leaves Go only a sliver of its Ps', () => {
+    // 2 cores, 2 Ps, a 10 ms step: 0.2 core-s of Go work while syscalls hold 0.0199 of the step's 0.02
+    // P-seconds. Go runs 0.0001 core-s: at that rate the 0.1999 left would take 19.99 s, but it is served
+    // no later than the queued work on both cores after this step: 0.01 + 0.1999 / 2 = 0.10995 s.
+    const cpu = new HostCpu({ cores: 2, gomaxprocs: 2 });
+    const d = emptyDemand();
+    d.mutatorSec = 0.2;
+    d.pHeldSec = 0.0199;
+    cpu.step(0.01, d, 0, 0);
+    expect(cpu.served.mutatorSec).toBeCloseTo(0.0001, 12);
+    expect(cpu.goWaitSec).toBeCloseTo(0.01 + 0.1999 / 2, 12);
+  });
+
   it('finishes a burst of n failing dials of d seconds of CPU on c cores after n d / c', () => {
     // 500 dials x 5.5 ms on 2 cores: 1.375 s.
     const cpu = new HostCpu({ cores: 2, gomaxprocs: 2 });
