@@ -1,12 +1,16 @@
 /**
  * scaled-outage replayed on the reference engine: one host with the Go lab's load (normal requests of
  * 1-50 URIs, one big batch per `batchEverySec`), its GOMAXPROCS, memcached threads and connection limit,
- * pool, timeout, the default port range, and the same fix. The model draws its own arrivals (Poisson at
- * the lab's mean rates), so counts are compared with the count tolerance.
+ * pool, timeout, the default port range, and the same fix. The big batches come at the lab's times
+ * (`firstBatchSec`, then every `batchEverySec`), each of the lab driver's size (uniform within 1/7 of
+ * `batchSize`, drawn per seed); the normal requests are Poisson at the lab's rate, so counts are compared
+ * with the count tolerance.
  */
+import type { Injection } from '../engine/host-run.js';
 import type { Params } from '../model/params.js';
 import type { Overrides } from '../model/resolve-params.js';
 import { CLIENT } from '../model/workload.js';
+import { createRng, hashSeed } from '../random/rng.js';
 import { runScenario } from '../run/run-scenario.js';
 import { findScenario } from '../scenario/scenarios.js';
 import { type GoSetting, OUTAGE_LOAD } from './go-experiments.js';
@@ -31,11 +35,9 @@ export function outageOverrides(s: GoSetting, threadsBefore: number, p: Params, 
     'workload.postRatePerSec': L.normalRatePerSec,
     'workload.userRatePerSec': 0,
     'workload.countsRatePerSec': 0,
-    'workload.newClientRatePerSec': 1 / L.batchEverySec,
-    'workload.bigBatchFraction': 1,
+    // The big batches are injected at the lab's times (labBatches).
+    'workload.newClientRatePerSec': 0,
     batchSize: L.batchSize,
-    'workload.batchSizeJitter': 1 / 7,
-    'workload.triggerStartSec': 0,
     'workload.upstreamDeadlineSec': L.deadlineSec,
     concurrencyLimit: flags.includes('-set-limit') ? L.setLimit : 'unbounded',
     poolSize: L.maxIdleConns,
@@ -59,7 +61,26 @@ export function outageOverrides(s: GoSetting, threadsBefore: number, p: Params, 
   };
 }
 
-/** Seeds the model is run on; its figures are their means (the lab's batch count is fixed, the model's is Poisson). */
+/**
+ * The lab driver's big batches over a run of `durationSec`: at `firstBatchSec`, then every
+ * `batchEverySec`, each of batchSize x (1 + u/7) URIs for u uniform in [-1, 1) (lab/go/src/getpostrecords,
+ * experiments.go), u drawn from the seed.
+ */
+export function labBatches(durationSec: number, seed: number): Injection[] {
+  const L = OUTAGE_LOAD;
+  const rng = createRng(hashSeed('lab-batches', seed));
+  const out: Injection[] = [];
+  for (let t = L.firstBatchSec; t < durationSec; t += L.batchEverySec) {
+    out.push({
+      atSec: t,
+      client: CLIENT.newClient,
+      uris: Math.floor(L.batchSize * (1 + (rng.next() * 2 - 1) / 7)),
+    });
+  }
+  return out;
+}
+
+/** Seeds the model is run on; its figures are their means (normal arrivals and batch sizes differ per seed). */
 export const OUTAGE_REPLAY_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 
 export function replayScaledOutage(
@@ -87,6 +108,7 @@ export function replayScaledOutage(
       seed,
       durationSec,
       overrides: outageOverrides(s, threadsBefore, p, cores),
+      injections: labBatches(durationSec, seed),
       onRow: (row) => {
         sum.requestsOk += row[`reqOk:${CLIENT.posts}`];
         sum.requestsFailed += row[`reqErr:${CLIENT.posts}`];

@@ -5,6 +5,7 @@
  */
 import { runHostDes } from '../engine/des/host-sim.js';
 import { runHostFast } from '../engine/fast/host-fast.js';
+import type { Injection } from '../engine/host-run.js';
 import { InputError } from '../errors.js';
 import type { RunFigures } from '../metrics/run-figures.js';
 import type { TimelineRow } from '../metrics/timeline.js';
@@ -70,6 +71,8 @@ export interface RunRequest {
   readonly onRow?: (row: TimelineRow) => void;
   /** Called about once per simulated second with the simulated time. */
   readonly onProgress?: (simSec: number) => void;
+  /** Scripted requests on top of the Poisson clients (e.g. a lab's batches at its own times). */
+  readonly injections?: readonly Injection[];
 }
 
 export interface RunResult {
@@ -135,6 +138,7 @@ export function runScenario(request: RunRequest): RunResult {
     ...(request.resolutionSec !== undefined && { resolutionSec: request.resolutionSec }),
     ...(request.onRow && { onRow: request.onRow }),
     ...(request.onProgress && { onProgress: request.onProgress }),
+    ...(request.injections && { injections: request.injections }),
   });
   const { events, durationSec: _duration, ...figures } = stats;
   const full: RunSummary = { scenario: request.scenario.id, engine, seed, durationSec, ...figures };

@@ -306,7 +306,9 @@ class HostSim implements EventHandler {
     const t = this.tasks.t;
     t.op[id] = op;
     t.startSec[id] = this.sim.now;
-    const conn = this.pool.acquire();
+    // The run queue is FIFO: behind goroutines already queued for a P (a burst's dialers), this one runs,
+    // and looks for an idle connection (gomemcache's getConn), only in its turn (`passP`).
+    const conn = this.runtime.waitingForP === 0 ? this.pool.acquire() : -1;
     if (conn >= 0) {
       t.conn[id] = conn;
       this.issueOp(id);
