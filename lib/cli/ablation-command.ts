@@ -6,8 +6,8 @@ import { ABLATION_VARIANTS, runAblation } from '../calibration/ablation.js';
 import { loadExpectations } from '../calibration/week.js';
 import { InputError } from '../errors.js';
 import { table } from './format.js';
-import { parseSeed } from './options.js';
-import { createProgress } from './progress.js';
+import { parseSeed, parseWorkers } from './options.js';
+import { withProgress } from './progress.js';
 
 export interface AblationOptions {
   seed?: string;
@@ -21,10 +21,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 export async function ablationCommand(opts: AblationOptions): Promise<void> {
   const seed = parseSeed(opts.seed);
-  const workers = opts.workers === undefined ? 2 : Number(opts.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
-    throw new InputError(`--workers: expected an integer in [1, 16], got ${JSON.stringify(opts.workers)}`);
-  }
+  const workers = parseWorkers(opts.workers);
   const ids = ABLATION_VARIANTS.map((v) => v.id);
   for (const id of opts.only ?? []) {
     if (!ids.includes(id))
@@ -33,23 +30,17 @@ export async function ablationCommand(opts: AblationOptions): Promise<void> {
   const variants = opts.only?.length
     ? ABLATION_VARIANTS.filter((v) => opts.only!.includes(v.id))
     : ABLATION_VARIANTS;
-  const progress = createProgress(
+  const result = await withProgress(
     `ablation (${variants.length} variants of DC A's Sunday evening and Monday)`,
-    100,
-    '%',
     opts.quiet ?? false,
+    (onProgress) =>
+      runAblation(loadExpectations(), {
+        seed,
+        workers,
+        variants,
+        onProgress,
+      }),
   );
-  let result: Awaited<ReturnType<typeof runAblation>>;
-  try {
-    result = await runAblation(loadExpectations(), {
-      seed,
-      workers,
-      variants,
-      onProgress: (done, total) => progress.update((100 * done) / total),
-    });
-  } finally {
-    progress.stop();
-  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;

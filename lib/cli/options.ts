@@ -10,3 +10,13 @@ export function parseSeed(text: string | undefined): number {
   }
   return seed;
 }
+
+/** `--workers`: an integer in [1, 16]; `fallback` when absent. */
+export function parseWorkers(text: string | undefined, fallback = 2): number {
+  if (text === undefined) return fallback;
+  const workers = Number(text);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
+    throw new InputError(`--workers: expected an integer in [1, 16], got ${JSON.stringify(text)}`);
+  }
+  return workers;
+}

@@ -46,3 +46,20 @@ export function createProgress(label: string, total: number, unit: string, quiet
     stop() {},
   };
 }
+
+/**
+ * Run `work` with a percentage bar labelled `label`: `work` reports (done, total) through the callback it
+ * is given; the bar stops whether the work succeeds or throws.
+ */
+export async function withProgress<T>(
+  label: string,
+  quiet: boolean,
+  work: (onProgress: (done: number, total: number) => void) => Promise<T>,
+): Promise<T> {
+  const progress = createProgress(label, 100, '%', quiet);
+  try {
+    return await work((done, total) => progress.update(total > 0 ? (100 * done) / total : 0));
+  } finally {
+    progress.stop();
+  }
+}

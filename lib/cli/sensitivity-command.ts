@@ -11,8 +11,8 @@ import {
   runMondaySensitivity,
 } from '../sensitivity/monday.js';
 import { table } from './format.js';
-import { parseSeed } from './options.js';
-import { createProgress } from './progress.js';
+import { parseSeed, parseWorkers } from './options.js';
+import { withProgress } from './progress.js';
 
 export interface SensitivityOptions {
   seed?: string;
@@ -27,10 +27,7 @@ const d1 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
 
 export async function sensitivityCommand(opts: SensitivityOptions): Promise<void> {
   const seed = parseSeed(opts.seed);
-  const workers = opts.workers === undefined ? 2 : Number(opts.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
-    throw new InputError(`--workers: expected an integer in [1, 16], got ${JSON.stringify(opts.workers)}`);
-  }
+  const workers = parseWorkers(opts.workers);
   const paths = MONDAY_SENSITIVITY_PARAMETERS.map((p) => p.path);
   for (const path of opts.only ?? []) {
     if (!paths.includes(path))
@@ -39,23 +36,17 @@ export async function sensitivityCommand(opts: SensitivityOptions): Promise<void
   const parameters = opts.only?.length
     ? MONDAY_SENSITIVITY_PARAMETERS.filter((p) => opts.only!.includes(p.path))
     : MONDAY_SENSITIVITY_PARAMETERS;
-  const progress = createProgress(
+  const result = await withProgress(
     `sensitivity (${parameters.length} parameters x 2 ends on DC A's Monday)`,
-    100,
-    '%',
     opts.quiet ?? false,
+    (onProgress) =>
+      runMondaySensitivity(loadExpectations(), {
+        seed,
+        workers,
+        parameters,
+        onProgress,
+      }),
   );
-  let result: Awaited<ReturnType<typeof runMondaySensitivity>>;
-  try {
-    result = await runMondaySensitivity(loadExpectations(), {
-      seed,
-      workers,
-      parameters,
-      onProgress: (done, total) => progress.update((100 * done) / total),
-    });
-  } finally {
-    progress.stop();
-  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
