@@ -98,6 +98,11 @@ function missNote(failed: Set<string>): string {
   const threads = ['O5', 'O6'].filter((id) => failed.has(id));
   const kills = ['O7', 'O8', 'O10'].filter((id) => failed.has(id));
   const parts: string[] = [];
+  if (failed.has('O2')) {
+    parts.push(
+      "O2: the hosts are OOM-killed behind the scans past half their port range more often than their ranges run out, so failed binds stay under the check's rate at the busiest minute",
+    );
+  }
   if (threads.length > 0) {
     parts.push(
       `${threads.join(', ')}: a P is handed off only as fast as the next M gets a core (the Go lab), later still while the cores are queued with port scans, so failing dials queue goroutines for a P instead of adding Ms: no thread rise, and pauses that do not grow with idle Ms (the Go lab)`,
