@@ -160,7 +160,7 @@ export interface Swing {
   readonly base: number | null;
 }
 
-/** Per parameter, the metric at its low and high end against the default's, widest swing first. */
+/** Per parameter, the metric at its low and high end against the default's, widest swing (high - low) first. */
 export function mondaySwings(result: MondaySensitivityResult, metric: MondayMetric): Swing[] {
   const base = result.cases.find((r) => r.case.path === null)?.row[metric] ?? null;
   const byPath = new Map<string, Swing>();
@@ -183,8 +183,8 @@ export function mondaySwings(result: MondaySensitivityResult, metric: MondayMetr
         : { ...entry, high: v, highValue: r.value },
     );
   }
-  const width = (s: Swing) =>
-    Math.max(Math.abs((s.low ?? 0) - (s.base ?? 0)), Math.abs((s.high ?? 0) - (s.base ?? 0)));
+  // The tornado's order: the distance between the two ends (an end equal to the default counts as it).
+  const width = (s: Swing) => Math.abs((s.high ?? 0) - (s.low ?? 0));
   return [...byPath.values()].sort((a, b) => width(b) - width(a) || a.path.localeCompare(b.path));
 }
 

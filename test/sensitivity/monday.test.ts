@@ -84,7 +84,7 @@ describe('the Monday sensitivity', () => {
     });
   });
 
-  it('ranks the swings by their widest side and names the turned verdicts', () => {
+  it('ranks the swings by the distance between their ends and names the turned verdicts', () => {
     const r = result();
     const swings = mondaySwings(r, 'mondayAvailability');
     expect(swings.map((s) => s.path)).toEqual(['host.cores', 'load.mondayFactor']);

@@ -38,9 +38,9 @@ ${f(`sensitivity.swings.${widestIndex}.high`, 'pct2')} at its high end
   const loadIndex = sens.swings.findIndex((s) => s.path === 'load.mondayFactor');
   const loadText =
     loadIndex >= 0
-      ? `<p>Monday's own traffic: at ${f(`sensitivity.swings.${loadIndex}.lowValue`, 'text')} times a weekday's,
+      ? `<p>Monday's own traffic: at ${f(`sensitivity.swings.${loadIndex}.lowValue`, 'text')}x a weekday's,
 DC A's users get ${f(`sensitivity.swings.${loadIndex}.low`, 'pct2')} of Monday's requests; at
-${f(`sensitivity.swings.${loadIndex}.highValue`, 'text')} times, ${f(`sensitivity.swings.${loadIndex}.high`, 'pct2')}.
+${f(`sensitivity.swings.${loadIndex}.highValue`, 'text')}x, ${f(`sensitivity.swings.${loadIndex}.high`, 'pct2')}.
 ${
   Math.abs((sens.swings[loadIndex]!.high ?? 0) - (sens.swings[loadIndex]!.low ?? 0)) < 0.05
     ? "Across that range the load moves Monday by less than five points: in the model the spiral does not hang on Monday's load."
