@@ -171,7 +171,7 @@ describe('the post-mortem', () => {
     expect(check.pageErrors).toEqual([]);
     expect(check.requests).toEqual([]);
     expect(check.state).toBe('ready');
-    expect(check.figures).toBe(9);
+    expect(check.figures).toBe(10);
     expect(check.renderedCharts).toBe(check.figures);
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
   }, 120_000);

@@ -86,7 +86,7 @@ batches and retries, start-up time, the fleet's size, the kernel's per-port cost
 host's cores, GOMEMLIMIT, the P hand-off and a goroutine's memory. With the defaults DC A serves
 ${f('sensitivity.base.mondayAvailability', 'pct2')} of Monday's requests in
 ${f('sensitivity.base.mondayEpisodes')} down episodes and meets ${f('sensitivity.base.met', 'text')} of
-the four Monday targets (M1-M4). Over all the cases Monday's served share ranges from
+the four Monday targets. Over all the cases Monday's served share ranges from
 ${f('sensitivity.minServed', 'pct2')} to ${f('sensitivity.maxServed', 'pct2')}, and
 ${f('sensitivity.allFour')} of them meet all four targets.</p>
 ${widestText}
