@@ -35,6 +35,12 @@ export interface FastRunOptions extends HostRunOptions {
    */
   readonly quietSeconds?: boolean;
   /**
+   * Take seconds where the process is down and stays down in one pass (default true; see `downSecond`).
+   * The same draws in the same order as stepping them: false gives the same bytes, more slowly (a switch
+   * for the test that checks it).
+   */
+  readonly downSeconds?: boolean;
+  /**
    * A host of a coupled fleet (lib/fleet): the fleet sets the share of user traffic routed here
    * (`route`) in place of the representative host's own retry estimate, and routes the new client's
    * requests here one by one (`submit`) instead of the host drawing them.
@@ -53,8 +59,8 @@ export const FIXED_IP = 0;
 
 /**
  * The fast engine's host state: what the loop (`FastHost`, host-fast.ts) owns and the concerns' functions
- * read and change (bursts.ts, normal-flow.ts, p-gate.ts, quiet-second.ts), with the bookkeeping they all
- * share (arrival rates, booking requests, error lines, closes, gauges).
+ * read and change (bursts.ts, normal-flow.ts, p-gate.ts, quiet-second.ts, down-second.ts), with the
+ * bookkeeping they all share (arrival rates, booking requests, error lines, closes, gauges).
  */
 export class FastHostState {
   p: Params;
