@@ -148,6 +148,8 @@ export class FastHostState {
   readonly quietN: Float64Array;
   readonly quietOps = new Float64Array(CACHE_TYPES.length);
   readonly quietSetCarry = new Float64Array(CACHE_TYPES.length);
+  /** Per client, 1 when it is active over the whole down second being taken (`downSecond`). */
+  readonly downFull: Uint8Array;
   /** Requests per full step of each client. */
   arrivalTables: PoissonTable[] = [];
   readonly mem = { liveHeapBytes: 0, stackBytes: 0, otherBytes: 0 };
@@ -223,6 +225,7 @@ export class FastHostState {
     this.okThisSecond = new Float64Array(this.clients.length);
     this.quietOk = new Float64Array(this.clients.length);
     this.quietN = new Float64Array(this.clients.length);
+    this.downFull = new Uint8Array(this.clients.length);
     this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
     const pool = profile.pool;
     this.workingSet = Math.min(p.poolSize, pool.peakConns);
