@@ -5,6 +5,7 @@
  */
 
 import { PROCESS_STATE } from '../../model/process-lifecycle.js';
+import type { ClientSpec } from '../../model/workload.js';
 import { poisson } from '../../random/distributions.js';
 import type { FastHostState } from './host-state.js';
 
@@ -39,6 +40,13 @@ export function downSecond(host: FastHostState, step0: number, span: number): bo
   const rng = host.rng;
   const trigger = host.triggerClient;
   const inBin = host.requestsInBin;
+  // Each draw of the second in order, and each client's sum.
+  if (host.downCounts.length < span * clients.length)
+    host.downCounts = new Float64Array(span * clients.length);
+  const counts = host.downCounts;
+  const sums = host.downSums;
+  sums.fill(0);
+  let k = 0;
   // Clients active over the whole second draw a full step's requests at every step: `step` finds each of
   // its steps full, since from and to are the step's own bounds, and i x dt - (i - 1) x dt is within an
   // ulp of dt, under its 1e-9 tolerance while times are below 2^22 s (48 days; past that, the check is
@@ -68,18 +76,50 @@ export function downSecond(host: FastHostState, step0: number, span: number): bo
       const client = clients[c]!;
       if (allSecond[c] === 1) n = tables[c]!.sample(rng);
       else {
-        if (c === trigger) continue;
+        if (c === trigger || !drew(client, s0, s1)) continue;
         const from = Math.max(s0, client.activeFromSec);
         const to = Math.min(s1, client.activeUntilSec);
-        if (to <= from || client.ratePerSec <= 0) continue;
         const full = Math.abs(to - from - dt) < 1e-9;
         n = full ? tables[c]!.sample(rng) : poisson(rng, host.rateOf(c) * (to - from));
       }
-      if (n === 0) continue;
-      inBin[c]! += n;
-      metrics.requestsDone(c, 0, n, client.userFacing);
+      counts[k++] = n;
+      sums[c]! += n;
     }
     metrics.sampleDown(table);
   }
+  // The second's failed requests, booked once per client when whole-number sums make that exact in any
+  // grouping (the counters are whole numbers), else step by step in `step`'s order.
+  let added = 0;
+  let whole = true;
+  for (let c = 0; c < clients.length; c++) {
+    added += sums[c]!;
+    if (!Number.isInteger(inBin[c]!) || inBin[c]! + sums[c]! > 2 ** 53) whole = false;
+  }
+  if (whole && added <= 2 ** 53 && metrics.failuresAddExactly(added)) {
+    for (let c = 0; c < clients.length; c++) {
+      const n = sums[c]!;
+      if (n === 0) continue;
+      inBin[c]! += n;
+      metrics.requestsDone(c, 0, n, clients[c]!.userFacing);
+    }
+    return true;
+  }
+  k = 0;
+  for (let i = step0 + 1; i <= step0 + span; i++) {
+    for (let c = 0; c < clients.length; c++) {
+      if (allSecond[c] !== 1 && (c === trigger || !drew(clients[c]!, (i - 1) * dt, i * dt))) continue;
+      const n = counts[k++]!;
+      if (n === 0) continue;
+      inBin[c]! += n;
+      metrics.requestsDone(c, 0, n, clients[c]!.userFacing);
+    }
+  }
   return true;
+}
+
+/** Whether `step` draws a client's requests in the step from `s0` to `s1` (it is active in part of it). */
+function drew(client: ClientSpec, s0: number, s1: number): boolean {
+  const from = Math.max(s0, client.activeFromSec);
+  const to = Math.min(s1, client.activeUntilSec);
+  return to > from && client.ratePerSec > 0;
 }

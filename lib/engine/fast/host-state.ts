@@ -150,6 +150,9 @@ export class FastHostState {
   readonly quietSetCarry = new Float64Array(CACHE_TYPES.length);
   /** Per client, 1 when it is active over the whole down second being taken (`downSecond`). */
   readonly downFull: Uint8Array;
+  /** The down second's draws in order, and each client's sum (`downSecond`). */
+  downCounts = new Float64Array(0);
+  readonly downSums: Float64Array;
   /** Requests per full step of each client. */
   arrivalTables: PoissonTable[] = [];
   readonly mem = { liveHeapBytes: 0, stackBytes: 0, otherBytes: 0 };
@@ -226,6 +229,7 @@ export class FastHostState {
     this.quietOk = new Float64Array(this.clients.length);
     this.quietN = new Float64Array(this.clients.length);
     this.downFull = new Uint8Array(this.clients.length);
+    this.downSums = new Float64Array(this.clients.length);
     this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
     const pool = profile.pool;
     this.workingSet = Math.min(p.poolSize, pool.peakConns);

@@ -56,6 +56,32 @@ describe('downSecond', () => {
     expect(onePass.summary).toEqual(stepped.summary);
   });
 
+  it('books step by step, in the same order, when the counters are not whole numbers', async () => {
+    // A quarter of a failed request booked first on both hosts: batching would no longer be exact.
+    const { FastHost } = await import('../../../lib/engine/fast/host-fast.js');
+    const runWithQuarter = (downSeconds: boolean) => {
+      const rows: TimelineRow[] = [];
+      const host = new FastHost({
+        params,
+        seed: 1,
+        durationSec: 900,
+        downSeconds,
+        onRow: (r) => rows.push(r),
+      });
+      host.metrics.requestsDone(0, 0, 0.25, true);
+      expect(host.metrics.failuresAddExactly(1)).toBe(false);
+      const summary = host.run();
+      return { rows, summary };
+    };
+    const start = taken.seconds;
+    const a = runWithQuarter(false);
+    const b = runWithQuarter(true);
+    expect(taken.seconds - start).toBe(onePassTaken);
+    expect(b.rows).toEqual(a.rows);
+    expect(b.summary).toEqual(a.summary);
+    expect(b.summary).not.toEqual(stepped.summary);
+  });
+
   it('declines a second in which the process is up, and changes nothing', async () => {
     const { FastHost } = await import('../../../lib/engine/fast/host-fast.js');
     const host = new FastHost({ params, seed: 1, durationSec: 10 });
