@@ -168,6 +168,17 @@ export class HostMetrics {
     this.binUserOk += ok;
   }
 
+  /**
+   * Whether `requestsDone(c, 0, n, ...)` calls with whole numbers n, `added` more failed requests in
+   * all, give the same counters, bit for bit, when made in any grouping: every counter they add to is a
+   * whole number and stays at most 2^53, so that every partial sum is exact.
+   */
+  failuresAddExactly(added: number): boolean {
+    const fits = (x: number) => Number.isInteger(x) && x + added <= 2 ** 53;
+    for (let c = 0; c < this.reqErr.length; c++) if (!fits(this.reqErr[c]!)) return false;
+    return fits(this.userTotal) && fits(this.secondTotal) && fits(this.binUserTotal);
+  }
+
   /** User-facing requests finished so far (ok and all), for a coupled fleet's balancer. */
   userTotals(): { ok: number; total: number } {
     return { ok: this.userOk, total: this.userTotal };

@@ -13,7 +13,9 @@
  * - normal-flow.ts: per-step normal requests, the pool's refill and churn, queued dials;
  * - p-gate.ts: dials through the P gate (how many enter the kernel per step, how long the queue waits);
  * - quiet-second.ts: seconds where nothing but normal requests from idle connections and GC happen, in
- *   one go.
+ *   one go;
+ * - down-second.ts: seconds where the process is down and stays down, in one pass (the same bytes as
+ *   stepping them one at a time).
  */
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { clearDemand, gcDemandSec } from '../../model/cpu.js';
@@ -25,6 +27,7 @@ import { CLIENT_IDS, drawBatchSize, rejectedByCap } from '../../model/workload.j
 import { exponential, PoissonTable, poisson } from '../../random/distributions.js';
 import type { HostRunStats, Injection } from '../host-run.js';
 import { advanceBurst, burstLoad, startBurst } from './bursts.js';
+import { downSecond } from './down-second.js';
 import { FastHostState, type FastRunOptions, type TriggerOutcome } from './host-state.js';
 import { drainQueuedDials, holdForCpuWait, normalRequests, poolChurn } from './normal-flow.js';
 import { normalTrafficProfile } from './normal-traffic.js';
@@ -121,13 +124,16 @@ export class FastHost extends FastHostState {
       this.nextSecondStep = secondEvery;
       this.nextBinStep = binEvery;
     }
-    // A quiet second is taken in one go only when no timeline interval closes inside it.
-    const wholeSeconds = binEvery % secondEvery === 0 && this.options.quietSeconds !== false;
+    // A quiet or down second is taken in one go only when no timeline interval closes inside it.
+    const aligned = binEvery % secondEvery === 0;
+    const quietSeconds = aligned && this.options.quietSeconds !== false;
+    const downSeconds = aligned && this.options.downSeconds !== false;
     // Steps are counted, not accumulated, so that times stay exact multiples of the step.
     for (let i = this.stepsDone + 1; i <= steps; i++) {
       const first = i;
-      if (wholeSeconds && (i - 1) % secondEvery === 0 && i - 1 + secondEvery <= steps) {
-        if (quietSecond(this, i - 1, secondEvery)) i += secondEvery - 1;
+      if ((i - 1) % secondEvery === 0 && i - 1 + secondEvery <= steps) {
+        if (downSeconds && downSecond(this, i - 1, secondEvery)) i += secondEvery - 1;
+        else if (quietSeconds && quietSecond(this, i - 1, secondEvery)) i += secondEvery - 1;
       }
       if (i === first) this.step((i - 1) * this.dt, i * this.dt);
       const t1 = i * this.dt;

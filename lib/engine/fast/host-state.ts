@@ -35,6 +35,12 @@ export interface FastRunOptions extends HostRunOptions {
    */
   readonly quietSeconds?: boolean;
   /**
+   * Take seconds where the process is down and stays down in one pass (default true; see `downSecond`).
+   * The same draws in the same order as stepping them: false gives the same bytes, more slowly (a switch
+   * for the test that checks it).
+   */
+  readonly downSeconds?: boolean;
+  /**
    * A host of a coupled fleet (lib/fleet): the fleet sets the share of user traffic routed here
    * (`route`) in place of the representative host's own retry estimate, and routes the new client's
    * requests here one by one (`submit`) instead of the host drawing them.
@@ -53,8 +59,8 @@ export const FIXED_IP = 0;
 
 /**
  * The fast engine's host state: what the loop (`FastHost`, host-fast.ts) owns and the concerns' functions
- * read and change (bursts.ts, normal-flow.ts, p-gate.ts, quiet-second.ts), with the bookkeeping they all
- * share (arrival rates, booking requests, error lines, closes, gauges).
+ * read and change (bursts.ts, normal-flow.ts, p-gate.ts, quiet-second.ts, down-second.ts), with the
+ * bookkeeping they all share (arrival rates, booking requests, error lines, closes, gauges).
  */
 export class FastHostState {
   p: Params;
@@ -142,6 +148,11 @@ export class FastHostState {
   readonly quietN: Float64Array;
   readonly quietOps = new Float64Array(CACHE_TYPES.length);
   readonly quietSetCarry = new Float64Array(CACHE_TYPES.length);
+  /** Per client, 1 when it is active over the whole down second being taken (`downSecond`). */
+  readonly downFull: Uint8Array;
+  /** The down second's draws in order, and each client's sum (`downSecond`). */
+  downCounts = new Float64Array(0);
+  readonly downSums: Float64Array;
   /** Requests per full step of each client. */
   arrivalTables: PoissonTable[] = [];
   readonly mem = { liveHeapBytes: 0, stackBytes: 0, otherBytes: 0 };
@@ -217,6 +228,8 @@ export class FastHostState {
     this.okThisSecond = new Float64Array(this.clients.length);
     this.quietOk = new Float64Array(this.clients.length);
     this.quietN = new Float64Array(this.clients.length);
+    this.downFull = new Uint8Array(this.clients.length);
+    this.downSums = new Float64Array(this.clients.length);
     this.cacheOf = Int32Array.from(this.clients, (c) => CACHE_TYPES.indexOf(c.cache));
     const pool = profile.pool;
     this.workingSet = Math.min(p.poolSize, pool.peakConns);
