@@ -4,9 +4,8 @@
  */
 import { ABLATION_VARIANTS, runAblation } from '../calibration/ablation.js';
 import { loadExpectations } from '../calibration/week.js';
-import { InputError } from '../errors.js';
 import { table } from './format.js';
-import { parseSeed, parseWorkers } from './options.js';
+import { parseSeed, parseWorkers, pickOnly } from './options.js';
 import { withProgress } from './progress.js';
 
 export interface AblationOptions {
@@ -22,14 +21,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 export async function ablationCommand(opts: AblationOptions): Promise<void> {
   const seed = parseSeed(opts.seed);
   const workers = parseWorkers(opts.workers);
-  const ids = ABLATION_VARIANTS.map((v) => v.id);
-  for (const id of opts.only ?? []) {
-    if (!ids.includes(id))
-      throw new InputError(`--only: unknown variant "${id}"; expected one of ${ids.join(', ')}`);
-  }
-  const variants = opts.only?.length
-    ? ABLATION_VARIANTS.filter((v) => opts.only!.includes(v.id))
-    : ABLATION_VARIANTS;
+  const variants = pickOnly(ABLATION_VARIANTS, (v) => v.id, opts.only, 'variant');
   const result = await withProgress(
     `ablation (${variants.length} variants of DC A's Sunday evening and Monday)`,
     opts.quiet ?? false,

@@ -20,3 +20,22 @@ export function parseWorkers(text: string | undefined, fallback = 2): number {
   }
   return workers;
 }
+
+/**
+ * `--only`: the items whose key is listed (all of them when the list is absent or empty); an unknown key
+ * is an input error naming `what` and the keys there are.
+ */
+export function pickOnly<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  only: readonly string[] | undefined,
+  what: string,
+): readonly T[] {
+  if (!only?.length) return items;
+  const keys = items.map(keyOf);
+  for (const k of only) {
+    if (!keys.includes(k))
+      throw new InputError(`--only: unknown ${what} "${k}"; expected one of ${keys.join(', ')}`);
+  }
+  return items.filter((item) => only.includes(keyOf(item)));
+}

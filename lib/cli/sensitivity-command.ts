@@ -4,14 +4,13 @@
  * episodes and the Monday targets M1-M4 each case meets.
  */
 import { loadExpectations } from '../calibration/week.js';
-import { InputError } from '../errors.js';
 import {
   MONDAY_SENSITIVITY_PARAMETERS,
   MONDAY_TARGETS,
   runMondaySensitivity,
 } from '../sensitivity/monday.js';
 import { table } from './format.js';
-import { parseSeed, parseWorkers } from './options.js';
+import { parseSeed, parseWorkers, pickOnly } from './options.js';
 import { withProgress } from './progress.js';
 
 export interface SensitivityOptions {
@@ -28,14 +27,7 @@ const d1 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
 export async function sensitivityCommand(opts: SensitivityOptions): Promise<void> {
   const seed = parseSeed(opts.seed);
   const workers = parseWorkers(opts.workers);
-  const paths = MONDAY_SENSITIVITY_PARAMETERS.map((p) => p.path);
-  for (const path of opts.only ?? []) {
-    if (!paths.includes(path))
-      throw new InputError(`--only: unknown parameter "${path}"; expected one of ${paths.join(', ')}`);
-  }
-  const parameters = opts.only?.length
-    ? MONDAY_SENSITIVITY_PARAMETERS.filter((p) => opts.only!.includes(p.path))
-    : MONDAY_SENSITIVITY_PARAMETERS;
+  const parameters = pickOnly(MONDAY_SENSITIVITY_PARAMETERS, (p) => p.path, opts.only, 'parameter');
   const result = await withProgress(
     `sensitivity (${parameters.length} parameters x 2 ends on DC A's Monday)`,
     opts.quiet ?? false,
