@@ -90,6 +90,8 @@ export class FastHostState {
   readonly urisLo: Int32Array;
   readonly urisHi: Int32Array;
   readonly meanUris: Float64Array;
+  /** Mean URIs per request of the clients whose requests are batches (GetPostRecord), null for the rest. */
+  readonly batchUris: readonly (number | null)[];
   readonly bucketShares: Float64Array[];
   /** Normal requests per client since the last timeline interval closed. */
   readonly requestsInBin: Float64Array;
@@ -217,6 +219,9 @@ export class FastHostState {
     this.urisLo = Int32Array.from(this.clients, (c) => sizes(c)[0]);
     this.urisHi = Int32Array.from(this.clients, (c) => sizes(c)[1]);
     this.meanUris = Float64Array.from(this.clients, (c) => (sizes(c)[0] + sizes(c)[1]) / 2);
+    this.batchUris = this.clients.map((c, i) =>
+      c.endpoint === ENDPOINT.getPostRecord ? this.meanUris[i]! : null,
+    );
     this.bucketShares = this.clients.map((c) => {
       const [a, b] = sizes(c);
       const shares = new Float64Array(URI_BUCKETS.length);

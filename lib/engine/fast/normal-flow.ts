@@ -8,6 +8,7 @@ import { DIAL_ERRORS } from '../../model/errors.js';
 import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
 import type { BulkAllocation, PortTable } from '../../model/port-table.js';
 import { CLIENT, ENDPOINT } from '../../model/workload.js';
+import { carriedOps } from './carried-ops.js';
 import { type FastHostState, FIXED_IP } from './host-state.js';
 import { burstDialing, gatedFailingDials, gateRoom, handoffNowSec, pQueueWaitSec } from './p-gate.js';
 
@@ -15,19 +16,19 @@ import { burstDialing, gatedFailingDials, gateRoom, handoffNowSec, pQueueWaitSec
 export function normalRequests(host: FastHostState, client: number, n: number, t1: number): void {
   const c = host.clients[client]!;
   const p = host.p;
-  // URIs: the batch sizes' expected total, carried between steps (their spread matters only through
-  // failures, which are counted per request).
-  let ops = n;
-  if (c.endpoint === ENDPOINT.getPostRecord) {
-    host.uriCarry += (n * (p.workload.normalBatchMin + p.workload.normalBatchMax)) / 2;
-    ops = Math.floor(host.uriCarry);
-    host.uriCarry -= ops;
-  }
-  // Misses (each followed by a Scylla read and a set) at their expected rate, carried between steps.
+  // URIs and misses at their expected counts, the fractions carried between steps.
   const cache = host.cacheOf[client]!;
-  host.setCarry[cache]! += ops * (1 - p.memcached.hitRatio);
-  const sets = Math.floor(host.setCarry[cache]!);
-  host.setCarry[cache]! -= sets;
+  const carried = carriedOps(
+    n,
+    host.batchUris[client] ?? null,
+    1 - p.memcached.hitRatio,
+    host.uriCarry,
+    host.setCarry[cache]!,
+  );
+  host.uriCarry = carried.uriCarry;
+  host.setCarry[cache] = carried.setCarry;
+  const ops = carried.gets;
+  const sets = carried.sets;
   host.metrics.ops[cache]! += ops + sets;
   host.allocatedBytes += opsAllocBytes(p, ops, sets);
   const cpu = host.demand;

@@ -6,8 +6,8 @@
 import { clearDemand, gcDemandSec } from '../../model/cpu.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
 import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
-import { ENDPOINT } from '../../model/workload.js';
 import { poisson } from '../../random/distributions.js';
+import { carriedOps } from './carried-ops.js';
 import type { FastHostState } from './host-state.js';
 
 /**
@@ -59,23 +59,18 @@ export function quietSecond(host: FastHostState, step0: number, span: number): b
   ops.fill(0);
   let allocated = host.allocatedBytes;
   let mutatorSec = host.demand.mutatorSec;
+  const missRatio = 1 - p.memcached.hitRatio;
   for (let c = 0; c < host.clients.length; c++) {
     n[c] = c === host.triggerClient ? 0 : poisson(host.rng, host.rateOf(c) * span * host.dt);
     if (n[c] === 0) continue;
     mutatorSec += n[c]! * p.host.cpuPerRequestSec;
-    let o = n[c]!;
-    if (host.clients[c]!.endpoint === ENDPOINT.getPostRecord) {
-      uriCarry += n[c]! * host.meanUris[c]!;
-      o = Math.floor(uriCarry);
-      uriCarry -= o;
-    }
     const cache = host.cacheOf[c]!;
-    setCarry[cache]! += o * (1 - p.memcached.hitRatio);
-    const sets = Math.floor(setCarry[cache]!);
-    setCarry[cache]! -= sets;
-    ops[cache]! += o + sets;
-    mutatorSec += opsMutatorSec(p, o, sets);
-    allocated += opsAllocBytes(p, o, sets);
+    const carried = carriedOps(n[c]!, host.batchUris[c] ?? null, missRatio, uriCarry, setCarry[cache]!);
+    uriCarry = carried.uriCarry;
+    setCarry[cache] = carried.setCarry;
+    ops[cache]! += carried.gets + carried.sets;
+    mutatorSec += opsMutatorSec(p, carried.gets, carried.sets);
+    allocated += opsAllocBytes(p, carried.gets, carried.sets);
   }
   // The GC over the second's steps, on a copy.
   const goroutines = host.normalGoroutines();
