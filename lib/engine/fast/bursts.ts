@@ -6,7 +6,6 @@
  * normal requests the burst slows or fails meanwhile.
  */
 
-import { DIAL_ERRORS } from '../../model/errors.js';
 import { lockstepBlockedPeak, steadyBlockedSyscalls } from '../../model/go-runtime.js';
 import {
   getMultiWorkSec,
@@ -15,11 +14,11 @@ import {
   unloadedGetSec,
 } from '../../model/memcached.js';
 import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
-import { dialFailure, type PortTable } from '../../model/port-table.js';
+import type { PortTable } from '../../model/port-table.js';
 import { CACHE_TYPES, ENDPOINT } from '../../model/workload.js';
 import { binomial, poisson } from '../../random/distributions.js';
 import { type FastHostState, FIXED_IP } from './host-state.js';
-import { gatedFailingDials, handoffNowSec } from './p-gate.js';
+import { failedDials, failingDialHoldSec, gatedFailingDials, handoffNowSec } from './p-gate.js';
 
 export interface ActiveBurst {
   readonly client: number;
@@ -181,13 +180,9 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
         normalDuringBurst(host, memcachedBusySec(p.memcached, b.fromPool), at);
       b.sawExhaustion = true;
       const failSec = table.dialSecAt(0);
-      const holdSec = host.runtime.pHoldSec(failSec, handoff);
+      const holdSec = failingDialHoldSec(host);
       const count = Math.min(b.pending, Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)));
-      host.metrics.dials += count;
-      host.demand.kernelSec += count * table.dialSysCpuSecAt(0);
-      host.demand.pHeldSec += count * holdSec;
-      host.metrics.noteDialError(DIAL_ERRORS.indexOf(dialFailure(host.dialMode)), count);
-      host.metrics.notePortExhaustion(at);
+      failedDials(host, count, at);
       host.metrics.opErrors[cache]! += count;
       host.logErrors(count, t1);
       b.failed += count;

@@ -67,13 +67,20 @@ function dialHoldNowSec(host: FastHostState): number {
   return host.runtime.pHoldSec(table.dialSecAt(table.usableOn(FIXED_IP, host.dialMode)), handoffNowSec(host));
 }
 
-/** Dials that failed because the range was already full (no allocation to make). */
+/** How long a dial that fails on a full range (a scan of all of it) holds its P, up to the hand-off. */
+export function failingDialHoldSec(host: FastHostState): number {
+  return host.runtime.pHoldSec(host.table.dialSecAt(0), handoffNowSec(host));
+}
+
+/**
+ * `count` dials at `nowSec` that fail because the range is already full (no allocation to make): each
+ * scans the whole range in kernel CPU and holds its P meanwhile, up to the hand-off; all are dial errors.
+ */
 export function failedDials(host: FastHostState, count: number, nowSec: number): void {
   if (count <= 0) return;
   host.metrics.dials += count;
-  const failSec = host.table.dialSecAt(0);
-  host.demand.kernelSec += count * host.table.sysCpuFraction * failSec;
-  host.demand.pHeldSec += count * host.runtime.pHoldSec(failSec, handoffNowSec(host));
+  host.demand.kernelSec += count * host.table.dialSysCpuSecAt(0);
+  host.demand.pHeldSec += count * failingDialHoldSec(host);
   host.metrics.noteDialError(DIAL_ERRORS.indexOf(dialFailure(host.dialMode)), count);
   host.metrics.notePortExhaustion(nowSec);
 }

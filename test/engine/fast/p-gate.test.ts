@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { advanceBurst, startBurst } from '../../../lib/engine/fast/bursts.js';
+import { FastHost } from '../../../lib/engine/fast/host-fast.js';
+import { FIXED_IP } from '../../../lib/engine/fast/host-state.js';
+import { failedDials, failingDialHoldSec } from '../../../lib/engine/fast/p-gate.js';
+import { DIAL_ERROR, DIAL_ERRORS } from '../../../lib/model/errors.js';
+import { defaultParams } from '../../../lib/model/params.js';
+import { applyOverrides } from '../../../lib/model/resolve-params.js';
+
+// A range of 10 ports, all ESTABLISHED: a failing bind examines all 10 at 2 us each after a fixed 5 us,
+// 25 us of kernel time, half of it system CPU (dialSysCpuFraction 0.5); the P is handed off after 10 us
+// (sysmon's tick, no saturation), so each failing dial holds its P 10 us. No log write costs kernel CPU.
+function fullHost(): FastHost {
+  const params = applyOverrides(defaultParams(), {
+    'kernel.portRangeLow': 40_000,
+    'kernel.portRangeHigh': 40_009,
+    'kernel.portProbeSec': 1e-6,
+    'kernel.portProbeEstablishedSec': 2e-6,
+    'kernel.dialSyscallSec': 5e-6,
+    'kernel.dialSysCpuFraction': 0.5,
+    'runtime.sysmonTickSec': 10e-6,
+    'runtime.saturatedHandoffSec': 0,
+    'host.kernelPerLogWriteSec': 0,
+    'workload.newClientRatePerSec': 0,
+  });
+  const host = new FastHost({ params, seed: 1, durationSec: 1 });
+  host.idle = 0;
+  expect(host.table.allocateMany(0, FIXED_IP, host.dialMode, 10).ok).toBe(10);
+  return host;
+}
+
+const addrInUse = DIAL_ERRORS.indexOf(DIAL_ERROR.addrInUse);
+
+describe('failedDials', () => {
+  it('failedDials(host, 4, t) on a full range of 10 ports: 4 x 12.5 us of kernel CPU, 4 x 10 us of P', () => {
+    const host = fullHost();
+    expect(host.table.dialSysCpuSecAt(0)).toBeCloseTo(12.5e-6, 15);
+    expect(failingDialHoldSec(host)).toBeCloseTo(10e-6, 15);
+    const kernel0 = host.demand.kernelSec;
+    const held0 = host.demand.pHeldSec;
+    failedDials(host, 4, 0.5);
+    expect(host.demand.kernelSec - kernel0).toBeCloseTo(50e-6, 15);
+    expect(host.demand.pHeldSec - held0).toBeCloseTo(40e-6, 15);
+    expect(host.metrics.dials).toBe(4);
+    expect(host.metrics.dialErrors[addrInUse]).toBe(4);
+    expect(host.finish().firstPortExhaustionSec).toBe(0.5);
+  });
+
+  it('failedDials(host, 0, t) charges and counts nothing', () => {
+    const host = fullHost();
+    failedDials(host, 0, 0.5);
+    expect(host.demand.kernelSec).toBe(0);
+    expect(host.metrics.dials).toBe(0);
+    expect(host.finish().firstPortExhaustionSec).toBeNull();
+  });
+
+  it("a burst's dials on a full range are charged as failedDials: 6 URIs, 6 x 12.5 us kernel, 6 x 10 us P", () => {
+    const host = fullHost();
+    const kernel0 = host.demand.kernelSec;
+    const held0 = host.demand.pHeldSec;
+    startBurst(host, 0, 0, 6);
+    const b = host.bursts.at(-1)!;
+    // 16 Ps x one 10 ms step / 10 us each: room for all 6 in the first step.
+    advanceBurst(host, b, host.dt);
+    expect(b.failed).toBe(6);
+    expect(b.pending).toBe(0);
+    expect(host.demand.kernelSec - kernel0).toBeCloseTo(75e-6, 15);
+    expect(host.demand.pHeldSec - held0).toBeCloseTo(60e-6, 15);
+    expect(host.metrics.dials).toBe(6);
+    expect(host.metrics.dialErrors[addrInUse]).toBe(6);
+    expect(host.finish().firstPortExhaustionSec).toBe(0);
+  });
+});
