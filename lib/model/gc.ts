@@ -1,8 +1,12 @@
 /**
  * The Go garbage collector's pacing, stepped in fixed ticks (Go GC guide, runtime/mgcpacer.go):
- * - heap goal = live + (live + stacks) x GOGC/100, capped by GOMEMLIMIT minus the non-heap memory;
- * - a cycle starts when the heap reaches the goal; marking scans live heap and stacks with 25% of the Ps,
- *   plus assists when the goal is squeezed by the memory limit, all capped by the GC CPU limiter (50%);
+ * - heap goal = marked + (marked + stacks) x GOGC/100, capped by GOMEMLIMIT minus the non-heap memory,
+ *   where the marked heap is the live set plus what the last mark allocated black (its floating garbage,
+ *   which Go marks live and collects one cycle later);
+ * - a cycle starts at the pacer's trigger, early enough that what the mutator allocates while a mark at
+ *   the 25% background share scans the heap (the runway) fits below the goal (`gcTriggerBytes`);
+ * - marking scans live heap and stacks with 25% of the Ps, plus assists when the goal is squeezed by the
+ *   memory limit, all capped by the GC CPU limiter (50%);
  * - what is allocated during marking survives the cycle as floating garbage, so when marking cannot keep
  *   up the heap overshoots the limit (GOMEMLIMIT is soft) and the container limit does the rest;
  * - each cycle has two stop-the-world pauses; their length is a base plus a coefficient per OS thread
@@ -30,10 +34,45 @@ export interface MemoryView {
 /** The dedicated mark workers' share of the Ps. */
 export const DEDICATED_MARK_SHARE = 0.25;
 
-export function heapGoalBytes(config: GcConfig, mem: MemoryView): number {
-  const gogcGoal = mem.liveHeapBytes + ((mem.liveHeapBytes + mem.stackBytes) * config.gogcPercent) / 100;
+/** The GOGC heap goal from the marked heap: marked + (marked + stacks) x GOGC/100. */
+export function gogcGoalBytes(config: GcConfig, markedHeapBytes: number, stackBytes: number): number {
+  return markedHeapBytes + ((markedHeapBytes + stackBytes) * config.gogcPercent) / 100;
+}
+
+/**
+ * The heap goal: the GOGC goal, capped by GOMEMLIMIT minus stacks and other memory. `blackBytes` is what
+ * the last mark allocated black (marked live with the live set; 0 before the first cycle).
+ */
+export function heapGoalBytes(config: GcConfig, mem: MemoryView, blackBytes = 0): number {
+  const gogcGoal = gogcGoalBytes(config, mem.liveHeapBytes + blackBytes, mem.stackBytes);
   if (config.memLimitBytes <= 0) return gogcGoal;
   return Math.min(gogcGoal, config.memLimitBytes - mem.stackBytes - mem.otherBytes);
+}
+
+/** Go's minimum heap growth at GOGC 100 (runtime/mgcpacer.go `defaultHeapMinimum`: 4 MiB). */
+export const HEAP_MINIMUM_BYTES = 4 * 1024 * 1024;
+/** The trigger's lowest point on the way from the marked heap to the goal (mgcpacer.go: 45/64, ~0.7). */
+export const MIN_TRIGGER_RATIO = 45 / 64;
+/** The trigger's highest point for small heaps (mgcpacer.go: 61/64, ~0.95). */
+export const MAX_TRIGGER_RATIO = 61 / 64;
+
+/**
+ * The heap size at which a cycle starts (Go 1.19 runtime/mgcpacer.go `trigger()`): the goal minus the
+ * runway, the bytes the mutator will allocate while the mark runs, clamped to between 45/64 of the way from
+ * the marked heap to the goal and the goal minus the minimum heap (or 61/64 of the way, whichever is
+ * higher). Go derives the runway from the last cycle's cons/mark ratio; the caller passes it in bytes.
+ */
+export function gcTriggerBytes(goalBytes: number, heapMarkedBytes: number, runwayBytes: number): number {
+  if (heapMarkedBytes >= goalBytes) return goalBytes;
+  const span = goalBytes - heapMarkedBytes;
+  const minTrigger = heapMarkedBytes + span * MIN_TRIGGER_RATIO;
+  let maxTrigger = heapMarkedBytes + span * MAX_TRIGGER_RATIO;
+  if (goalBytes > HEAP_MINIMUM_BYTES && goalBytes - HEAP_MINIMUM_BYTES > maxTrigger) {
+    maxTrigger = goalBytes - HEAP_MINIMUM_BYTES;
+  }
+  if (maxTrigger < minTrigger) maxTrigger = minTrigger;
+  const trigger = runwayBytes > goalBytes ? minTrigger : goalBytes - runwayBytes;
+  return Math.min(maxTrigger, Math.max(minTrigger, trigger));
 }
 
 export function stwPauseSec(config: GcConfig, threads: number): number {
@@ -56,6 +95,16 @@ export class GcState {
   /** Share of CPU the current mark phase uses. */
   cpuShare = 0;
   cycles = 0;
+  /**
+   * The mutator's allocation rate the pacer plans with: measured over the last mark phase (Go's cons/mark
+   * ratio comes from the last cycle), and before the first one over the process's life so far.
+   */
+  private allocRateBytesPerSec = 0;
+  private rateAllocBytes = 0;
+  private rateSec = 0;
+  private rateFromMark = false;
+  /** Allocated black during the last mark: marked live then, so part of the marked heap until the next. */
+  private blackBytes = 0;
 
   constructor(readonly config: GcConfig) {}
 
@@ -71,26 +120,42 @@ export class GcState {
   step(dtSec: number, allocatedBytes: number, mem: MemoryView, threads: number, markProgress = 1): GcStep {
     if (this.marking) {
       this.floatingBytes += allocatedBytes;
+      this.rateAllocBytes += allocatedBytes;
+      this.rateSec += dtSec;
       this.markRemainingSec -= dtSec * markProgress;
       if (this.markRemainingSec > 0) return NO_PAUSE;
       // Mark termination: what was garbage at the start is swept; floating garbage stays.
       this.marking = false;
       this.cpuShare = 0;
       this.garbageBytes = this.floatingBytes;
+      this.blackBytes = this.floatingBytes;
       this.floatingBytes = 0;
+      this.allocRateBytesPerSec = this.rateSec > 0 ? this.rateAllocBytes / this.rateSec : 0;
+      this.rateFromMark = true;
       return { pauseSec: stwPauseSec(this.config, threads) };
     }
     this.garbageBytes += allocatedBytes;
-    const goal = heapGoalBytes(this.config, mem);
-    if (mem.liveHeapBytes + this.garbageBytes < goal) return NO_PAUSE;
+    if (!this.rateFromMark) {
+      this.rateAllocBytes += allocatedBytes;
+      this.rateSec += dtSec;
+      this.allocRateBytesPerSec = this.rateSec > 0 ? this.rateAllocBytes / this.rateSec : 0;
+    }
+    const marked = mem.liveHeapBytes + Math.min(this.blackBytes, this.garbageBytes);
+    const goal = heapGoalBytes(this.config, mem, marked - mem.liveHeapBytes);
+    const scanBytes = mem.liveHeapBytes + mem.stackBytes;
+    const backgroundMarkSec =
+      scanBytes / (this.config.markBytesPerSecPerCore * this.config.gomaxprocs * DEDICATED_MARK_SHARE);
+    const runway = this.allocRateBytesPerSec * backgroundMarkSec;
+    if (mem.liveHeapBytes + this.garbageBytes < gcTriggerBytes(goal, marked, runway)) return NO_PAUSE;
     // Sweep termination + mark start. Squeezed by the limit, assists join in up to the CPU limiter.
-    const gogcGoal =
-      mem.liveHeapBytes + ((mem.liveHeapBytes + mem.stackBytes) * this.config.gogcPercent) / 100;
+    const gogcGoal = gogcGoalBytes(this.config, marked, mem.stackBytes);
     this.cpuShare = goal < gogcGoal ? this.config.gcCpuLimitFraction : DEDICATED_MARK_SHARE;
     const markRate = this.config.markBytesPerSecPerCore * this.config.gomaxprocs * this.cpuShare;
-    this.markRemainingSec = (mem.liveHeapBytes + mem.stackBytes) / markRate;
+    this.markRemainingSec = scanBytes / markRate;
     this.marking = true;
     this.cycles++;
+    this.rateAllocBytes = 0;
+    this.rateSec = 0;
     return { pauseSec: stwPauseSec(this.config, threads) };
   }
 
@@ -103,11 +168,21 @@ export class GcState {
     copy.floatingBytes = this.floatingBytes;
     copy.cpuShare = this.cpuShare;
     copy.cycles = this.cycles;
+    copy.allocRateBytesPerSec = this.allocRateBytesPerSec;
+    copy.rateAllocBytes = this.rateAllocBytes;
+    copy.rateSec = this.rateSec;
+    copy.rateFromMark = this.rateFromMark;
+    copy.blackBytes = this.blackBytes;
     return copy;
   }
 
-  /** A new process: empty heap beyond its live set. */
+  /** A new process: empty heap beyond its live set, and no allocation rate measured yet. */
   reset(): void {
+    this.allocRateBytesPerSec = 0;
+    this.rateAllocBytes = 0;
+    this.rateSec = 0;
+    this.rateFromMark = false;
+    this.blackBytes = 0;
     this.garbageBytes = 0;
     this.floatingBytes = 0;
     this.marking = false;

@@ -82,11 +82,14 @@ describe.each(['des', 'fast'] as const)('GC CPU and pauses in the %s engine', (e
   };
   const normal = figures({});
 
-  it('a GC that marks for free takes no CPU and leaves less floating garbage', () => {
+  it('a GC that marks for free takes no CPU; a slower one starts earlier, and both stay under GOMEMLIMIT', () => {
     const free = figures({ 'runtime.markBytesPerSecPerCore': 100 * 1024 ** 3 });
     expect(normal.gcCpuSec).toBeGreaterThan(1);
     expect(free.gcCpuSec).toBeLessThan(normal.gcCpuSec / 100);
-    expect(free.peakRssBytes).toBeLessThan(normal.peakRssBytes);
+    // The pacer's runway: what the mutator allocates during a mark at 25% starts the slow GC that much
+    // earlier (the free one triggers 4 MiB short of the goal), so the slow one's peak is the lower one.
+    expect(normal.peakRssBytes).toBeLessThan(free.peakRssBytes);
+    expect(free.peakRssBytes).toBeLessThanOrEqual(base.runtime.memLimitBytes);
   });
 
   it('zero pause coefficients remove the pauses; long pauses stretch requests', () => {
