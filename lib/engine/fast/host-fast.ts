@@ -29,7 +29,7 @@ import type { HostRunStats, Injection } from '../host-run.js';
 import { advanceBurst, burstLoad, startBurst } from './bursts.js';
 import { downSecond } from './down-second.js';
 import { FastHostState, type FastRunOptions, type TriggerOutcome } from './host-state.js';
-import { drainQueuedDials, holdForCpuWait, normalRequests, poolChurn } from './normal-flow.js';
+import { drainQueuedDials, holdForCpuWait, landDials, normalRequests, poolChurn } from './normal-flow.js';
 import { normalTrafficProfile } from './normal-traffic.js';
 import { pQueueWaitSec, queuedForP } from './p-gate.js';
 import { quietSecond } from './quiet-second.js';
@@ -189,6 +189,7 @@ export class FastHost extends FastHostState {
     if (this.nextDeploySec <= t1) this.deployDue(t1);
     this.log.settle(t1);
     if (this.lifecycle.serving) {
+      landDials(this, t1);
       drainQueuedDials(this, t1);
       holdForCpuWait(this, t1);
     }
@@ -320,7 +321,7 @@ export class FastHost extends FastHostState {
     this.runtime.goroutines = goroutines;
     const live = {
       goroutines,
-      openConns: this.idle + this.waitHeld + burstConns,
+      openConns: this.idle + this.waitHeld + this.dialingConns + burstConns,
       queuedLogLines: this.log.queued,
       threads: this.runtime.threads,
     };
@@ -402,6 +403,8 @@ export class FastHost extends FastHostState {
     if (open > 0) this.closeSockets(table, open, nowSec);
     this.idle = 0;
     this.waitHeld = 0;
+    this.dialingConns = 0;
+    this.dialQueue.length = 0;
     this.opsThisStep = 0;
     // Requests of bursts still running fail with the process; their remaining dials never happen.
     for (const b of this.bursts) {

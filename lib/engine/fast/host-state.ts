@@ -117,6 +117,9 @@ export class FastHostState {
    * makes the pool dial, as in the reference engine, where each op keeps its connection until it runs.
    */
   waitHeld = 0;
+  /** Connections being dialed for the pool (their syscalls still queued or scanning), and when each lands. */
+  dialingConns = 0;
+  readonly dialQueue: { readySec: number; conns: number }[] = [];
   /** Normal ops issued in the current step, and in the last one (for `waitHeld`). */
   opsThisStep = 0;
   opsLastStep = 0;
@@ -382,6 +385,17 @@ export class FastHostState {
   closeLateDials(count: number, atSec: number): void {
     this.close(this.table, count, atSec, false);
     this.metrics.noteDialError(DIAL_ERRORS.indexOf(DIAL_ERROR.timeout), count);
+  }
+
+  /** `count` connections dialed now that join the pool at `readySec` (in order: later dials land later). */
+  dialsLand(count: number, readySec: number): void {
+    if (count <= 0) return;
+    const q = this.dialQueue;
+    const last = q[q.length - 1];
+    const at = last ? Math.max(readySec, last.readySec) : readySec;
+    if (last && last.readySec === at) last.conns += count;
+    else q.push({ readySec: at, conns: count });
+    this.dialingConns += count;
   }
 
   /** `count` connections come back to the pool, which keeps at most poolSize idle and closes the rest. */

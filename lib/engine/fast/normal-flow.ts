@@ -53,15 +53,29 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
     host.queuedDials += waiting;
   } else if (host.idle < host.workingSet) {
     // The refill's dials go through the P gate too (it binds only when dials are slow: a full range).
-    const wanted = Math.min(host.workingSet - host.idle, demand);
+    // A dial's connection joins the pool when its syscall is done: behind the kernel work queued on the
+    // cores, then its own scan. Until then the ops that find no idle connection each dial their own
+    // (gomemcache's getConn), so slow dials multiply: at a range past half, a cold pool's refill can take
+    // more kernel CPU than the cores have, as in the reference engine.
+    const table = host.table;
+    const dialWallSec = table.dialSecAt(table.usableOn(FIXED_IP, host.dialMode));
+    const shortfall = Math.max(0, host.workingSet - host.idle - host.dialingConns);
+    const lacking = opsWithoutIdleConn(host, demand, ops / n);
+    const alsoDialing = Math.round(lacking * Math.min(1, dialWallSec / host.dt));
+    const wanted = Math.min(demand, shortfall + alsoDialing);
     const attempts = Math.min(wanted, gateRoom(host, t1));
     host.gateLeft -= attempts;
     const got = dial(host, attempts, t1);
-    host.idle += got;
+    host.dialsLand(got, t1 + dialWallSec);
     const full = got < attempts || (attempts < wanted && host.table.usableOn(FIXED_IP, host.dialMode) === 0);
     if (full) {
       failedOps = opsWithoutIdleConn(host, demand, ops / n);
       queued = gatedFailingDials(host, Math.max(0, failedOps - (attempts - got)), t1);
+    } else if (attempts < wanted) {
+      // The dials the Ps cannot take in this step wait for one as goroutines, in FIFO order, and look
+      // for an idle connection again in their turn (`drainQueuedDials`).
+      waiting = wanted - attempts;
+      host.queuedDials += waiting;
     }
   }
   const cpuWait = host.cpu.goWaitSec;
@@ -190,25 +204,38 @@ export function chargeDials(host: FastHostState, table: PortTable, r: BulkAlloca
 export function drainQueuedDials(host: FastHostState, t1: number): void {
   // FIFO: the goroutines of a burst still dialing are ahead of these.
   if (host.queuedDials <= 0 || burstDialing(host)) return;
-  const n = Math.min(host.queuedDials, gateRoom(host, t1));
+  // A goroutine looks for an idle connection only once it runs (gomemcache's getConn): those returned
+  // meanwhile are taken without a dial, and without holding a P in a syscall; only the dials that
+  // remain pass the P gate.
+  const pooled = Math.min(host.idle, host.queuedDials);
+  const dialing = Math.min(host.queuedDials - pooled, gateRoom(host, t1));
+  const n = pooled + dialing;
   if (n <= 0) return;
   // Waited past the client's timeout behind the queue: a dial that gets a port is closed unused
   // (TIME_WAIT) with dial-timeout; otherwise the connection joins the pool.
   const late = pQueueWaitSec(host) > host.p.memcached.timeoutSec;
   host.queuedRequests -= (host.queuedRequests * n) / host.queuedDials;
   host.queuedDials -= n;
-  // A goroutine looks for an idle connection only once it runs (gomemcache's getConn): those returned
-  // meanwhile are taken without a dial (their ops were already counted as failed: they came too late).
-  const pooled = Math.min(host.idle, n);
   host.idle -= pooled;
   host.waitHeld += pooled;
-  const dialing = n - pooled;
   host.gateLeft -= dialing;
   const got = dial(host, dialing, t1);
   // Each dial that fails, or ends late, is an error the goroutine logs now.
   host.logErrors(late ? dialing : dialing - got, t1);
   if (late && got > 0) host.closeLateDials(got, t1);
   else host.returnToPool(got, t1);
+}
+
+/** Connections whose dials are done by `t1` join the pool (beyond `poolSize` they are closed). */
+export function landDials(host: FastHostState, t1: number): void {
+  const q = host.dialQueue;
+  let i = 0;
+  while (i < q.length && q[i]!.readySec <= t1) {
+    host.dialingConns -= q[i]!.conns;
+    host.returnToPool(q[i]!.conns, t1);
+    i++;
+  }
+  if (i > 0) q.splice(0, i);
 }
 
 /** Move connections between the pool and the ops waiting for CPU with their reply (`waitHeld`). */

@@ -159,16 +159,16 @@ describe('runHostFast', () => {
     // The same batch, past half the range, queues goroutines behind its dials until the container limit:
     // both processes are killed in the same second (48 s), and both are killed again later.
     expect(fast.kills[0]).toBe(des.kills[0]);
-    expect(fast.kills.length).toBeGreaterThan(1);
-    expect(des.kills.length).toBeGreaterThan(1);
+    // The restart (ready at 53 s) is killed again in the same second by both (56 s).
+    expect(fast.kills[1]).toBe(des.kills[1]);
+    expect(des.kills.length).toBeGreaterThan(2);
   });
 
-  // The engines part after the first kill: the reference engine's restarted process dials once per op
-  // that finds no idle connection, into a range 69% in TIME_WAIT, and is killed again within 4 s of being
-  // ready; the fast engine's dials only its working set's shortfall, survives the restart, and is killed
-  // at the next batch. Until that rule is reconciled, kills and downtime differ (4 kills both, but 100 s
-  // against 83 s down, 31% against 43% served).
-  it.fails('agrees with the reference engine after a restart into a range past half in TIME_WAIT', () => {
+  // After the first kill the restarted process meets a range 60% in TIME_WAIT with an empty pool. In both
+  // engines its refill's dials wait behind the kernel work queued on the cores, the ops arriving meanwhile
+  // find no idle connection and dial too, past the P gate they queue for a P: the kernel saturates, the
+  // range fills and the process is killed again within 4 s of being ready (56 s), as at each restart.
+  it('agrees with the reference engine after a restart into a range past half in TIME_WAIT', () => {
     const des = crnRun(runHostDes).stats;
     const fast = crnRun(runHostFast).stats;
     expect(Math.abs(fast.firstPortExhaustionSec! - des.firstPortExhaustionSec!)).toBeLessThan(0.5);
