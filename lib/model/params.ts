@@ -404,7 +404,7 @@ export const PARAM_SPECS = {
       max: 1,
       unit: 'fraction',
       doc: 'Fraction of the new client requests that are big batches of ~batchSize URIs (the rest are normal size).',
-      source: `${PM}: "sometimes" 15-20k URIs; assumption (0.1-1), calibrated to Monday's down episodes (M1-M4) on DC A's coupled fleet with the host CPU, seed 1 (\`outage-lab ablation\`'s setup): 0.1 gives 33% served on Monday in 80 episodes of up to 61 min; 0.2 gives 18% and 0.5 7%, each in one episode lasting all of Monday (the DC never comes back). The low end of the range: the model wants rarer big batches than the range allows, or a mechanism it lacks`,
+      source: `${PM}: "sometimes" 15-20k URIs; assumption (0.1-1), set at the low end: at the high end (1) DC A's Monday on the coupled fleet is far worse (the report's "How sure are we"); the source's rhythm (M2-M4) is not reached at the defaults (\`outage-lab calibration\`)`,
     },
     batchSizeJitter: {
       kind: 'number',
@@ -619,7 +619,7 @@ export const PARAM_SPECS = {
       max: 1024 * GIB,
       unit: 'bytes',
       doc: 'GOMEMLIMIT (soft): the heap goal is capped so total Go memory stays below it, while GC CPU allows.',
-      source: `Go GC guide; ${PM}: aggressive GOMEMLIMIT; assumption 93.2% of the container limit (85-98%), calibrated to O7: an OOM kill about every 30 min under Monday load, rare at weekend load (92.8%: one an hour; 93.5%: one every 17 min)`,
+      source: `Go GC guide; ${PM}: aggressive GOMEMLIMIT; assumption 93.2% of the container limit (85-98%; the report's "How sure are we" gives DC A's Monday at each end); the OOM rhythm it was first set for (O7: about 30 min up under Monday load, rare at weekend load) is not reached`,
     },
     gcCpuLimitFraction: {
       kind: 'number',
@@ -794,7 +794,7 @@ export const PARAM_SPECS = {
       max: 2,
       unit: 'ratio',
       doc: 'User traffic on Saturday and Sunday (UTC) relative to a Tuesday-Friday day.',
-      source: `${PM}: dips over the weekend, the spiral on Monday; assumption (0.6-1), calibrated to O7`,
+      source: `${PM}: dips over the weekend, the spiral on Monday; assumption (0.6-1)`,
     },
     mondayFactor: {
       kind: 'number',
@@ -803,7 +803,7 @@ export const PARAM_SPECS = {
       max: 3,
       unit: 'ratio',
       doc: 'User traffic on Monday (UTC) relative to a Tuesday-Friday day.',
-      source: `${PM}: "under Monday load"; assumption (1-1.3), calibrated to O7`,
+      source: `${PM}: "under Monday load"; assumption (1-1.3)`,
     },
     diurnalAmplitude: {
       kind: 'number',
