@@ -121,6 +121,19 @@ export function buildProgram(): Command {
     .action(async (opts) => (await import('./sensitivity-command.js')).sensitivityCommand(opts));
 
   program
+    .command('validate')
+    .description(
+      'the fast engine against the reference engine on the validation set: every metric within 5% of the reference mean; exit 1 when one is outside',
+    )
+    .option('--points <ids>', 'comma-separated validation points (default: all; ids as in the table)')
+    .option('--seeds <n>', 'seeds 1..n per point (default 6; at least 24 where OOM kills happen)')
+    .option('--duration <d>', "simulated time of every run, e.g. 90s, 5m (default: each point's own)")
+    .option('--workers <n>', 'worker threads (default 2)')
+    .option('--json', 'print the results as JSON')
+    .option('--quiet', 'no progress output')
+    .action(async (opts) => (await import('./validate-command.js')).validateCommand(opts));
+
+  program
     .command('sweep')
     .description('run a parameter sweep (spec: data/sweeps/*.json) in parallel; shardable, resumable')
     .requiredOption('--config <file.json>', 'sweep spec, e.g. data/sweeps/ci-small.json')
