@@ -117,7 +117,7 @@ export class FastHostState {
    * makes the pool dial, as in the reference engine, where each op keeps its connection until it runs.
    */
   waitHeld = 0;
-  /** Connections being dialed for the pool (their syscalls still queued or scanning), and when each lands. */
+  /** Connections being dialed for the pool (their syscalls still scanning), and when each lands. */
   dialingConns = 0;
   readonly dialQueue: { readySec: number; conns: number }[] = [];
   /** Normal ops issued in the current step, and in the last one (for `waitHeld`). */

@@ -53,10 +53,11 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
     host.queuedDials += waiting;
   } else if (host.idle < host.workingSet) {
     // The refill's dials go through the P gate too (it binds only when dials are slow: a full range).
-    // A dial's connection joins the pool when its syscall is done: behind the kernel work queued on the
-    // cores, then its own scan. Until then the ops that find no idle connection each dial their own
-    // (gomemcache's getConn), so slow dials multiply: at a range past half, a cold pool's refill can take
-    // more kernel CPU than the cores have, as in the reference engine.
+    // A dial's connection joins the pool when its syscall is done, after its scan's CPU time (the
+    // reference engine, too, ends a syscall after its CPU time, not stretched by the cores' queue). Until
+    // then the ops that find no idle connection each dial their own (gomemcache's getConn), so slow dials
+    // multiply: at a range past half, a cold pool's refill can take more kernel CPU than the cores have,
+    // as in the reference engine.
     const table = host.table;
     const dialWallSec = table.dialSecAt(table.usableOn(FIXED_IP, host.dialMode));
     const shortfall = Math.max(0, host.workingSet - host.idle - host.dialingConns);
