@@ -4,16 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_FIELDS } from '../../lib/run/run-scenario.js';
-
-const BIN = join(import.meta.dirname, '../../bin/outage-lab.js');
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, OUTAGE_LAB_FROM_SOURCE: '1', OUTAGE_LAB_DEBUG: '' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { BIN, cli } from '../helpers/cli.js';
 
 describe('outage-lab CLI', () => {
   it('scenarios --json lists baseline and outage', () => {

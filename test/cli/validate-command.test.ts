@@ -2,22 +2,11 @@
  * `outage-lab validate`: bad input exits 2 naming the option, before any run; a small table runs and
  * prints JSON with one entry per point and metric.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePoints, parseSeedCount } from '../../lib/cli/validate-command.js';
 import { InputError } from '../../lib/errors.js';
 import { DEFAULT_SEEDS, VALIDATED_METRICS, VALIDATION_POINTS } from '../../lib/validate/engines.js';
-
-const BIN = join(import.meta.dirname, '../../bin/outage-lab.js');
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, OUTAGE_LAB_FROM_SOURCE: '1', OUTAGE_LAB_DEBUG: '' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 describe('validate options', () => {
   it('parsePoints(text) keeps the set order and rejects an unknown id', () => {
