@@ -45,6 +45,14 @@ export interface ActiveBurst {
   /** Failed dials in a row (for the blocked-syscall count). */
   failStreak: number;
   opsDone: number;
+  /**
+   * When the burst's ops free their connections (without a limit): segments of frees spread evenly, flat
+   * as [fromSec, toSec, count] triples, and the frees of segments folded away (`freedBy`).
+   */
+  frees: number[];
+  freedBase: number;
+  /** The CPU's wait when the burst started (its ops' rate cap counts from then). */
+  readonly startWaitSec: number;
   released: number;
   sawExhaustion: boolean;
   done?: boolean;
@@ -70,7 +78,7 @@ export function queuedBehindBurst(host: FastHostState, busySec: number): void {
     const delayed = Math.min(host.okByClient[c]!, host.rateOf(c) * busySec);
     if (delayed <= 0) continue;
     host.okByClient[c]! -= delayed;
-    const base = host.templates[c]!.quantileSec(0.5) ?? 0;
+    const base = host.templateMedianSec[c]!;
     for (let j = 0; j < 8; j++) host.delayedLatencies.record(base + (busySec * (j + 0.5)) / 8, delayed / 8);
   }
 }
@@ -108,9 +116,113 @@ export function startBurst(host: FastHostState, client: number, tb: number, n: n
     failed: 0,
     failStreak: 0,
     opsDone: 0,
+    frees: [],
+    freedBase: 0,
+    startWaitSec: host.cpu.goWaitSec,
     released: 0,
     sawExhaustion: false,
   });
+  const freeSec = tb + opFreeSec(host);
+  noteFrees(host.bursts.at(-1)!, freeSec, freeSec, fromPool);
+}
+
+/**
+ * How long after a goroutine gets its connection the op frees it, as in the reference engine: it waits for
+ * the CPU to send (the wait as of now), the reply comes an unloaded get later, and it waits for the CPU
+ * again (the same wait) to read it and give the connection back.
+ */
+export function opFreeSec(host: FastHostState): number {
+  return 2 * host.cpu.goWaitSec + unloadedGetSec(host.p.memcached);
+}
+
+/** How long a segment of frees stays unfolded after its end. */
+const FREES_FOLD_LAG_SEC = 1;
+
+/** `count` ops of burst `b` free their connections evenly from `fromSec` to `toSec`. */
+export function noteFrees(b: ActiveBurst, fromSec: number, toSec: number, count: number): void {
+  if (count <= 0) return;
+  const s = b.frees;
+  // Fold the segments that ended well before the gate's time into the base: queries look back at most a
+  // step from it.
+  const before = b.gateSec - FREES_FOLD_LAG_SEC;
+  if (s.length >= 3 && s[1]! < before) {
+    let keep = 0;
+    for (let i = 0; i < s.length; i += 3) {
+      if (s[i + 1]! < before) b.freedBase += s[i + 2]!;
+      else {
+        s[keep] = s[i]!;
+        s[keep + 1] = s[i + 1]!;
+        s[keep + 2] = s[i + 2]!;
+        keep += 3;
+      }
+    }
+    s.length = keep;
+  }
+  s.push(fromSec, toSec, count);
+}
+
+/** Ops of burst `b` that have freed their connections by `tSec` (fractional within a segment). */
+export function freedBy(b: ActiveBurst, tSec: number): number {
+  const s = b.frees;
+  let sent = b.freedBase;
+  for (let i = 0; i < s.length; i += 3) {
+    const from = s[i]!;
+    const to = s[i + 1]!;
+    if (tSec >= to) sent += s[i + 2]!;
+    else if (tSec > from) sent += (s[i + 2]! * (tSec - from)) / (to - from);
+  }
+  return sent;
+}
+
+/**
+ * Ops of a burst without a limit whose goroutines have freed their connections by `tSec`, of `connected`
+ * that got one: each frees it `opFreeSec` after it got it (`freedBy`), and no faster than memcached
+ * serves the burst from its start. Never fewer than already done.
+ */
+export function burstOpsDoneBy(
+  host: FastHostState,
+  b: ActiveBurst,
+  tSec: number,
+  connected: number,
+  /** Frees not yet noted on `b` (the current chunk's) that happen by `tSec`. */
+  chunkFreed = 0,
+): number {
+  const m = host.p.memcached;
+  const byRate = Math.floor(b.opRate * Math.max(0, tSec - b.tb - m.rttMedianSec / 2 - 2 * b.startWaitSec));
+  const byFree = Math.floor(freedBy(b, tSec) + 1e-9) + chunkFreed;
+  return Math.max(b.opsDone, Math.min(connected, byRate, byFree));
+}
+
+/**
+ * The first time in (`fromSec`, `toSec`] at which `heldBy` (free connections held, non-decreasing in time
+ * between two takes) is positive, to within 1/1024 of the interval; `heldBy(toSec)` must be positive.
+ */
+export function nextFreeSec(heldBy: (tSec: number) => number, fromSec: number, toSec: number): number {
+  let lo = fromSec;
+  let hi = toSec;
+  for (let i = 0; i < 10; i++) {
+    const mid = (lo + hi) / 2;
+    if (heldBy(mid) > 0) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * Up to `want` connections that the ops of bursts whose goroutines all have one (no limit) free by `t1`,
+ * handed to goroutines queued for a P behind them (they would find them in the pool): counted as released.
+ */
+export function takeFreedConns(host: FastHostState, t1: number, want: number): number {
+  let taken = 0;
+  for (const b of host.bursts) {
+    if (taken >= want) break;
+    if (b.reuse || b.pending > 0 || b.done) continue;
+    const free = b.conns - b.released - (b.connected - burstOpsDoneBy(host, b, t1, b.connected));
+    const k = Math.min(Math.max(0, free), want - taken);
+    b.released += k;
+    taken += k;
+  }
+  return taken;
 }
 
 /** Move a burst forward to `t1`: dials through the gate, ops through memcached, connections back. */
@@ -132,10 +244,18 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
       const budgetSec = (t1 - b.gateSec) * procs;
       const deadlineSec = b.tb + p.memcached.timeoutSec;
       // Without a limit, a goroutine looks for an idle connection when it passes the gate (gomemcache's
-      // getConn runs when it does): one freed by then is taken without a dial. The burst's ops finish at
-      // its rate from `startSec`, and a finished op's goroutine frees its connection once it runs again,
-      // after the CPU's wait as of the last tick (the wait the reference engine gives each op it issues).
-      const startSec = b.tb + p.memcached.rttMedianSec / 2;
+      // getConn runs when it does): one freed by then is taken without a dial (`burstOpsDoneBy`). The
+      // chunk's own connections free theirs for the goroutines behind them: the dials' (`chunkDialFrees`)
+      // and the reused ones' (`chunkReuseFrees`), each list in time order (dials get slower along a chunk).
+      const freeSec = opFreeSec(host);
+      if (host.chunkDialFrees.length < b.pending) {
+        host.chunkDialFrees = new Float64Array(Math.max(b.pending, 2 * host.chunkDialFrees.length));
+        host.chunkReuseFrees = new Float64Array(host.chunkDialFrees.length);
+      }
+      const dialFrees = host.chunkDialFrees;
+      const reuseFrees = host.chunkReuseFrees;
+      let dialFreed = 0;
+      let reuseFreed = 0;
       let count = 0;
       let heldSec = 0;
       let late = 0;
@@ -146,19 +266,21 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
         count < usable &&
         (count + reused === 0 || heldSec < budgetSec)
       ) {
+        const g = b.gateSec + heldSec / procs;
         if (!b.reuse) {
-          const g = b.gateSec + heldSec / procs;
           const connected = b.connected + reused + count - late;
-          const waitSec = host.cpu.goWaitSec;
-          const done = Math.min(connected, Math.floor(b.opRate * Math.max(0, g - startSec - waitSec)));
+          while (dialFreed < count - late && dialFrees[dialFreed]! <= g) dialFreed++;
+          while (reuseFreed < reused && reuseFrees[reuseFreed]! <= g) reuseFreed++;
+          const done = burstOpsDoneBy(host, b, g, connected, dialFreed + reuseFreed);
           // Freed connections wait in the pool, which keeps at most poolSize of them (it closes the rest).
           if (Math.min(b.conns + count - late - connected + done, p.poolSize) > 0) {
-            reused++;
+            reuseFrees[reused++] = g + freeSec;
             continue;
           }
         }
         const dialSec = table.dialSecAt(usable - count);
-        if (b.gateSec + heldSec / procs + dialSec > deadlineSec) late++;
+        if (g + dialSec > deadlineSec) late++;
+        else dialFrees[count - late] = g + dialSec + freeSec;
         heldSec += host.runtime.pHoldSec(dialSec, handoff);
         kernelSec += dialSec;
         count++;
@@ -172,6 +294,10 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
       b.pending -= count + reused;
       b.gateSec += heldSec / procs;
       b.failStreak = 0;
+      // This step's connections: each free comes `opFreeSec` after the dial's own time, or the reuse.
+      const dialed = r.ok - late;
+      if (dialed > 0) noteFrees(b, dialFrees[0]!, dialFrees[dialed - 1]!, dialed);
+      if (reused > 0) noteFrees(b, reuseFrees[0]!, reuseFrees[reused - 1]!, reused);
       host.notePorts();
       noteBlockedSyscalls(host, b.gateSec, table, r.ok, r.usableBefore);
       if (late > 0) dialTimeouts(host, b, cache, late, t1);
@@ -181,7 +307,26 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
       b.sawExhaustion = true;
       const failSec = table.dialSecAt(0);
       const holdSec = failingDialHoldSec(host);
-      const count = Math.min(b.pending, Math.max(1, Math.ceil(((t1 - b.gateSec) * procs) / holdSec)));
+      // Without a limit, connections the burst's ops free go to its goroutines as they pass the gate, in
+      // place of a failing dial: those free now are taken, and the goroutines behind fail until the next
+      // one comes free (or the step ends).
+      const heldBy = (tSec: number): number =>
+        b.reuse ? 0 : b.conns - b.released - (b.connected - burstOpsDoneBy(host, b, tSec, b.connected));
+      const freeByEnd = heldBy(t1) > 0;
+      if (freeByEnd) {
+        const free = heldBy(b.gateSec);
+        if (free > 0) {
+          const taken = Math.min(free, b.pending);
+          const freeAt = b.gateSec + opFreeSec(host);
+          b.connected += taken;
+          b.pending -= taken;
+          b.failStreak = 0;
+          noteFrees(b, freeAt, freeAt, taken);
+          continue;
+        }
+      }
+      const untilSec = freeByEnd ? nextFreeSec(heldBy, b.gateSec, t1) : t1;
+      const count = Math.min(b.pending, Math.max(1, Math.ceil(((untilSec - b.gateSec) * procs) / holdSec)));
       failedDials(host, count, at);
       host.metrics.opErrors[cache]! += count;
       host.logErrors(count, t1);
@@ -196,11 +341,16 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
       }
     }
   }
-  // 2. Ops: served at the burst's rate, on the connections it holds (reused under a limit).
+  // 2. Ops: served at the burst's rate on the connections it holds under a limit (reused), and without
+  // one each as its goroutine sent it (`burstOpsDoneBy`).
   const m = p.memcached;
   const startSec = b.tb + m.rttMedianSec / 2;
-  const capacity = b.connected === 0 ? 0 : b.reuse ? b.n - b.failed - Math.max(b.pending, 0) : b.connected;
-  const target = Math.min(capacity, Math.floor(b.opRate * Math.max(0, t1 - startSec)));
+  const target = b.reuse
+    ? Math.min(
+        b.connected === 0 ? 0 : b.n - b.failed - Math.max(b.pending, 0),
+        Math.floor(b.opRate * Math.max(0, t1 - startSec)),
+      )
+    : burstOpsDoneBy(host, b, t1, b.connected);
   const served = Math.max(0, target - b.opsDone);
   if (served > 0) {
     b.opsDone += served;

@@ -86,6 +86,8 @@ export class FastHostState {
   readonly delayedLatencies = new LatencyHistogram();
   readonly templates: readonly LatencyHistogram[];
   readonly templateMeanSec: Float64Array;
+  /** Median of each template (read at every burst's end: computed once). */
+  readonly templateMedianSec: Float64Array;
   /** Normal requests' URIs per request (uniform in [lo, hi]), mean, and shares of the size buckets. */
   readonly urisLo: Int32Array;
   readonly urisHi: Int32Array;
@@ -216,6 +218,7 @@ export class FastHostState {
     const profile = normalTrafficProfile(p, this.clients);
     this.templates = profile.templates;
     this.templateMeanSec = Float64Array.from(this.templates, (t) => t.meanSec());
+    this.templateMedianSec = Float64Array.from(this.templates, (t) => t.quantileSec(0.5) ?? 0);
     const { normalBatchMin: lo, normalBatchMax: hi } = p.workload;
     const sizes = (c: ClientSpec): [number, number] =>
       c.endpoint === ENDPOINT.getPostRecord ? [lo, hi] : [1, 1];
@@ -419,6 +422,9 @@ export class FastHostState {
     this.notePorts();
   }
 
+  /** When a burst's chunk of gate passes frees its connections (`advanceBurst`), by dial and by reuse. */
+  chunkDialFrees = new Float64Array(1024);
+  chunkReuseFrees = new Float64Array(1024);
   /** Buffers of `noteBlockedSyscalls`, kept across calls. */
   blockedStarts = new Float64Array(0);
   blockedDurs = new Float64Array(0);

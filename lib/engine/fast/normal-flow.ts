@@ -8,6 +8,7 @@ import { DIAL_ERRORS } from '../../model/errors.js';
 import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
 import type { BulkAllocation, PortTable } from '../../model/port-table.js';
 import { CLIENT, ENDPOINT } from '../../model/workload.js';
+import { takeFreedConns } from './bursts.js';
 import { carriedOps } from './carried-ops.js';
 import { type FastHostState, FIXED_IP } from './host-state.js';
 import { burstDialing, gatedFailingDials, gateRoom, handoffNowSec, pQueueWaitSec } from './p-gate.js';
@@ -125,7 +126,7 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
   const late = lateFast + lateSlow;
   if (cpuWait === 0) host.okByClient[client]! += okFast;
   if (c.userFacing) {
-    const median = host.templates[client]!.quantileSec(0.5) ?? 0;
+    const median = host.templateMedianSec[client]!;
     if (cpuWait > 0 && okFast > 0) host.delayedLatencies.record(median + 3 * cpuWait, okFast);
     if (okSlow > 0) host.delayedLatencies.record(median + 3 * cpuWait + queueWait, okSlow);
   }
@@ -208,9 +209,12 @@ export function drainQueuedDials(host: FastHostState, t1: number): void {
   // A goroutine looks for an idle connection only once it runs (gomemcache's getConn): those returned
   // meanwhile are taken without a dial, and without holding a P in a syscall; only the dials that
   // remain pass the P gate.
-  const pooled = Math.min(host.idle, host.queuedDials);
-  const dialing = Math.min(host.queuedDials - pooled, gateRoom(host, t1));
-  const n = pooled + dialing;
+  // Connections a finished burst's ops free during the step count as returned: the goroutines behind
+  // the burst's in the P queue take them as they come (`takeFreedConns`).
+  const fromBursts = takeFreedConns(host, t1, Math.max(0, host.queuedDials - host.idle));
+  const pooled = Math.min(host.idle, host.queuedDials - fromBursts);
+  const dialing = Math.min(host.queuedDials - pooled - fromBursts, gateRoom(host, t1));
+  const n = pooled + fromBursts + dialing;
   if (n <= 0) return;
   // Waited past the client's timeout behind the queue: a dial that gets a port is closed unused
   // (TIME_WAIT) with dial-timeout; otherwise the connection joins the pool.
@@ -218,7 +222,7 @@ export function drainQueuedDials(host: FastHostState, t1: number): void {
   host.queuedRequests -= (host.queuedRequests * n) / host.queuedDials;
   host.queuedDials -= n;
   host.idle -= pooled;
-  host.waitHeld += pooled;
+  host.waitHeld += pooled + fromBursts;
   host.gateLeft -= dialing;
   const got = dial(host, dialing, t1);
   // Each dial that fails, or ends late, is an error the goroutine logs now.
