@@ -160,6 +160,34 @@ export class GcState {
   }
 
   /** An independent copy (to try steps ahead without committing to them). */
+  /**
+   * Up to `steps` steps that allocate `bytesPerStep` each, taken at once where each would be what `step`
+   * does without a trigger: not marking, the allocation rate set by the last mark, and the marked bytes
+   * fixed (the garbage at or past the black bytes, so the heap goal and trigger do not move). The same
+   * arithmetic as `step`, step by step; stops before the step that would trigger. Returns the steps taken
+   * (0 where the conditions do not hold).
+   */
+  idleSteps(bytesPerStep: number, mem: MemoryView, steps: number): number {
+    if (this.marking || !this.rateFromMark || this.garbageBytes < this.blackBytes) return 0;
+    const marked = mem.liveHeapBytes + Math.min(this.blackBytes, this.garbageBytes);
+    const goal = heapGoalBytes(this.config, mem, marked - mem.liveHeapBytes);
+    const scanBytes = mem.liveHeapBytes + mem.stackBytes;
+    const backgroundMarkSec =
+      scanBytes / (this.config.markBytesPerSecPerCore * this.config.gomaxprocs * DEDICATED_MARK_SHARE);
+    const runway = this.allocRateBytesPerSec * backgroundMarkSec;
+    const trigger = gcTriggerBytes(goal, marked, runway);
+    let garbage = this.garbageBytes;
+    let taken = 0;
+    while (taken < steps) {
+      const next = garbage + bytesPerStep;
+      if (!(mem.liveHeapBytes + next < trigger)) break;
+      garbage = next;
+      taken++;
+    }
+    this.garbageBytes = garbage;
+    return taken;
+  }
+
   clone(): GcState {
     const copy = new GcState(this.config);
     copy.garbageBytes = this.garbageBytes;

@@ -85,6 +85,33 @@ describe('gc', () => {
   });
 });
 
+describe('GcState.idleSteps', () => {
+  it('takes at once the steps `step` takes without a trigger: 168 after cycle 1 (the 169th starts cycle 2)', () => {
+    const gc = new GcState(config);
+    for (let i = 0; i < 205; i++) gc.step(0.01, 1 * MB, mem, 150);
+    const stepped = gc.clone();
+    for (let i = 0; i < 168; i++) stepped.step(0.01, 1 * MB, mem, 150);
+    // See the test of the next goal above: 168 steps of 1 MB stay under the trigger of 388.75 MB.
+    expect(gc.idleSteps(1 * MB, mem, 500)).toBe(168);
+    expect(gc).toEqual(stepped);
+    expect(gc.idleSteps(1 * MB, mem, 500)).toBe(0);
+    gc.step(0.01, 1 * MB, mem, 150);
+    expect(gc.cycles).toBe(2);
+  });
+
+  it('takes no step while marking, before the first mark, or when asked for none', () => {
+    const gc = new GcState(config);
+    // Before any mark the allocation rate is still being measured step by step.
+    expect(gc.idleSteps(1 * MB, mem, 10)).toBe(0);
+    for (let i = 0; i < 85; i++) gc.step(0.01, 1 * MB, mem, 150);
+    expect(gc.marking).toBe(true);
+    expect(gc.idleSteps(1 * MB, mem, 10)).toBe(0);
+    for (let i = 0; i < 120; i++) gc.step(0.01, 1 * MB, mem, 150);
+    expect(gc.idleSteps(1 * MB, mem, 0)).toBe(0);
+    expect(gc.idleSteps(1 * MB, mem, 10)).toBe(10);
+  });
+});
+
 describe('GcState.clone', () => {
   it('copies the state and then evolves independently', () => {
     const gc = new GcState(config);

@@ -98,6 +98,19 @@ export function quietSecond(host: FastHostState, step0: number, span: number): b
     const gcSec = gc.marking ? gcDemandSec(host.cpu.config, gc.cpuShare, host.dt) : 0;
     if (!host.cpu.fits(host.dt, mutatorPerStep, gcSec, lastPause)) return false;
     gcUsed += gcSec;
+    // Steps alike (no mark, no pause, the trigger fixed: `GcState.idleSteps`) go at once: the CPU fits
+    // each as it fits this one, and the heap only grows, so their maxima are the last one's.
+    const alike = lastPause === 0 && gcSec === 0 ? gc.idleSteps(perStep, mem, span - k) : 0;
+    if (alike > 0) {
+      k += alike - 1;
+      lastPause = 0;
+      heap = gc.heapBytes(mem);
+      rss = rssBytes(heap, mem);
+      if (rss > p.process.memoryLimitBytes) return false;
+      if (heap > heapMax) heapMax = heap;
+      if (rss > rssMax) rssMax = rss;
+      continue;
+    }
     const pause = gc.step(host.dt, perStep, mem, host.runtime.threads).pauseSec;
     lastPause = pause;
     heap = gc.heapBytes(mem);
