@@ -4,9 +4,15 @@
  * without a fix, on one seed or several (each DC in its own worker thread). Exit 1 if any check fails on
  * any seed.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { calibrateSeed, loadExpectations, type WeekObservation } from '../calibration/week.js';
 import { InputError } from '../errors.js';
+import { readJsonFile } from '../io/json-file.js';
 import { parseAssignments } from '../model/resolve-params.js';
+import { ROOT } from '../report/inputs.js';
+import { type SeedVerdictsData, seedVerdictsKey, VERDICT_SEEDS } from '../report/sensitivity.js';
+import { fleetResultsKey, type WeekData } from '../report/week.js';
 import { PartialFailure } from './errors.js';
 import { table } from './format.js';
 import { parseSeed } from './options.js';
@@ -18,6 +24,35 @@ export interface CalibrationOptions {
   set?: string[];
   json?: boolean;
   quiet?: boolean;
+  /** Run the weeks even where stored results of the same model, seed and expectations exist. */
+  fresh?: boolean;
+}
+
+/**
+ * The verdicts of `seed` stored by the report (data/runs, then data/cache: the week's seed in week.json,
+ * seeds 1-5 in seeds.json), when their key matches the model, fleet and calibration code, expectations
+ * and seed now, and the expectations read here are the ones they were computed with; else undefined.
+ */
+export function storedVerdicts(seed: number, root = ROOT): WeekObservation[] | undefined {
+  const expectations = join(root, 'data', 'expectations.json');
+  const here = join(process.cwd(), 'data', 'expectations.json');
+  if (!existsSync(here) || !readFileSync(here).equals(readFileSync(expectations))) return undefined;
+  const find = <T extends { key: string }>(name: string, key: string): T | undefined => {
+    for (const path of [
+      join(root, 'data', 'runs', `${name}-${key}.json`),
+      join(root, 'data', 'cache', `${name}.json`),
+    ]) {
+      if (!existsSync(path)) continue;
+      const json = readJsonFile(path) as T;
+      if (json && json.key === key) return json;
+    }
+    return undefined;
+  };
+  const week = find<WeekData>('week', fleetResultsKey(root, seed));
+  if (week && week.seed === seed) return [...week.observations];
+  const seeds = find<SeedVerdictsData>('seeds', seedVerdictsKey(root, VERDICT_SEEDS));
+  const bySeed = seeds?.bySeed.find((s) => s.seed === seed);
+  return bySeed ? [...bySeed.results] : undefined;
 }
 
 /** '1-5' or '1,3,7' or '4': the seeds, in order, without repeats. */
@@ -54,10 +89,17 @@ export async function calibrationCommand(opts: CalibrationOptions): Promise<void
   );
   try {
     for (const [i, seed] of seeds.entries()) {
-      const results = await calibrateSeed(exp, seed, overrides, (share) =>
-        progress.update((100 * (i + share)) / seeds.length),
-      );
+      // Stored verdicts stand in for a run only on the default parameters.
+      const stored = opts.fresh || Object.keys(overrides).length > 0 ? undefined : storedVerdicts(seed);
+      const results =
+        stored ??
+        (await calibrateSeed(exp, seed, overrides, (share) =>
+          progress.update((100 * (i + share)) / seeds.length),
+        ));
+      if (stored && !opts.quiet)
+        process.stderr.write(`seed ${seed}: the report's stored results (--fresh to run)\n`);
       bySeed.push({ seed, results });
+      progress.update((100 * (i + 1)) / seeds.length);
     }
   } finally {
     progress.stop();

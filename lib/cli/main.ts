@@ -64,7 +64,7 @@ export function buildProgram(): Command {
   program
     .command('fleet')
     .description(
-      'both data centers (representative hosts, fast engine) and the users behind the AppView: per-DC and overall user availability',
+      'both data centers as coupled hosts behind the AppView (every host, or a slice: fleet.representativeHosts; fast engine) and their users: per-DC and overall user availability',
     )
     .requiredOption(
       '--scenario <id|file.json>',
@@ -94,6 +94,10 @@ export function buildProgram(): Command {
     .option('--set <path=value...>', 'override any parameter, e.g. --set appview.balancingPolicy=random')
     .option('--json', 'print the results as JSON')
     .option('--quiet', 'no progress output')
+    .option(
+      '--fresh',
+      "run the weeks even where the report's stored results match (data/cache/week.json, seeds.json)",
+    )
     .action(async (opts) => (await import('./calibration-command.js')).calibrationCommand(opts));
 
   program
