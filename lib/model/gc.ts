@@ -86,6 +86,9 @@ export interface GcStep {
 
 const NO_PAUSE: GcStep = Object.freeze({ pauseSec: 0 });
 
+/** `GcState.pacing`'s result, reused (single-threaded; read before the next call). */
+const PACING = { marked: 0, goal: 0, scanBytes: 0, trigger: 0 };
+
 export class GcState {
   /** Garbage in the heap: allocated and not yet collected. */
   garbageBytes = 0;
@@ -140,13 +143,8 @@ export class GcState {
       this.rateSec += dtSec;
       this.allocRateBytesPerSec = this.rateSec > 0 ? this.rateAllocBytes / this.rateSec : 0;
     }
-    const marked = mem.liveHeapBytes + Math.min(this.blackBytes, this.garbageBytes);
-    const goal = heapGoalBytes(this.config, mem, marked - mem.liveHeapBytes);
-    const scanBytes = mem.liveHeapBytes + mem.stackBytes;
-    const backgroundMarkSec =
-      scanBytes / (this.config.markBytesPerSecPerCore * this.config.gomaxprocs * DEDICATED_MARK_SHARE);
-    const runway = this.allocRateBytesPerSec * backgroundMarkSec;
-    if (mem.liveHeapBytes + this.garbageBytes < gcTriggerBytes(goal, marked, runway)) return NO_PAUSE;
+    const { marked, goal, scanBytes, trigger } = this.pacing(mem);
+    if (mem.liveHeapBytes + this.garbageBytes < trigger) return NO_PAUSE;
     // Sweep termination + mark start. Squeezed by the limit, assists join in up to the CPU limiter.
     const gogcGoal = gogcGoalBytes(this.config, marked, mem.stackBytes);
     this.cpuShare = goal < gogcGoal ? this.config.gcCpuLimitFraction : DEDICATED_MARK_SHARE;
@@ -159,7 +157,24 @@ export class GcState {
     return { pauseSec: stwPauseSec(this.config, threads) };
   }
 
-  /** An independent copy (to try steps ahead without committing to them). */
+  /**
+   * The pacer's figures between marks: the marked bytes (live + the black bytes still in the heap), the
+   * heap goal, the bytes a mark scans, and the trigger (the goal less the runway the allocation rate
+   * needs over a background mark), in one object reused by every call (`PACING`: `step` runs every
+   * 10 ms, and its callers read the figures at once).
+   */
+  private pacing(mem: MemoryView): { marked: number; goal: number; scanBytes: number; trigger: number } {
+    const out = PACING;
+    out.marked = mem.liveHeapBytes + Math.min(this.blackBytes, this.garbageBytes);
+    out.goal = heapGoalBytes(this.config, mem, out.marked - mem.liveHeapBytes);
+    out.scanBytes = mem.liveHeapBytes + mem.stackBytes;
+    const backgroundMarkSec =
+      out.scanBytes / (this.config.markBytesPerSecPerCore * this.config.gomaxprocs * DEDICATED_MARK_SHARE);
+    const runway = this.allocRateBytesPerSec * backgroundMarkSec;
+    out.trigger = gcTriggerBytes(out.goal, out.marked, runway);
+    return out;
+  }
+
   /**
    * Up to `steps` steps that allocate `bytesPerStep` each, taken at once where each would be what `step`
    * does without a trigger: not marking, the allocation rate set by the last mark, and the marked bytes
@@ -169,13 +184,7 @@ export class GcState {
    */
   idleSteps(bytesPerStep: number, mem: MemoryView, steps: number): number {
     if (this.marking || !this.rateFromMark || this.garbageBytes < this.blackBytes) return 0;
-    const marked = mem.liveHeapBytes + Math.min(this.blackBytes, this.garbageBytes);
-    const goal = heapGoalBytes(this.config, mem, marked - mem.liveHeapBytes);
-    const scanBytes = mem.liveHeapBytes + mem.stackBytes;
-    const backgroundMarkSec =
-      scanBytes / (this.config.markBytesPerSecPerCore * this.config.gomaxprocs * DEDICATED_MARK_SHARE);
-    const runway = this.allocRateBytesPerSec * backgroundMarkSec;
-    const trigger = gcTriggerBytes(goal, marked, runway);
+    const trigger = this.pacing(mem).trigger;
     let garbage = this.garbageBytes;
     let taken = 0;
     while (taken < steps) {
@@ -188,6 +197,7 @@ export class GcState {
     return taken;
   }
 
+  /** An independent copy (to try steps ahead without committing to them). */
   clone(): GcState {
     const copy = new GcState(this.config);
     copy.garbageBytes = this.garbageBytes;
