@@ -1,7 +1,7 @@
 /**
  * The package's version and a fingerprint of the model's source. Sweep specs hash both, so cached sweep
- * results are reused only by the same model: any change to the engines, mechanisms, scenarios, metrics or
- * sweep code gives new hashes.
+ * results are reused only by the same model: any change to the engines, mechanisms, random streams,
+ * scenarios, metrics or sweep code gives new hashes.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,8 +16,23 @@ function readVersion(): string {
 
 export const PACKAGE_VERSION: string = readVersion();
 
-/** The code that determines a run's results and a sweep's analysis columns: directories, or files. */
-const MODEL_PATHS = ['analysis/recovery', 'engine', 'model', 'run', 'metrics', 'scenario', 'sweep'];
+/**
+ * The code that determines a run's results and a sweep's analysis columns: directories, or files. Every
+ * module these import must be among them or change no result (test/version.test.ts checks the imports).
+ */
+export const MODEL_PATHS: readonly string[] = [
+  'analysis/recovery',
+  'engine',
+  'model',
+  'random',
+  'run',
+  'metrics',
+  'scenario',
+  'sweep',
+];
+
+/** The code that, with the model's, determines the fleet's results (the week, the ablation, the seeds). */
+export const FLEET_PATHS: readonly string[] = ['fleet', 'calibration'];
 
 function files(dir: string, ext: string): string[] {
   if (!existsSync(dir)) return [];

@@ -4,26 +4,9 @@
  * itself, never an engine; lib/engine imports the model and random, never what runs or analyses it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const LIB = join(import.meta.dirname, '../lib');
-
-/** Each module's relative imports (static, dynamic and re-exports), as paths under lib/. */
-function relativeImports(source: string, fromRel: string): string[] {
-  const specs = [
-    ...source.matchAll(/(?:import|export)\s[^'";]*?from\s*'([^']+)'/g),
-    ...source.matchAll(/import\(\s*'([^']+)'\s*\)/g),
-    ...source.matchAll(/^\s*import\s*'([^']+)'/gm),
-  ].map((m) => m[1]!);
-  return specs
-    .filter((s) => s.startsWith('.'))
-    .map((s) =>
-      relative(LIB, resolve(LIB, dirname(fromRel), s))
-        .split('\\')
-        .join('/'),
-    );
-}
+import { LIB, relativeImports } from './helpers/imports.js';
 
 /** Layers (top directory of lib/, or a file at its root) each layer may import. */
 const ALLOWED: Record<string, string[]> = {

@@ -16,7 +16,7 @@ import {
   type WeekObservation,
 } from '../calibration/week.js';
 import type { DcSummary, FleetSummary } from '../fleet/fleet.js';
-import { MODEL_FINGERPRINT, PACKAGE_VERSION, sourceFingerprint } from '../version.js';
+import { FLEET_PATHS, MODEL_FINGERPRINT, PACKAGE_VERSION, sourceFingerprint } from '../version.js';
 import { type AcquireStoredOptions, acquireStored, type Stored } from './stored.js';
 
 export const WEEK_SEED = 1;
@@ -56,7 +56,7 @@ export function fleetResultsKey(root: string, seed: number, name = 'week'): stri
     .update('\0')
     .update(MODEL_FINGERPRINT)
     .update('\0')
-    .update(sourceFingerprint(['fleet', 'calibration']))
+    .update(sourceFingerprint(FLEET_PATHS))
     .update('\0')
     .update(readFileSync(join(root, 'data', 'expectations.json')))
     .update('\0')
