@@ -132,7 +132,12 @@ export function startBurst(host: FastHostState, client: number, tb: number, n: n
  * again (the same wait) to read it and give the connection back.
  */
 export function opFreeSec(host: FastHostState): number {
-  return 2 * host.cpu.goWaitSec + unloadedGetSec(host.p.memcached);
+  return opCpuWaitSec(host.cpu.goWaitSec) + unloadedGetSec(host.p.memcached);
+}
+
+/** The CPU waits an op holds its connection through, at a wait of `goWaitSec`: to send it, and to read the reply. */
+export function opCpuWaitSec(goWaitSec: number): number {
+  return 2 * goWaitSec;
 }
 
 /** How long a segment of frees stays unfolded after its end. */

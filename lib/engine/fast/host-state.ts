@@ -114,15 +114,20 @@ export class FastHostState {
   /** Idle connections in the pool (normal traffic's concurrency is small and transient). */
   idle = 0;
   /**
-   * Connections held by normal ops whose reply has come and whose goroutine waits for CPU to read it
-   * (Little's law: op rate x `HostCpu.goWaitSec`); they leave the pool while the wait lasts, so a CPU wait
-   * makes the pool dial, as in the reference engine, where each op keeps its connection until it runs.
+   * Connections held by normal ops waiting for CPU, to send and again to read the reply: each step's ops
+   * hold theirs for twice the wait they met at issue (`waitCohorts`). They leave the pool while they wait,
+   * so a CPU wait makes the pool dial, as in the reference engine, where each op keeps its connection
+   * until it runs.
    */
   waitHeld = 0;
+  /** Each step's normal ops as [untilSec, count] pairs, flat: they hold their connections until then. */
+  waitCohorts: number[] = [];
+  /** The CPU wait the current step's ops meet at issue (the last step's `goWaitSec`). */
+  issueWaitSec = 0;
   /** Connections being dialed for the pool (their syscalls still scanning), and when each lands. */
   dialingConns = 0;
   readonly dialQueue: { readySec: number; conns: number }[] = [];
-  /** Normal ops issued in the current step, and in the last one (for `waitHeld`). */
+  /** Normal ops issued in the current step, and in the last one (for `waitCohorts`). */
   opsThisStep = 0;
   opsLastStep = 0;
   /** Connections a warm pool settles at for normal traffic. */

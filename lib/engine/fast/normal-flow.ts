@@ -8,7 +8,7 @@ import { DIAL_ERRORS } from '../../model/errors.js';
 import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
 import type { BulkAllocation, PortTable } from '../../model/port-table.js';
 import { CLIENT, ENDPOINT } from '../../model/workload.js';
-import { takeFreedConns } from './bursts.js';
+import { opCpuWaitSec, takeFreedConns } from './bursts.js';
 import { carriedOps } from './carried-ops.js';
 import { type FastHostState, FIXED_IP } from './host-state.js';
 import { burstDialing, gatedFailingDials, gateRoom, handoffNowSec, pQueueWaitSec } from './p-gate.js';
@@ -243,11 +243,34 @@ export function landDials(host: FastHostState, t1: number): void {
   if (i > 0) q.splice(0, i);
 }
 
-/** Move connections between the pool and the ops waiting for CPU with their reply (`waitHeld`). */
+/**
+ * Move connections between the pool and the normal ops waiting for CPU (`waitHeld`), at the start of
+ * the step that ends at `t1`. The last step's ops hold theirs for twice the wait they met at issue
+ * (`opCpuWaitSec`), counted from the end of that step; a cohort's ops were issued evenly over the step,
+ * so a share of them, falling linearly over one step, is still held (`heldShare`). In a steady wait
+ * this is Little's law, ops per second x 2 x wait; when the wait jumps, only the ops issued since hold
+ * longer, as in the reference engine, where each op keeps the wait it met.
+ */
 export function holdForCpuWait(host: FastHostState, t1: number): void {
+  const nowSec = t1 - host.dt;
   host.opsLastStep = host.opsThisStep;
   host.opsThisStep = 0;
-  const target = Math.round((host.opsLastStep / host.dt) * host.cpu.goWaitSec);
+  const holdSec = opCpuWaitSec(host.issueWaitSec);
+  host.issueWaitSec = host.cpu.goWaitSec;
+  const cohorts = host.waitCohorts;
+  if (host.opsLastStep > 0 && holdSec > 0) cohorts.push(nowSec + holdSec, host.opsLastStep);
+  let held = 0;
+  let keep = 0;
+  for (let i = 0; i < cohorts.length; i += 2) {
+    const share = heldShare(cohorts[i]!, nowSec, host.dt);
+    if (share <= 0) continue;
+    held += share * cohorts[i + 1]!;
+    cohorts[keep] = cohorts[i]!;
+    cohorts[keep + 1] = cohorts[i + 1]!;
+    keep += 2;
+  }
+  cohorts.length = keep;
+  const target = Math.round(held);
   if (target > host.waitHeld) {
     const take = Math.min(host.idle, target - host.waitHeld);
     host.idle -= take;
@@ -257,4 +280,12 @@ export function holdForCpuWait(host: FastHostState, t1: number): void {
     host.waitHeld = target;
     host.returnToPool(back, t1);
   }
+}
+
+/**
+ * The share of a step's ops, issued evenly over a step of `dtSec` and holding until `untilSec` counted from
+ * the step's end, that still hold at `nowSec`: 1 until one step before, then falling linearly to 0.
+ */
+export function heldShare(untilSec: number, nowSec: number, dtSec: number): number {
+  return Math.min(1, Math.max(0, (untilSec - nowSec) / dtSec));
 }
