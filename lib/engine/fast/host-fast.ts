@@ -403,7 +403,8 @@ export class FastHost extends FastHostState {
     if (open > 0) this.closeSockets(table, open, nowSec);
     this.idle = 0;
     this.waitHeld = 0;
-    this.waitCohorts.length = 0;
+    this.waitOps = 0;
+    this.waitDrops.clear();
     this.issueWaitSec = 0;
     this.dialingConns = 0;
     this.dialQueue.length = 0;

@@ -120,8 +120,12 @@ export class FastHostState {
    * until it runs.
    */
   waitHeld = 0;
-  /** Each step's normal ops as [untilSec, count] pairs, flat: they hold their connections until then. */
-  waitCohorts: number[] = [];
+  /**
+   * Normal ops holding a connection while they wait for CPU (`holdForCpuWait`), and by how much that count
+   * falls at each later step boundary (by step index) as their cohorts' holds end.
+   */
+  waitOps = 0;
+  readonly waitDrops = new Map<number, number>();
   /** The CPU wait the current step's ops meet at issue (the last step's `goWaitSec`). */
   issueWaitSec = 0;
   /** Connections being dialed for the pool (their syscalls still scanning), and when each lands. */

@@ -247,30 +247,38 @@ export function landDials(host: FastHostState, t1: number): void {
  * Move connections between the pool and the normal ops waiting for CPU (`waitHeld`), at the start of
  * the step that ends at `t1`. The last step's ops hold theirs for twice the wait they met at issue
  * (`opCpuWaitSec`), counted from the end of that step; a cohort's ops were issued evenly over the step,
- * so a share of them, falling linearly over one step, is still held (`heldShare`). In a steady wait
- * this is Little's law, ops per second x 2 x wait; when the wait jumps, only the ops issued since hold
- * longer, as in the reference engine, where each op keeps the wait it met.
+ * so the share of them still held falls linearly over the hold's last step (`heldShare`). In a steady
+ * wait this is Little's law, ops per second x 2 x wait; when the wait jumps, only the ops issued since
+ * hold longer, as in the reference engine, where each op keeps the wait it met. Each cohort is added
+ * once, with the two step boundaries at which its count falls (`waitDrops`): O(1) a step, however long
+ * the holds.
  */
 export function holdForCpuWait(host: FastHostState, t1: number): void {
-  const nowSec = t1 - host.dt;
+  const dt = host.dt;
+  const k = Math.round(t1 / dt) - 1;
+  const drops = host.waitDrops;
+  const drop = drops.get(k);
+  if (drop !== undefined) {
+    host.waitOps -= drop;
+    drops.delete(k);
+  }
   host.opsLastStep = host.opsThisStep;
   host.opsThisStep = 0;
   const holdSec = opCpuWaitSec(host.issueWaitSec);
   host.issueWaitSec = host.cpu.goWaitSec;
-  const cohorts = host.waitCohorts;
-  if (host.opsLastStep > 0 && holdSec > 0) cohorts.push(nowSec + holdSec, host.opsLastStep);
-  let held = 0;
-  let keep = 0;
-  for (let i = 0; i < cohorts.length; i += 2) {
-    const share = heldShare(cohorts[i]!, nowSec, host.dt);
-    if (share <= 0) continue;
-    held += share * cohorts[i + 1]!;
-    cohorts[keep] = cohorts[i]!;
-    cohorts[keep + 1] = cohorts[i + 1]!;
-    keep += 2;
+  const ops = host.opsLastStep;
+  if (ops > 0 && holdSec > 0) {
+    // Held at boundary k + j: ops x heldShare = ops x clamp(steps - j, 0, 1), steps = holdSec / dt.
+    const steps = holdSec / dt;
+    const whole = Math.floor(steps);
+    const frac = steps - whole;
+    host.waitOps += ops * Math.min(1, steps);
+    if (whole >= 1) addDrop(drops, k + whole, ops * (1 - frac));
+    addDrop(drops, k + whole + 1, ops * frac);
   }
-  cohorts.length = keep;
-  const target = Math.round(held);
+  // Once every cohort has ended the count is 0 exactly (no rounding left over from the fractions).
+  if (drops.size === 0) host.waitOps = 0;
+  const target = Math.round(host.waitOps);
   if (target > host.waitHeld) {
     const take = Math.min(host.idle, target - host.waitHeld);
     host.idle -= take;
@@ -284,8 +292,13 @@ export function holdForCpuWait(host: FastHostState, t1: number): void {
 
 /**
  * The share of a step's ops, issued evenly over a step of `dtSec` and holding until `untilSec` counted from
- * the step's end, that still hold at `nowSec`: 1 until one step before, then falling linearly to 0.
+ * the step's end, that still hold at `nowSec`: 1 until one step before, then falling linearly to 0. The
+ * drops `holdForCpuWait` schedules are this share's steps at the boundaries.
  */
 export function heldShare(untilSec: number, nowSec: number, dtSec: number): number {
   return Math.min(1, Math.max(0, (untilSec - nowSec) / dtSec));
+}
+
+function addDrop(drops: Map<number, number>, step: number, count: number): void {
+  if (count > 0) drops.set(step, (drops.get(step) ?? 0) + count);
 }

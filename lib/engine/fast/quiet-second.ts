@@ -33,7 +33,7 @@ export function quietSecond(host: FastHostState, step0: number, span: number): b
     !host.cpu.idle ||
     host.queuedDials > 0 ||
     host.waitHeld > 0 ||
-    host.waitCohorts.length > 0 ||
+    host.waitDrops.size > 0 ||
     host.issueWaitSec > 0 ||
     host.dialingConns > 0 ||
     host.cpu.goWaitSec > 0 ||

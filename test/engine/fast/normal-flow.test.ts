@@ -57,7 +57,35 @@ describe('holdForCpuWait', () => {
     expect(step(h, 2, 0)).toBe(100);
     expect(step(h, 3, 0)).toBe(100);
     expect(step(h, 4, 0)).toBe(0);
-    expect(h.waitCohorts).toEqual([]);
+    expect(h.waitDrops.size).toBe(0);
     expect(h.idle).toBe(1000);
+  });
+
+  it('counts, step by step, what the cohorts hold by heldShare, for waits that rise and fall at random', () => {
+    const h = host();
+    // Only the count is checked here: an idle pool as large as any hold, and no closes.
+    h.idle = 1e9;
+    h.returnToPool = (count: number) => {
+      h.idle += count;
+    };
+    const cohorts: { untilSec: number; ops: number }[] = [];
+    let issueWait = 0;
+    let seed = 7;
+    const uniform = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let k = 0; k < 300; k++) {
+      const wait = uniform() < 0.3 ? 0 : uniform() * 0.2;
+      const ops = Math.floor(uniform() * 500);
+      h.opsThisStep = ops;
+      h.cpu.goWaitSec = wait;
+      holdForCpuWait(h, (k + 1) * h.dt);
+      const nowSec = k * h.dt;
+      if (ops > 0 && issueWait > 0) cohorts.push({ untilSec: nowSec + 2 * issueWait, ops });
+      issueWait = wait;
+      const expected = cohorts.reduce((sum, c) => sum + c.ops * heldShare(c.untilSec, nowSec, h.dt), 0);
+      expect(h.waitOps).toBeCloseTo(expected, 6);
+    }
   });
 });
