@@ -37,6 +37,12 @@ export interface ActiveBurst {
   pending: number;
   /** The gate has processed this burst's dials up to this time. */
   gateSec: number;
+  /**
+   * P-seconds each goroutine that passed the gate in the burst's last step held (a dial's, up to the
+   * hand-off; none for one that took a freed connection), or NaN before any passed: what those still
+   * pending are expected to hold (`pQueueWaitSec`).
+   */
+  passHoldSec: number;
   /** Goroutines that got a connection (from the pool, a dial, or one of the burst's own freed). */
   connected: number;
   /** Distinct connections the burst holds (its goroutines reuse those their ops have freed). */
@@ -111,6 +117,7 @@ export function startBurst(host: FastHostState, client: number, tb: number, n: n
     fromPool,
     pending: needed - fromPool,
     gateSec: tb,
+    passHoldSec: Number.NaN,
     connected: fromPool,
     conns: fromPool,
     failed: 0,
@@ -237,6 +244,8 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
   const procs = p.runtime.gomaxprocs;
   const table = host.table;
   const cache = CACHE_TYPES.indexOf(host.clients[b.client]!.cache);
+  const pendingBefore = b.pending;
+  const gateBefore = b.gateSec;
   // 1. Dials, in gate order: successes while the range has ports, then failures that scan all of it.
   for (let guard = 0; b.pending > 0 && b.gateSec < t1 && guard < 1000; guard++) {
     const usable = table.usableOn(FIXED_IP, host.dialMode);
@@ -346,6 +355,8 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
       }
     }
   }
+  if (b.pending < pendingBefore)
+    b.passHoldSec = ((b.gateSec - gateBefore) * procs) / (pendingBefore - b.pending);
   // 2. Ops: served at the burst's rate on the connections it holds under a limit (reused), and without
   // one each as its goroutine sent it (`burstOpsDoneBy`).
   const m = p.memcached;

@@ -11,7 +11,14 @@ import { CLIENT, ENDPOINT } from '../../model/workload.js';
 import { opCpuWaitSec, takeFreedConns } from './bursts.js';
 import { carriedOps } from './carried-ops.js';
 import { type FastHostState, FIXED_IP } from './host-state.js';
-import { burstDialing, gatedFailingDials, gateRoom, handoffNowSec, pQueueWaitSec } from './p-gate.js';
+import {
+  burstDialing,
+  gatedFailingDials,
+  gateRoom,
+  handoffNowSec,
+  pQueuePassSec,
+  pQueueWaitSec,
+} from './p-gate.js';
 
 /** `n` ordinary requests of one client in this step. */
 export function normalRequests(host: FastHostState, client: number, n: number, t1: number): void {
@@ -43,6 +50,8 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
   /** Failed ops whose goroutines wait for a P to dial: they log when they dial (`drainQueuedDials`). */
   let queued = 0;
   const queueWait = pQueueWaitSec(host);
+  /** How long the ops that wait for a P take to get through the queue ahead of them (`pQueuePassSec`). */
+  const passWait = queueWait > 0 ? pQueuePassSec(host) : 0;
   /** Ops whose goroutines wait for a P behind the queue before they look for a connection. */
   let waiting = 0;
   if (host.idle < host.workingSet && (queueWait > p.memcached.timeoutSec || burstDialing(host))) {
@@ -116,7 +125,7 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
   // AppView's deadline they have failed.
   const deadline = p.workload.upstreamDeadlineSec;
   const okLatency = host.templateMeanSec[client]! + 3 * cpuWait;
-  const slowLatency = okLatency + queueWait;
+  const slowLatency = okLatency + passWait;
   const fast = n - failedRequests - slow;
   const lateFast = cpuWait > 0 && c.userFacing && okLatency > deadline ? fast : 0;
   const lateSlow = c.userFacing && slowLatency > deadline ? slow : 0;
@@ -128,7 +137,7 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
   if (c.userFacing) {
     const median = host.templateMedianSec[client]!;
     if (cpuWait > 0 && okFast > 0) host.delayedLatencies.record(median + 3 * cpuWait, okFast);
-    if (okSlow > 0) host.delayedLatencies.record(median + 3 * cpuWait + queueWait, okSlow);
+    if (okSlow > 0) host.delayedLatencies.record(median + 3 * cpuWait + passWait, okSlow);
   }
   host.okThisSecond[client]! += ok;
   host.metrics.requestLatency(

@@ -46,12 +46,43 @@ export function burstDialing(host: FastHostState): boolean {
 
 /**
  * How long a goroutine that wants a P now waits behind those queued to enter a dial (bursts' pending
- * dials and queued normal dials), each holding its P for up to the hand-off period.
+ * dials and queued normal dials), each holding its P for up to the hand-off period at the dial's price
+ * now: the P queue the CPU sees (`HostCpu.step`), as in the reference engine.
  */
 export function pQueueWaitSec(host: FastHostState): number {
   const queued = queuedForP(host);
   if (queued <= 0) return 0;
   return (queued * dialHoldNowSec(host)) / host.p.runtime.gomaxprocs;
+}
+
+/**
+ * How long an op queued for a P now takes to get through the queue ahead of it: the P-seconds those
+ * ahead will hold, over GOMAXPROCS. A queued goroutine looks for an idle connection when it runs
+ * (gomemcache's getConn), so only those that find none dial and hold their P, for up to the hand-off:
+ * - a burst's pending goroutines each hold what those that passed its gate in its last step held on
+ *   average (`ActiveBurst.passHoldSec`: a dial's P time, or none for one that took a connection the
+ *   burst's own ops freed); the dial's price now before any passed;
+ * - queued normal dials behind a burst still dialing meet the same mix as the burst's last goroutines;
+ *   with no burst dialing, the idle connections go to the first of them and the rest dial.
+ * Never more than `pQueueWaitSec`, which counts every one of them as a dial.
+ */
+export function pQueuePassSec(host: FastHostState): number {
+  if (host.queuedDials <= 0 && host.bursts.length === 0) return 0;
+  const hold = dialHoldNowSec(host);
+  let heldSec = 0;
+  let behindHold = Number.NaN;
+  for (const b of host.bursts) {
+    if (b.pending <= 0) continue;
+    const pass = Number.isNaN(b.passHoldSec) ? hold : Math.min(hold, b.passHoldSec);
+    heldSec += b.pending * pass;
+    behindHold = pass;
+  }
+  if (host.queuedDials > 0) {
+    heldSec += Number.isNaN(behindHold)
+      ? Math.max(0, host.queuedDials - host.idle) * hold
+      : host.queuedDials * behindHold;
+  }
+  return heldSec / host.p.runtime.gomaxprocs;
 }
 
 /** Goroutines queued for a P to enter a dial: bursts' pending dials and queued normal dials. */

@@ -28,6 +28,7 @@ function burst(fields: Partial<ActiveBurst> = {}): ActiveBurst {
     fromPool: 0,
     pending: 0,
     gateSec: 0,
+    passHoldSec: Number.NaN,
     connected: 0,
     conns: 0,
     failed: 0,

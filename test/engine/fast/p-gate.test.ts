@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { advanceBurst, startBurst } from '../../../lib/engine/fast/bursts.js';
 import { FastHost } from '../../../lib/engine/fast/host-fast.js';
 import { FIXED_IP } from '../../../lib/engine/fast/host-state.js';
-import { failedDials, failingDialHoldSec } from '../../../lib/engine/fast/p-gate.js';
+import {
+  failedDials,
+  failingDialHoldSec,
+  pQueuePassSec,
+  pQueueWaitSec,
+} from '../../../lib/engine/fast/p-gate.js';
 import { DIAL_ERROR, DIAL_ERRORS } from '../../../lib/model/errors.js';
 import { defaultParams } from '../../../lib/model/params.js';
 import { applyOverrides } from '../../../lib/model/resolve-params.js';
@@ -69,5 +74,49 @@ describe('failedDials', () => {
     expect(host.metrics.dials).toBe(6);
     expect(host.metrics.dialErrors[addrInUse]).toBe(6);
     expect(host.finish().firstPortExhaustionSec).toBe(0);
+  });
+});
+
+// On the full range each dial holds its P 10 us; 16 Ps.
+describe('pQueuePassSec: the P time of the queue ahead, only for those that will dial', () => {
+  it('32 queued normal dials, no idle connection: 32 x 10 us / 16 = 20 us, as pQueueWaitSec', () => {
+    const host = fullHost();
+    host.queuedDials = 32;
+    expect(pQueueWaitSec(host)).toBeCloseTo(20e-6, 15);
+    expect(pQueuePassSec(host)).toBeCloseTo(20e-6, 15);
+  });
+
+  it('12 idle connections go to the first 12 of them: 20 dial, 20 x 10 us / 16 = 12.5 us', () => {
+    const host = fullHost();
+    host.queuedDials = 32;
+    host.idle = 12;
+    expect(pQueuePassSec(host)).toBeCloseTo(12.5e-6, 15);
+    // The P queue the CPU sees still counts all 32.
+    expect(pQueueWaitSec(host)).toBeCloseTo(20e-6, 15);
+  });
+
+  it("a burst's 100 pending, none through its gate yet: each at the dial's price, 100 x 10 us / 16", () => {
+    const host = fullHost();
+    startBurst(host, 0, 0, 100);
+    expect(host.bursts.at(-1)!.pending).toBe(100);
+    expect(pQueuePassSec(host)).toBeCloseTo(62.5e-6, 15);
+  });
+
+  it('after its last step held 2.5 us a goroutine, the 100 and 32 normal dials behind them: 132 x 2.5 us / 16', () => {
+    const host = fullHost();
+    startBurst(host, 0, 0, 100);
+    host.bursts.at(-1)!.passHoldSec = 2.5e-6;
+    host.queuedDials = 32;
+    expect(pQueuePassSec(host)).toBeCloseTo(20.625e-6, 15);
+    expect(pQueueWaitSec(host)).toBeCloseTo(82.5e-6, 15);
+  });
+
+  it("advanceBurst measures a step's P time per goroutine through the gate: 6 failing dials, 10 us each", () => {
+    const host = fullHost();
+    startBurst(host, 0, 0, 6);
+    const b = host.bursts.at(-1)!;
+    expect(Number.isNaN(b.passHoldSec)).toBe(true);
+    advanceBurst(host, b, host.dt);
+    expect(b.passHoldSec).toBeCloseTo(10e-6, 15);
   });
 });
