@@ -5,6 +5,7 @@ import {
   lowestOfRuns,
   type SearchCostConstants,
 } from '../../lib/lab/search-cost-fit.js';
+import { missedRuns } from '../../lib/lab/search-cost-lab.js';
 import type {
   KernelCostRun,
   KernelCostStep,
@@ -214,5 +215,32 @@ describe('lowestOfRuns', () => {
     expect(compareSearchCost(merged, TRUE, 'test').allWithin).toBe(true);
     // A shape that is wrong in every measurement stays wrong.
     expect(compareSearchCost(lowestOfRuns([a, a]), TRUE, 'test').allWithin).toBe(false);
+  });
+
+  it('merges a measurement again of only the runs that missed', () => {
+    const a = RUNS.map((x, i) =>
+      i !== 0 ? x : { ...x, steps: x.steps.map((st) => ({ ...st, okCpuUs: q(st.okCpuUs.p50 * 1.4) })) },
+    );
+    const again = [RUNS[0]!];
+    const merged = lowestOfRuns([a, again]);
+    expect(merged.map((r) => `${r.mode} ${r.state}`)).toEqual(RUNS.map((r) => `${r.mode} ${r.state}`));
+    expect(compareSearchCost(merged, TRUE, 'test').allWithin).toBe(true);
+  });
+});
+
+describe('missedRuns', () => {
+  it('lists each (mode, state) with a step outside the tolerance once, in the order measured', () => {
+    const rows = [
+      { mode: 'bind', state: 'time-wait', within: true },
+      { mode: 'bind', state: 'time-wait', within: false },
+      { mode: 'bind', state: 'established', within: true },
+      { mode: 'connect', state: 'time-wait', within: false },
+      { mode: 'bind', state: 'time-wait', within: false },
+    ] as const;
+    expect(missedRuns(rows)).toEqual([
+      { mode: 'bind', state: 'time-wait' },
+      { mode: 'connect', state: 'time-wait' },
+    ]);
+    expect(missedRuns(rows.filter((r) => r.within))).toEqual([]);
   });
 });

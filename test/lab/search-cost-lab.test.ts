@@ -26,14 +26,17 @@ describe('kernel cost lab', () => {
     'the model’s search cost agrees with the kernel’s median: within 15% at 80% of the steps, within 40% at every one, 7% at the median',
     async () => {
       // Each step is timed in three windows and keeps the lowest; a comparison that misses a step measures
-      // again, up to three measurements, and compares each step's lowest (disturbance only adds CPU time).
+      // the runs holding a missed step again, up to five measurements of a run, and compares each step's
+      // lowest (disturbance only adds CPU time). On a 2-core Intel Xeon VM (Linux 6.18) a full-range step
+      // was seen at twice its cost in all three of three measurements (a connect at 100% in TIME_WAIT at
+      // 7,263 us against the model's 3,700 us), while the same step measured 3,805 us in another run.
       // On this shared VM a neighbour can still slow a step's scans by a fifth to a half in every one of
       // three measurements (seen: a bind at 99% of the range at 3,919 us against the model's 3,248 us, the
       // lowest of three; in another run, 12 of 48 steps missed in the first measurement, 2 in the lowest of
       // three), so the test holds the bulk of the steps to the lab's 15%, every step to 40%, the median to 7%;
       // the lab itself (`outage-lab lab`) exits 1 on any step outside 15% and prints them. A wrong shape
       // or constant misses at most steps whatever is measured (the fit's tests show such misses).
-      const report = await runSearchCostLab(undefined, (line) => console.log(line), 3);
+      const report = await runSearchCostLab(undefined, (line) => console.log(line), 5);
       const describeRow = (r: (typeof report.rows)[number]) =>
         `${r.mode} ${r.state} ${r.targetPercent}%: kernel p50 ${r.kernel.cpuUs.p50} us, model ${r.model.cpuUs.toFixed(1)} us`;
       const outside = report.rows.filter((r) => !r.within);
@@ -69,6 +72,6 @@ describe('kernel cost lab', () => {
       const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
       expect(left).not.toContain(`outage-lab-${process.pid}`);
     },
-    900_000,
+    1_200_000,
   );
 });
