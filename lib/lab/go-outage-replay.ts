@@ -23,6 +23,8 @@ export interface OutageReplay {
   readonly peakTimeWait: number;
   readonly dials: number;
   readonly dialErrors: number;
+  /** System CPU: the kernel work the host's CPU served (core-seconds, cpu.ts). */
+  readonly sysCpuSec: number;
   /** Big batches finished (ok or failed) within the run. */
   readonly bigBatches: number;
 }
@@ -99,6 +101,7 @@ export function replayScaledOutage(
     peakTimeWait: 0,
     dials: 0,
     dialErrors: 0,
+    sysCpuSec: 0,
     bigBatches: 0,
   };
   for (const seed of OUTAGE_REPLAY_SEEDS) {
@@ -119,6 +122,7 @@ export function replayScaledOutage(
     sum.peakThreads += summary.peakThreads;
     sum.peakTimeWait += summary.peakTimeWait;
     sum.dialErrors += summary.dialErrors;
+    sum.sysCpuSec += summary.cpuKernelSec;
   }
   const n = OUTAGE_REPLAY_SEEDS.length;
   const mean = (x: number) => Math.round((x / n) * 10) / 10;
@@ -129,6 +133,7 @@ export function replayScaledOutage(
     peakTimeWait: mean(sum.peakTimeWait),
     dials: mean(sum.dials),
     dialErrors: mean(sum.dialErrors),
+    sysCpuSec: mean(sum.sysCpuSec),
     bigBatches: mean(sum.bigBatches),
   };
 }

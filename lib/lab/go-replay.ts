@@ -2,11 +2,13 @@
  * The Go lab's experiments replayed on the model's mechanisms, fed with what the lab measured (the kernel
  * time of one failing dial with nothing else running, the pipe's drain rate, the thread count before),
  * so that a disagreement points at the mechanism, not at its inputs:
- * - dial bursts: go-runtime.ts (the P gate, the hand-off, Ms never freed);
+ * - dial bursts: go-runtime.ts (the P gate, the hand-off under the cores' kernel queue, Ms never freed) and
+ *   cpu.ts (the dials' kernel work on the lab's cores);
  * - logging: logging.ts (one writer per fd) with go-runtime.ts's blocked writer;
  * - GC: gc.ts (the pause per phase, the pacer's CPU share).
  */
 import { Scheduler } from '../engine/scheduler.js';
+import { clearDemand, emptyDemand, HostCpu } from '../model/cpu.js';
 import { type GcConfig, GcState, stwPauseSec } from '../model/gc.js';
 import { GoRuntime } from '../model/go-runtime.js';
 import { ErrorLog } from '../model/logging.js';
@@ -20,27 +22,38 @@ export const RUNTIME_OWN_THREADS = 1;
 export interface DialBurstInput {
   readonly gomaxprocs: number;
   readonly goroutines: number;
-  /** Kernel time of one failing dial (measured with nothing else running). */
+  /** Kernel time of one failing dial (system CPU, which for a port scan is also its length alone). */
   readonly dialSec: number;
   readonly sysmonTickSec: number;
+  /** The hand-off period with idle cores (`runtime.saturatedHandoffSec`, at least the tick). */
   readonly handoffSec: number;
   /** Threads of the process before the burst (Ms are never freed, so it starts there). */
   readonly threadsBefore: number;
+  /** Cores of the host (the lab machine's): the kernel work of the dials shares them. */
+  readonly cores: number;
+  /** The step at which both engines advance the host's CPU (`runtime.tickSec`). */
+  readonly tickSec: number;
 }
 
 export interface DialBurstReplay {
   readonly peakThreads: number;
   readonly peakBlocked: number;
-  /** When the last dial returns, with no CPU limit (the model has no host CPU yet). */
-  readonly wallSec: number;
+  /** When the last dial returns: a syscall lasts its own kernel time (the engines' rule). */
+  readonly lastReturnSec: number;
+  /** When the cores have served the burst's kernel work (the CPU model's figure for the burst's wall time). */
+  readonly cpuWallSec: number;
 }
 
 const EV_DONE = 0;
 const EV_HANDOFF = 1;
+const EV_TICK = 2;
 
 /**
- * `goroutines` goroutines start a dial at once: each waits for a P (FIFO), holds it for min(d, hand-off),
- * then, if the syscall is slow, keeps an M of its own until it returns.
+ * `goroutines` goroutines start a dial at once, by the rule the engines use (des/host-sim.ts `startDial`,
+ * fast/p-gate.ts): each waits for a P (FIFO) and holds it for min(d, hand-off), where the hand-off period is
+ * `GoRuntime.handoffUnderLoadSec` of the kernel work queued on the cores (`HostCpu.kernelQueueSec`); a dial
+ * longer than that keeps an M of its own until it returns. The dials' kernel time goes to the host's CPU
+ * (cpu.ts), stepped every `tickSec` as in both engines.
  */
 export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
   const runtime = new GoRuntime({
@@ -50,31 +63,48 @@ export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
     sysmonTickSec: input.sysmonTickSec,
     handoffSec: Math.max(input.sysmonTickSec, input.handoffSec),
   });
+  const cpu = new HostCpu({ cores: input.cores, gomaxprocs: input.gomaxprocs });
+  const demand = emptyDemand();
   const sim = new Scheduler();
   const d = input.dialSec;
-  const slow = runtime.isSlow(d);
   let peakBlocked = 0;
-  let last = 0;
+  let lastReturnSec = 0;
+  let cpuWallSec = 0;
+  let running = input.goroutines;
   const start = (): void => {
-    if (slow) sim.after(runtime.pHoldSec(d), EV_HANDOFF);
-    sim.after(d, EV_DONE);
+    const handoff = runtime.handoffUnderLoadSec(cpu.kernelQueueSec);
+    const slow = runtime.isSlow(d, handoff);
+    demand.kernelSec += d;
+    demand.pHeldSec += runtime.pHoldSec(d, handoff);
+    if (slow) sim.after(handoff, EV_HANDOFF);
+    sim.after(d, EV_DONE, slow ? 1 : 0);
   };
   const handler = {
-    handle(kind: number): void {
+    handle(kind: number, slow: number): void {
+      if (kind === EV_TICK) {
+        const dt = input.tickSec;
+        const served = cpu.step(dt, demand, 0, 0).kernelSec;
+        clearDemand(demand);
+        if (running > 0 || cpu.kernelBacklogSec > 0) sim.after(dt, EV_TICK);
+        else cpuWallSec = sim.now - dt + served / input.cores;
+        return;
+      }
       if (kind === EV_HANDOFF) {
         runtime.syscallBlocked();
         peakBlocked = Math.max(peakBlocked, runtime.blockedInSyscall);
         if (runtime.releaseP() >= 0) start();
         return;
       }
-      last = sim.now;
-      if (slow) runtime.syscallReturned();
+      running--;
+      lastReturnSec = sim.now;
+      if (slow === 1) runtime.syscallReturned();
       else if (runtime.releaseP() >= 0) start();
     },
   };
+  sim.after(input.tickSec, EV_TICK);
   for (let i = 0; i < input.goroutines; i++) if (runtime.requestP(i)) start();
   sim.run(Number.POSITIVE_INFINITY, handler);
-  return { peakThreads: runtime.threads + RUNTIME_OWN_THREADS, peakBlocked, wallSec: last };
+  return { peakThreads: runtime.threads + RUNTIME_OWN_THREADS, peakBlocked, lastReturnSec, cpuWallSec };
 }
 
 export interface LoggingInput {

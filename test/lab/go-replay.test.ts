@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { replayDialBurst, replayGcCpu, replayGcPauseMs, replayLogging } from '../../lib/lab/go-replay.js';
 
+/** Cores enough that the dials' kernel work never queues (the hand-off stays the configured one). */
+const ampleCores = { cores: 64, tickSec: 0.01 };
+
 describe('replayDialBurst', () => {
   it('replayDialBurst(2 Ps, 4 slow dials) hands each P off once per hand-off period', () => {
     // t=0: goroutines 0,1 take the Ps; t=0.5 ms: both handed off (2 blocked), 2,3 take the Ps;
@@ -12,11 +15,14 @@ describe('replayDialBurst', () => {
       sysmonTickSec: 20e-6,
       handoffSec: 0.5e-3,
       threadsBefore: 3,
+      ...ampleCores,
     });
     expect(r.peakBlocked).toBe(2);
     // sysmon + 2 Ps + 2 blocked
     expect(r.peakThreads).toBe(5);
-    expect(r.wallSec).toBeCloseTo(1.5e-3, 12);
+    expect(r.lastReturnSec).toBeCloseTo(1.5e-3, 12);
+    // 4 ms of kernel work served on 64 cores within the first tick
+    expect(r.cpuWallSec).toBeCloseTo(4e-3 / 64, 12);
   });
 
   it('replayDialBurst(dials shorter than the hand-off) adds no thread', () => {
@@ -27,10 +33,11 @@ describe('replayDialBurst', () => {
       sysmonTickSec: 20e-6,
       handoffSec: 0.5e-3,
       threadsBefore: 3,
+      ...ampleCores,
     });
     expect(r.peakBlocked).toBe(0);
     expect(r.peakThreads).toBe(3);
-    expect(r.wallSec).toBeCloseTo(20e-6, 12);
+    expect(r.lastReturnSec).toBeCloseTo(20e-6, 12);
   });
 
   it('replayDialBurst: the blocked count per P is about d / hand-off, whatever the burst size', () => {
@@ -42,11 +49,46 @@ describe('replayDialBurst', () => {
         sysmonTickSec: 20e-6,
         handoffSec: 1e-3,
         threadsBefore: 1,
+        ...ampleCores,
       });
     // Each P: one goroutine enters every 1 ms and stays 6 ms, handed off after 1 ms: 5 blocked per P.
     expect(run(500).peakBlocked).toBe(20);
     expect(run(2000).peakBlocked).toBe(20);
     expect(run(2000).peakThreads).toBe(1 + 4 + 20);
+  });
+
+  it('replayDialBurst on one core: the kernel work queued ahead lengthens the hand-off, so a dial keeps its P', () => {
+    // 1 P, 1 core, 1 ms ticks, dials of 4.5 ms, hand-off 1.2 ms when the core is free.
+    // t=0: g0 dials, handed off at 1.2 ms. Tick at 1 ms: 1 ms of its 4.5 served, 3.5 ms queued.
+    // t=1.2 ms: g1 takes the P; the hand-off would come after 1.2 + 3.5 = 4.7 ms > 4.5, so g1 keeps its P
+    // until 5.7 ms (no second blocked M). g0 returns at 4.5 ms. t=5.7 ms: g2 dials (queue 4 ms at the 5 ms
+    // tick: hand-off 5.2 ms, kept), returns at 10.2 ms. The core serves 13.5 ms of work by 13.5 ms.
+    const r = replayDialBurst({
+      gomaxprocs: 1,
+      goroutines: 3,
+      dialSec: 4.5e-3,
+      sysmonTickSec: 20e-6,
+      handoffSec: 1.2e-3,
+      threadsBefore: 2,
+      cores: 1,
+      tickSec: 1e-3,
+    });
+    expect(r.peakBlocked).toBe(1);
+    // sysmon + the P's M + g0's blocked M
+    expect(r.peakThreads).toBe(3);
+    expect(r.lastReturnSec).toBeCloseTo(10.2e-3, 12);
+    expect(r.cpuWallSec).toBeCloseTo(13.5e-3, 12);
+    // The same burst with the cores never queued: g1 is handed off too.
+    const free = replayDialBurst({
+      ...ampleCores,
+      gomaxprocs: 1,
+      goroutines: 3,
+      dialSec: 4.5e-3,
+      sysmonTickSec: 20e-6,
+      handoffSec: 1.2e-3,
+      threadsBefore: 2,
+    });
+    expect(free.peakBlocked).toBeGreaterThan(1);
   });
 });
 
