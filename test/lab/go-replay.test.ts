@@ -1,22 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { replayDialBurst, replayGcCpu, replayGcPauseMs, replayLogging } from '../../lib/lab/go-replay.js';
+import {
+  type DialBurstInput,
+  replayDialBurst,
+  replayGcCpu,
+  replayGcPauseMs,
+  replayLogging,
+} from '../../lib/lab/go-replay.js';
 
 /** Cores enough that the dials' kernel work never queues (the hand-off stays the configured one). */
 const ampleCores = { cores: 64, tickSec: 0.01 };
+const BURST: DialBurstInput = {
+  gomaxprocs: 2,
+  goroutines: 4,
+  dialSec: 1e-3,
+  sysmonTickSec: 20e-6,
+  handoffSec: 0.5e-3,
+  threadsBefore: 3,
+  ...ampleCores,
+};
+const burst = (o: Partial<DialBurstInput>) => replayDialBurst({ ...BURST, ...o });
 
 describe('replayDialBurst', () => {
   it('replayDialBurst(2 Ps, 4 slow dials) hands each P off once per hand-off period', () => {
     // t=0: goroutines 0,1 take the Ps; t=0.5 ms: both handed off (2 blocked), 2,3 take the Ps;
     // t=1 ms: 0,1 return, 2,3 handed off (2 blocked); t=1.5 ms: 2,3 return.
-    const r = replayDialBurst({
-      gomaxprocs: 2,
-      goroutines: 4,
-      dialSec: 1e-3,
-      sysmonTickSec: 20e-6,
-      handoffSec: 0.5e-3,
-      threadsBefore: 3,
-      ...ampleCores,
-    });
+    const r = burst({});
     expect(r.peakBlocked).toBe(2);
     // sysmon + 2 Ps + 2 blocked
     expect(r.peakThreads).toBe(5);
@@ -26,15 +34,7 @@ describe('replayDialBurst', () => {
   });
 
   it('replayDialBurst(dials shorter than the hand-off) adds no thread', () => {
-    const r = replayDialBurst({
-      gomaxprocs: 2,
-      goroutines: 4,
-      dialSec: 10e-6,
-      sysmonTickSec: 20e-6,
-      handoffSec: 0.5e-3,
-      threadsBefore: 3,
-      ...ampleCores,
-    });
+    const r = burst({ dialSec: 10e-6 });
     expect(r.peakBlocked).toBe(0);
     expect(r.peakThreads).toBe(3);
     expect(r.lastReturnSec).toBeCloseTo(20e-6, 12);
@@ -42,15 +42,7 @@ describe('replayDialBurst', () => {
 
   it('replayDialBurst: the blocked count per P is about d / hand-off, whatever the burst size', () => {
     const run = (goroutines: number) =>
-      replayDialBurst({
-        gomaxprocs: 4,
-        goroutines,
-        dialSec: 6e-3,
-        sysmonTickSec: 20e-6,
-        handoffSec: 1e-3,
-        threadsBefore: 1,
-        ...ampleCores,
-      });
+      burst({ gomaxprocs: 4, goroutines, dialSec: 6e-3, handoffSec: 1e-3, threadsBefore: 1 });
     // Each P: one goroutine enters every 1 ms and stays 6 ms, handed off after 1 ms: 5 blocked per P.
     expect(run(500).peakBlocked).toBe(20);
     expect(run(2000).peakBlocked).toBe(20);
@@ -63,32 +55,15 @@ describe('replayDialBurst', () => {
     // t=1.2 ms: g1 takes the P; the hand-off would come after 1.2 + 3.5 = 4.7 ms > 4.5, so g1 keeps its P
     // until 5.7 ms (no second blocked M). g0 returns at 4.5 ms. t=5.7 ms: g2 dials (queue 4 ms at the 5 ms
     // tick: hand-off 5.2 ms, kept), returns at 10.2 ms. The core serves 13.5 ms of work by 13.5 ms.
-    const r = replayDialBurst({
-      gomaxprocs: 1,
-      goroutines: 3,
-      dialSec: 4.5e-3,
-      sysmonTickSec: 20e-6,
-      handoffSec: 1.2e-3,
-      threadsBefore: 2,
-      cores: 1,
-      tickSec: 1e-3,
-    });
+    const oneCore = { gomaxprocs: 1, goroutines: 3, dialSec: 4.5e-3, handoffSec: 1.2e-3, threadsBefore: 2 };
+    const r = burst({ ...oneCore, cores: 1, tickSec: 1e-3 });
     expect(r.peakBlocked).toBe(1);
     // sysmon + the P's M + g0's blocked M
     expect(r.peakThreads).toBe(3);
     expect(r.lastReturnSec).toBeCloseTo(10.2e-3, 12);
     expect(r.cpuWallSec).toBeCloseTo(13.5e-3, 12);
     // The same burst with the cores never queued: g1 is handed off too.
-    const free = replayDialBurst({
-      ...ampleCores,
-      gomaxprocs: 1,
-      goroutines: 3,
-      dialSec: 4.5e-3,
-      sysmonTickSec: 20e-6,
-      handoffSec: 1.2e-3,
-      threadsBefore: 2,
-    });
-    expect(free.peakBlocked).toBeGreaterThan(1);
+    expect(burst(oneCore).peakBlocked).toBeGreaterThan(1);
   });
 });
 
