@@ -40,7 +40,7 @@ export interface ActiveBurst {
   /**
    * P-seconds each goroutine that passed the gate in the burst's last step held (a dial's, up to the
    * hand-off; none for one that took a freed connection), or NaN before any passed: what those still
-   * pending are expected to hold (`pQueueWaitSec`).
+   * pending are expected to hold (`pQueuePassSec`).
    */
   passHoldSec: number;
   /** Goroutines that got a connection (from the pool, a dial, or one of the burst's own freed). */
