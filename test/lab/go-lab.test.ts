@@ -36,7 +36,13 @@ describe('Go lab', () => {
         // a full range: every dial fails in bind(), none times out (30 s dial timeout)
         expect(o.details['fill']).toMatchObject({ probeError: 'EADDRINUSE' });
         expect(o.details['errors']).toEqual({ EADDRINUSE: o.goroutines });
-        expect(o.lab.peakThreads!).toBeGreaterThan(o.lab.threadsBefore!);
+        // Ms are never freed. Whether dials beyond the Ps get threads depends on sysmon: a P in a
+        // syscall is handed off only when sysmon sees the same syscall at two of its wake-ups, and an idle
+        // sysmon sleeps 10 ms, longer than a failing dial on a fast kernel (Intel Xeon VM: 2.7-6 ms), so
+        // at GOMAXPROCS 2 the burst can run on the threads it started with (seen: 4 before, 4 at the
+        // peak). Sixteen Ps on two cores stretch every dial's syscall past that sleep: Ms beyond the Ps.
+        expect(o.lab.peakThreads!).toBeGreaterThanOrEqual(o.lab.threadsBefore!);
+        if (o.gomaxprocs === 16) expect(o.lab.peakThreads!).toBeGreaterThan(o.gomaxprocs);
       }
       for (const o of by(GO_EXPERIMENT.loggingThreads)) {
         // 17,500 loggers on one slow fd: the threads the Ps need and one writer, not one per goroutine

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   compareSearchCost,
   fitSearchCost,
   lowestOfRuns,
   type SearchCostConstants,
+  searchCostCiFailures,
 } from '../../lib/lab/search-cost-fit.js';
 import { missedRuns } from '../../lib/lab/search-cost-lab.js';
 import type {
@@ -242,5 +244,75 @@ describe('missedRuns', () => {
       { mode: 'connect', state: 'time-wait' },
     ]);
     expect(missedRuns(rows.filter((r) => r.within))).toEqual([]);
+  });
+});
+
+describe('searchCostCiFailures', () => {
+  // Per-port costs large enough for half of 1,000 ports to cost over 20x an empty range's 15 us.
+  const BIG = [
+    run('bind', 'time-wait', 2000, true),
+    run('bind', 'established', 2500, true),
+    run('connect', 'time-wait', 1000, false),
+    run('connect', 'established', 800, false),
+  ];
+  const at = (runs: KernelCostRun[], f: (s: KernelCostStep) => KernelCostStep) =>
+    runs.map((x) => ({ ...x, steps: x.steps.map(f) }));
+  const scale = (s: KernelCostStep, k: number): KernelCostStep => ({
+    ...s,
+    okCpuUs: q(s.okCpuUs.p50 * k),
+    okSysUs: q(s.okSysUs.p50 * k),
+    failCpuUs: q(s.failCpuUs.p50 * k),
+    failSysUs: q(s.failSysUs.p50 * k),
+  });
+
+  it('passes data of the model’s shape', () => {
+    expect(searchCostCiFailures(compareSearchCost(BIG, TRUE, 'test'))).toEqual([]);
+  });
+
+  it('passes the AMD EPYC VM’s measurement, which misses the lab’s 15% at 12 of 48 steps', () => {
+    const fixture = JSON.parse(
+      readFileSync(new URL('../fixtures/search-cost-amd-epyc.json', import.meta.url), 'utf8'),
+    ) as { kernelRuns: KernelCostRun[] };
+    const r = compareSearchCost(fixture.kernelRuns, TRUE, 'fixture');
+    expect(r.rows).toHaveLength(48);
+    expect(r.rows.filter((x) => !x.within)).toHaveLength(12);
+    expect(r.allWithin).toBe(false);
+    expect(searchCostCiFailures(r)).toEqual([]);
+  });
+
+  it('fails a kernel that probes at random: no jump at half the range, the model off by far more than 2.5x', () => {
+    // (N + 1) / (K + 1) probes with K ports free, 2 us each.
+    const random = at(BIG, (s) => {
+      const us = 15 + (2 * (N + 1)) / (N - s.held + 1);
+      return s.held === N
+        ? { ...s, failCpuUs: q(us), failSysUs: q(us) }
+        : { ...s, okCpuUs: q(us), okSysUs: q(us) };
+    });
+    const failures = searchCostCiFailures(compareSearchCost(random, TRUE, 'test'));
+    expect(failures.some((f) => f.includes('the empty range'))).toBe(true);
+    expect(failures.some((f) => f.includes('outside a factor 2.5'))).toBe(true);
+  });
+
+  it('fails a full-range step at 3x, and steps past half at 3.5x the half', () => {
+    const full3 = at(BIG, (s) => (s.targetPercent === 100 ? scale(s, 3) : s));
+    const f1 = searchCostCiFailures(compareSearchCost(full3, TRUE, 'test'));
+    expect(f1.filter((f) => f.includes('outside a factor')).length).toBeGreaterThan(0);
+    expect(f1.filter((f) => f.includes('full-range dial costs'))).toHaveLength(4);
+    const past = at(BIG, (s) => (s.targetPercent === 75 ? scale(s, 3.5) : s));
+    const f2 = searchCostCiFailures(compareSearchCost(past, TRUE, 'test'));
+    expect(f2.filter((f) => f.includes('the half step, over 3x'))).toHaveLength(4);
+  });
+
+  it('fails when half the steps are 40% off the shape, and so the typical step is', () => {
+    const off = at(BIG, (s) => (s.targetPercent === 50 || s.targetPercent === 75 ? scale(s, 1.4) : s));
+    const failures = searchCostCiFailures(compareSearchCost(off, TRUE, 'test'));
+    expect(failures.some((f) => /of 16 steps within 15%, fewer than 60%/.test(f))).toBe(true);
+    expect(failures.some((f) => f.startsWith('median error'))).toBe(true);
+  });
+
+  it('fails a failing dial whose CPU time is half user time', () => {
+    const user = at(BIG, (s) => (s.held === N ? { ...s, failSysUs: q(s.failCpuUs.p50 / 2) } : s));
+    const failures = searchCostCiFailures(compareSearchCost(user, TRUE, 'test'));
+    expect(failures.some((f) => f.startsWith('system time is'))).toBe(true);
   });
 });
