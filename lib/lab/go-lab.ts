@@ -213,7 +213,15 @@ function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
   const labCpu = num(w['gcCpuFraction']);
   const cpuOk = withinGoTolerance('sysCpuSec', labCpu, cpu.cpuFraction);
   const p50Ok = withinGoTolerance('gcPauseP99Ms', num(w['gcPauseP50Ms']), pauseMs);
-  const { checks, agrees } = compareGo(lab, model, { gcCpuFraction: cpuOk, gcPauseP50Ms: p50Ok });
+  // The lab's mark throughput: the live heap (all pointers) marked once a cycle, over the GC's CPU time
+  // (dedicated and idle workers and assists). With parked goroutines their stacks are marked too, so the
+  // figure is compared only where there are none.
+  const gcCoreSec = labCpu * s.gomaxprocs * num(w['wallSec']);
+  const markLab = gcCoreSec > 0 ? (num(f['liveBytes']) * num(w['gcCycles'])) / gcCoreSec : 0;
+  const markModel = config.markBytesPerSecPerCore;
+  const extra: Record<string, boolean> = { gcCpuFraction: cpuOk, gcPauseP50Ms: p50Ok };
+  if (s.goroutines === 0) extra['markBytesPerSecPerCore'] = withinGoTolerance('sysCpuSec', markLab, markModel);
+  const { checks, agrees } = compareGo(lab, model, extra);
   return {
     experiment: s.experiment,
     setting: s.label,
@@ -226,6 +234,7 @@ function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
     notes: [
       'model: one stop-the-world pause per phase = runtime.stwBaseSec + runtime.stwPerThreadSec x threads (gc.ts), with the lab threads; compared with the p99 and the median of the pauses',
       'model gcCpuFraction: the pacer (gc.ts) over the window with the lab live heap, allocation rate, GOGC 100 and GOMEMLIMIT',
+      'markBytesPerSecPerCore: lab = live heap x GC cycles / GC CPU seconds (GCCPUFraction x GOMAXPROCS x window), against gc.markBytesPerSecPerCore; compared without parked goroutines',
       'model threads, CPU and wall: null (the window is set by the lab)',
     ],
     details: {
@@ -233,6 +242,7 @@ function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
       gcPauseP50Ms: w['gcPauseP50Ms'],
       gcPauseMaxMs: w['gcPauseMaxMs'],
       gcCpuFraction: { lab: round(labCpu), model: round(cpu.cpuFraction) },
+      markBytesPerSecPerCore: { lab: Math.round(markLab), model: markModel },
       modelGcCycles: cpu.cycles,
       allocatedBytes: f['allocatedBytes'],
       liveBytes: f['liveBytes'],

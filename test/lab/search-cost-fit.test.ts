@@ -293,9 +293,9 @@ describe('searchCostCiFailures', () => {
     expect(failures.some((f) => f.includes('outside a factor 2.5'))).toBe(true);
   });
 
-  it('fails a full-range step at 3x, and steps past half at 3.5x the half', () => {
-    const full3 = at(BIG, (s) => (s.targetPercent === 100 ? scale(s, 3) : s));
-    const f1 = searchCostCiFailures(compareSearchCost(full3, TRUE, 'test'));
+  it('fails a full-range step at 6x, and steps past half at 3.5x the half', () => {
+    const full6 = at(BIG, (s) => (s.targetPercent === 100 ? scale(s, 6) : s));
+    const f1 = searchCostCiFailures(compareSearchCost(full6, TRUE, 'test'));
     expect(f1.filter((f) => f.includes('outside a factor')).length).toBeGreaterThan(0);
     expect(f1.filter((f) => f.includes('full-range dial costs'))).toHaveLength(4);
     const past = at(BIG, (s) => (s.targetPercent === 75 ? scale(s, 3.5) : s));

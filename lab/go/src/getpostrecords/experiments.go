@@ -251,7 +251,7 @@ func (e *netOpError) Unwrap() error { return e.err }
 
 var sink atomic.Pointer[[]byte]
 
-// gc: a live heap of -live-mb in 1 KiB pointer-holding objects, -goroutines parked goroutines,
+// gc: a live heap of -live-mb in 1 KiB objects made of pointers, -goroutines parked goroutines,
 // -extra-threads OS threads made first (each a goroutine in a blocking nanosleep), then -alloc-workers
 // allocating garbage for -duration-sec.
 func gc(f Flags, out *Output) (interface{}, error) {
@@ -267,14 +267,26 @@ func gc(f Flags, out *Output) (interface{}, error) {
 		}
 		wg.Wait()
 	}
+	// Each 1 KiB object is all pointers (128 words: the previous object, then objects drawn at random
+	// from those made before it), so the mark scans every word of the live heap and follows pointers
+	// across it, as in a heap of structs, maps and strings. With pointer-free payloads the mark would
+	// touch one word per object and measure the object count, not the bytes.
 	type node struct {
-		next *node
-		data [1000]byte
+		ptrs [128]*node
 	}
+	nodes := make([]*node, 0, f.liveMB*1024)
+	rng := rand.New(rand.NewSource(1))
 	var live *node
 	for i := 0; i < f.liveMB*1024; i++ {
-		live = &node{next: live}
+		n := &node{}
+		n.ptrs[0] = live
+		for k := 1; k < len(n.ptrs) && len(nodes) > 0; k++ {
+			n.ptrs[k] = nodes[rng.Intn(len(nodes))]
+		}
+		nodes = append(nodes, n)
+		live = n
 	}
+	nodes = nil
 	park := make(chan struct{})
 	var parked sync.WaitGroup
 	for i := 0; i < f.goroutines; i++ {
