@@ -220,7 +220,8 @@ function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
   const markLab = gcCoreSec > 0 ? (num(f['liveBytes']) * num(w['gcCycles'])) / gcCoreSec : 0;
   const markModel = config.markBytesPerSecPerCore;
   const extra: Record<string, boolean> = { gcCpuFraction: cpuOk, gcPauseP50Ms: p50Ok };
-  if (s.goroutines === 0) extra['markBytesPerSecPerCore'] = withinGoTolerance('sysCpuSec', markLab, markModel);
+  if (s.goroutines === 0)
+    extra['markBytesPerSecPerCore'] = withinGoTolerance('sysCpuSec', markLab, markModel);
   const { checks, agrees } = compareGo(lab, model, extra);
   return {
     experiment: s.experiment,
