@@ -300,14 +300,29 @@ describe('searchCostCiFailures', () => {
     expect(f1.filter((f) => f.includes('full-range dial costs'))).toHaveLength(4);
     const past = at(BIG, (s) => (s.targetPercent === 75 ? scale(s, 3.5) : s));
     const f2 = searchCostCiFailures(compareSearchCost(past, TRUE, 'test'));
-    expect(f2.filter((f) => f.includes('the half step, over 3x'))).toHaveLength(4);
+    expect(f2.filter((f) => f.includes('the cheapest step past half, over 3x'))).toHaveLength(4);
   });
 
-  it('fails when half the steps are 40% off the shape, and so the typical step is', () => {
-    const off = at(BIG, (s) => (s.targetPercent === 50 || s.targetPercent === 75 ? scale(s, 1.4) : s));
+  // The connect() runs with six steps: past half the range connect() examines 500 ports at every step.
+  const SIX = BIG.map((x) =>
+    x.mode !== 'connect'
+      ? x
+      : {
+          ...x,
+          steps: [
+            ...x.steps.slice(0, 3),
+            step(x.mode, x.state, 90, x.steps[2]!.okCpuUs.p50),
+            step(x.mode, x.state, 95, x.steps[2]!.okCpuUs.p50),
+            x.steps[3]!,
+          ],
+        },
+  );
+
+  it('passes six steps of the model’s shape, and fails when most of them are 30% off it', () => {
+    expect(searchCostCiFailures(compareSearchCost(SIX, TRUE, 'test'))).toEqual([]);
+    const off = at(SIX, (s) => (s.targetPercent >= 50 && s.targetPercent < 100 ? scale(s, 1.3) : s));
     const failures = searchCostCiFailures(compareSearchCost(off, TRUE, 'test'));
-    expect(failures.some((f) => /of 16 steps within 15%, fewer than 60%/.test(f))).toBe(true);
-    expect(failures.some((f) => f.startsWith('median error'))).toBe(true);
+    expect(failures).toEqual(['8 of 20 steps within 15%, fewer than 50%']);
   });
 
   it('fails a failing dial whose CPU time is half user time', () => {
