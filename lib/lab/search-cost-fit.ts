@@ -332,7 +332,7 @@ export function searchCostCiFailures(report: Pick<SearchCostReport, 'rows' | 'fi
     const full = g.find((r) => r.targetPercent === 100)?.kernel.cpuUs.p50;
     const past = g.filter((r) => r.targetPercent >= 50 && r.targetPercent < 100);
     if (empty === undefined || full === undefined || past.length === 0) {
-      out.push(`${key}: the 0%, 50% and 100% steps are needed`);
+      out.push(`${key}: the 0% and 100% steps and one from 50% to 99% are needed`);
       continue;
     }
     // Past half: the cheapest step (disturbance only adds time) and the median one.
