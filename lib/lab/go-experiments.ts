@@ -9,6 +9,7 @@ export const GO_EXPERIMENT = {
   failingDialCpu: 'failing-dial-cpu',
   gc: 'gc',
   scaledOutage: 'scaled-outage',
+  unitCosts: 'unit-costs',
 } as const;
 export type GoExperiment = (typeof GO_EXPERIMENT)[keyof typeof GO_EXPERIMENT];
 export const GO_EXPERIMENTS: readonly GoExperiment[] = Object.values(GO_EXPERIMENT);
@@ -71,6 +72,9 @@ export const OUTAGE_LOAD = {
   lineBytes: 400,
   maxIdleConns: 1000,
 } as const;
+
+/** unit-costs: operations per phase (dials, gets, closes, goroutines parked in a get) and extra threads. */
+export const UNIT_COSTS = { ops: 4000, extraThreads: 500 } as const;
 
 export function goSettings(options: GoLabOptions = DEFAULT_GO_LAB): GoSetting[] {
   const out: GoSetting[] = [];
@@ -143,6 +147,19 @@ export function goSettings(options: GoLabOptions = DEFAULT_GO_LAB): GoSetting[] 
     out.push(
       gc('live=64MiB GOMEMLIMIT=80MiB', 0, ['-live-mb', '64', '-gomemlimit', String(80 * 1024 * 1024)]),
     );
+  }
+  if (want.has(GO_EXPERIMENT.unitCosts)) {
+    out.push({
+      ...base,
+      experiment: GO_EXPERIMENT.unitCosts,
+      label: `gomaxprocs=1 ops=${UNIT_COSTS.ops} threads=+${UNIT_COSTS.extraThreads}`,
+      gomaxprocs: 1,
+      goroutines: UNIT_COSTS.ops,
+      flags: [
+        ...['-experiment', 'costs', '-gomaxprocs', '1', '-local-ip', 'fixed'],
+        ...['-goroutines', String(UNIT_COSTS.ops), '-extra-threads', String(UNIT_COSTS.extraThreads)],
+      ],
+    });
   }
   if (want.has(GO_EXPERIMENT.scaledOutage)) {
     const L = OUTAGE_LOAD;

@@ -127,6 +127,30 @@ function dialObject(s: GoSetting, run: FinishedRun, p: Params, cores: number): G
   };
 }
 
+/** One `--json` object: the setting, both sides' figures, and their comparison (`compareGo`). */
+function goObject(
+  s: GoSetting,
+  lab: GoFigures,
+  model: GoFigures,
+  extra: Readonly<Record<string, boolean>>,
+  notes: readonly string[],
+  details: Readonly<Record<string, unknown>>,
+): GoLabObject {
+  const { checks, agrees } = compareGo(lab, model, extra);
+  return {
+    experiment: s.experiment,
+    setting: s.label,
+    gomaxprocs: s.gomaxprocs,
+    goroutines: s.goroutines,
+    lab,
+    model,
+    agrees,
+    checks,
+    notes,
+    details,
+  };
+}
+
 function loggingObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
   const f = obj(run.result['figures']);
   const w = obj(f['window']);
@@ -153,28 +177,23 @@ function loggingObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
     wallSec: round(replay.wallSec),
     requestsFailed: replay.linesWritten,
   };
-  const { checks, agrees } = compareGo(lab, model);
-  return {
-    experiment: s.experiment,
-    setting: s.label,
-    gomaxprocs: s.gomaxprocs,
-    goroutines: s.goroutines,
+  return goObject(
+    s,
     lab,
     model,
-    agrees,
-    checks,
-    notes: [
+    {},
+    [
       'requestsFailed: error lines logged (one per goroutine), all written through the slow pipe',
       'model sysCpuSec: the lines written x host.kernelPerLogWriteSec, the kernel CPU both engines charge per line; the 64 KiB pipe buffer is not modelled (<2% of the wall time)',
       `stderr of the Go program is a blocking pipe (O_NONBLOCK: ${String(run.result['stderrNonblocking'])}), drained by the lab at ${s.drainBytesPerSec} bytes/s; the model is given the rate the drain achieved`,
     ],
-    details: {
+    {
       lineBytes: round(lineBytes),
       stderrBytes: run.stderrBytes,
       stderrLines: run.stderrLines,
       drainBytesPerSec: { set: s.drainBytesPerSec, achieved: round(run.drainedBytesPerSec) },
     },
-  };
+  );
 }
 
 function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
@@ -222,23 +241,18 @@ function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
   const extra: Record<string, boolean> = { gcCpuFraction: cpuOk, gcPauseP50Ms: p50Ok };
   if (s.goroutines === 0)
     extra['markBytesPerSecPerCore'] = withinGoTolerance('sysCpuSec', markLab, markModel);
-  const { checks, agrees } = compareGo(lab, model, extra);
-  return {
-    experiment: s.experiment,
-    setting: s.label,
-    gomaxprocs: s.gomaxprocs,
-    goroutines: s.goroutines,
+  return goObject(
+    s,
     lab,
     model,
-    agrees,
-    checks,
-    notes: [
+    extra,
+    [
       'model: one stop-the-world pause per phase = runtime.stwBaseSec + runtime.stwPerThreadSec x threads (gc.ts), with the lab threads; compared with the p99 and the median of the pauses',
       'model gcCpuFraction: the pacer (gc.ts) over the window with the lab live heap, allocation rate, GOGC 100 and GOMEMLIMIT',
       'markBytesPerSecPerCore: lab = live heap x GC cycles / GC CPU seconds (GCCPUFraction x GOMAXPROCS x window), against gc.markBytesPerSecPerCore; compared without parked goroutines',
       'model threads, CPU and wall: null (the window is set by the lab)',
     ],
-    details: {
+    {
       gcCycles: w['gcCycles'],
       gcPauseP50Ms: w['gcPauseP50Ms'],
       gcPauseMaxMs: w['gcPauseMaxMs'],
@@ -249,7 +263,97 @@ function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
       liveBytes: f['liveBytes'],
       heapBytesAfter: w['heapBytesAfter'],
     },
+  );
+}
+
+/** One unit cost: what the Go program measured, what the model charges, and whether they agree. */
+interface UnitCost {
+  readonly lab: number;
+  readonly model: number;
+  readonly unit: string;
+  readonly param: string;
+}
+
+/**
+ * unit-costs: the CPU of one dial, get and close, and the memory of one parked goroutine and one OS
+ * thread, measured one at a time (GOMAXPROCS 1, an empty port range), beside the model's constants.
+ */
+export function unitCostsObject(s: GoSetting, result: Json, p: Params): GoLabObject {
+  const f = obj(result['figures']);
+  const perOp = (phase: string, key: 'sysCpuSec' | 'cpuSec') => {
+    const x = obj(f[phase]);
+    const cpu = key === 'cpuSec' ? num(x['userCpuSec']) + num(x['sysCpuSec']) : num(x['sysCpuSec']);
+    return cpu / num(x['ops']);
   };
+  const table = new PortTable(portTableConfig(p));
+  const rangeSize = p.kernel.portRangeHigh - p.kernel.portRangeLow + 1;
+  const parked = num(f['parkedGoroutines']);
+  const threads = num(f['threadsAdded']);
+  const units: Record<string, UnitCost> = {
+    dialSysUs: {
+      lab: round(perOp('dials', 'sysCpuSec') * 1e6),
+      model: round(table.dialSysCpuSecAt(rangeSize) * 1e6),
+      unit: 'us',
+      param: 'kernel.dialSyscallSec (the port table at an empty range)',
+    },
+    getCpuUs: {
+      lab: round(perOp('gets', 'cpuSec') * 1e6),
+      model: round(p.host.cpuPerOpSec * 1e6),
+      unit: 'us',
+      param: 'host.cpuPerOpSec',
+    },
+    closeSysUs: {
+      lab: round(perOp('closes', 'sysCpuSec') * 1e6),
+      model: round(p.host.kernelPerCloseSec * 1e6),
+      unit: 'us',
+      param: 'host.kernelPerCloseSec',
+    },
+    goroutineStackBytes: {
+      lab: Math.round(num(f['stackBytesDelta']) / parked),
+      model: p.runtime.goroutineStackBytes,
+      unit: 'bytes',
+      param: 'runtime.goroutineStackBytes',
+    },
+    threadBytes: {
+      lab: Math.round((num(f['threadStackBytesDelta']) + num(f['kernelStackBytesDelta'])) / threads),
+      model: p.runtime.threadBytes,
+      unit: 'bytes',
+      param: 'runtime.threadBytes',
+    },
+  };
+  const extra: Record<string, boolean> = {};
+  for (const [key, u] of Object.entries(units)) extra[key] = withinGoTolerance('sysCpuSec', u.lab, u.model);
+  const n = num(obj(f['dials'])['ops']);
+  const lab: GoFigures = {
+    sysCpuSec: round(num(obj(f['dials'])['sysCpuSec']) + num(obj(f['closes'])['sysCpuSec'])),
+  };
+  const model: GoFigures = {
+    sysCpuSec: round(n * (table.dialSysCpuSecAt(rangeSize) + p.host.kernelPerCloseSec)),
+  };
+  return goObject(
+    s,
+    lab,
+    model,
+    extra,
+    [
+      `each phase: ${n} operations made one at a time by one goroutine (GOMAXPROCS 1) at an empty range, CPU from getrusage over the phase`,
+      'sysCpuSec: the dials and closes phases (model: the port table at an empty range plus host.kernelPerCloseSec, per connection)',
+      'dialSysUs: bind-before-connect from 127.32.0.1 through net.Dialer (the Go dial makes socket, setsockopt, bind, connect, epoll_ctl, getsockname and getpeername calls); the kernel cost lab times socket, bind and connect alone',
+      'getCpuUs: user + system CPU of one get through the lab client on one idle connection (the write, the netpoller wait and wake, the read); memcached runs in its own process',
+      `goroutineStackBytes: growth of goroutine stack memory (runtime/metrics /memory/classes/heap/stacks:bytes) per goroutine parked in a get, each on its own connection to a listener that never answers, the GC off`,
+      `threadBytes: per extra OS thread blocked in nanosleep(2): the Go stacks the runtime gave it (g0 and the signal stack, runtime/metrics) plus its kernel stack (/proc/meminfo KernelStack, machine-wide)`,
+      'compared with the CPU tolerance (15%)',
+    ],
+    {
+      units,
+      phases: { dials: f['dials'], gets: f['gets'], closes: f['closes'] },
+      parkedGoroutines: parked,
+      rssBytesPerParkedGoroutine: Math.round(num(f['rssBytesDelta']) / parked),
+      threadsAdded: threads,
+      threadGoStackBytes: Math.round(num(f['threadStackBytesDelta']) / threads),
+      threadKernelStackBytes: Math.round(num(f['kernelStackBytesDelta']) / threads),
+    },
+  );
 }
 
 function flagValue(s: GoSetting, flag: string): string | undefined {
@@ -280,25 +384,20 @@ function outageObject(s: GoSetting, run: FinishedRun, p: Params, outageSec: numb
     requestsFailed: replay.requestsFailed,
   };
   const labTw = peak('timeWait');
-  const { checks, agrees } = compareGo(lab, model, {
-    peakTimeWait: withinGoTolerance('requestsFailed', labTw, replay.peakTimeWait),
-  });
-  return {
-    experiment: s.experiment,
-    setting: s.label,
-    gomaxprocs: s.gomaxprocs,
-    goroutines: s.goroutines,
+  return goObject(
+    s,
     lab,
     model,
-    agrees,
-    checks,
-    notes: [
+    {
+      peakTimeWait: withinGoTolerance('requestsFailed', labTw, replay.peakTimeWait),
+    },
+    [
       'requests: normal GetPostRecords requests (1-50 URIs), failed when a get failed or the answer came after 1 s',
       "model: the des engine on one host with the same load, GOMAXPROCS, the lab's cores, memcached threads, pool, timeout, range and fix, mean of 8 seeds (Poisson batches); sysCpuSec the kernel work its CPU model served",
       'requests still in flight at the end of the window count as neither ok nor failed, in the lab and in the model',
       'peakTimeWait compared with the count tolerance',
     ],
-    details: {
+    {
       peakTimeWait: { lab: labTw, model: replay.peakTimeWait },
       bigBatchesFinished: { lab: num(f['bigOk']) + num(f['bigFailed']), model: replay.bigBatches },
       peakRssBytes: peak('rssBytes'),
@@ -312,7 +411,7 @@ function outageObject(s: GoSetting, run: FinishedRun, p: Params, outageSec: numb
       perSecond: perSecond(samples),
       userCpuSec: round(num(w['userCpuSec'])),
     },
-  };
+  );
 }
 
 /** A run killed at its time bound: what its samples showed, and no agreement. */
@@ -394,9 +493,11 @@ export async function runGoLab(
           ? loggingObject(s, run as FinishedRun, params)
           : s.experiment === GO_EXPERIMENT.gc
             ? gcObject(s, run as FinishedRun, params)
-            : s.experiment === GO_EXPERIMENT.scaledOutage
-              ? outageObject(s, run as FinishedRun, params, options.outageSec)
-              : dialObject(s, run as FinishedRun, params, cpus().length);
+            : s.experiment === GO_EXPERIMENT.unitCosts
+              ? unitCostsObject(s, (run as FinishedRun).result, params)
+              : s.experiment === GO_EXPERIMENT.scaledOutage
+                ? outageObject(s, run as FinishedRun, params, options.outageSec)
+                : dialObject(s, run as FinishedRun, params, cpus().length);
       objects.push(o);
       log(
         `lab go: ${s.experiment} ${s.label}: ${o.agrees ? 'agrees' : 'DISAGREES'} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,

@@ -53,6 +53,13 @@ describe('Go lab', () => {
       }
       const cpu = by(GO_EXPERIMENT.failingDialCpu)[0]!;
       expect(cpu.details['displacedShare'] as number).toBeGreaterThan(0.5);
+      const costs = by(GO_EXPERIMENT.unitCosts)[0]!;
+      // The model's memory constants are the lab's: a goroutine parked in a get, an extra OS thread.
+      expect(costs.checks['goroutineStackBytes']).toBe(true);
+      expect(costs.checks['threadBytes']).toBe(true);
+      // A close makes fewer calls into the kernel than a dial, and costs less.
+      const unit = costs.details['units'] as Record<string, { lab: number }>;
+      expect(unit['closeSysUs']!.lab).toBeLessThan(unit['dialSysUs']!.lab);
       const outage = Object.fromEntries(by(GO_EXPERIMENT.scaledOutage).map((o) => [o.setting, o]));
       const tw = (o: GoLabObject | undefined) => (o!.details['peakTimeWait'] as { lab: number }).lab;
       // Without a fix the batches fill the range; SetLimit(50) keeps them inside the idle pool.

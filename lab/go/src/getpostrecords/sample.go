@@ -96,14 +96,17 @@ func Threads() int {
 	return -1
 }
 
-func rssBytes() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+func rssBytes() int64 { return procKiB("/proc/self/status", "VmRSS:") }
+
+// procKiB reads the "<prefix> <n> kB" line of a /proc file, in bytes (-1 when it cannot).
+func procKiB(path, prefix string) int64 {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return -1
 	}
 	for _, line := range bytes.Split(b, []byte("\n")) {
-		if bytes.HasPrefix(line, []byte("VmRSS:")) {
-			f := bytes.Fields(line[len("VmRSS:"):])
+		if bytes.HasPrefix(line, []byte(prefix)) {
+			f := bytes.Fields(line[len(prefix):])
 			if len(f) > 0 {
 				n, _ := strconv.ParseInt(string(f[0]), 10, 64)
 				return n * 1024
