@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GO_EXPERIMENT, goSettings } from '../../lib/lab/go-experiments.js';
 import { unitCostsObject } from '../../lib/lab/go-lab.js';
 import { defaultParams } from '../../lib/model/params.js';
+import { applyOverrides } from '../../lib/model/resolve-params.js';
 
 const setting = goSettings({ outageSec: 30, experiments: [GO_EXPERIMENT.unitCosts] })[0]!;
 
@@ -23,7 +24,13 @@ function result(dialSysSec: number, closeSysSec: number) {
 }
 
 describe('Go lab unit-costs', () => {
-  const p = defaultParams();
+  // The constants at the figures of the case below, so that it is computed by hand.
+  const p = applyOverrides(defaultParams(), {
+    'host.cpuPerOpSec': 15e-6,
+    'host.kernelPerCloseSec': 14e-6,
+    'runtime.goroutineStackBytes': 10_240,
+    'runtime.threadBytes': 57_344,
+  });
 
   it('divides each phase by its operations and compares it with the constant the model charges', () => {
     const o = unitCostsObject(setting, result(0.03, 0.014), p);
