@@ -286,13 +286,12 @@ export function unitCostsObject(s: GoSetting, result: Json, p: Params): GoLabObj
     return cpu / num(x['ops']);
   };
   const table = new PortTable(portTableConfig(p));
-  const rangeSize = p.kernel.portRangeHigh - p.kernel.portRangeLow + 1;
   const parked = num(f['parkedGoroutines']);
   const threads = num(f['threadsAdded']);
   const units: Record<string, UnitCost> = {
     dialSysUs: {
       lab: round(perOp('dials', 'sysCpuSec') * 1e6),
-      model: round(table.dialSysCpuSecAt(rangeSize) * 1e6),
+      model: round(table.dialSysCpuSecAt(table.portCount) * 1e6),
       unit: 'us',
       param: 'kernel.dialSyscallSec (the port table at an empty range)',
     },
@@ -328,7 +327,7 @@ export function unitCostsObject(s: GoSetting, result: Json, p: Params): GoLabObj
     sysCpuSec: round(num(obj(f['dials'])['sysCpuSec']) + num(obj(f['closes'])['sysCpuSec'])),
   };
   const model: GoFigures = {
-    sysCpuSec: round(n * (table.dialSysCpuSecAt(rangeSize) + p.host.kernelPerCloseSec)),
+    sysCpuSec: round(n * (table.dialSysCpuSecAt(table.portCount) + p.host.kernelPerCloseSec)),
   };
   return goObject(
     s,

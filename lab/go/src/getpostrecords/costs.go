@@ -9,9 +9,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
-	"syscall"
 	"time"
-	"unsafe"
 
 	"labmemcache"
 )
@@ -143,15 +141,7 @@ func costs(f Flags, out *Output) (interface{}, error) {
 	threads0 := Threads()
 	stacksT0, rssT0, kstack0 := stackBytes(), rssBytes(), kernelStackBytes()
 	extra := f.extraThreads
-	var sleepers sync.WaitGroup
-	for i := 0; i < extra; i++ {
-		sleepers.Add(1)
-		go func() {
-			defer sleepers.Done()
-			ts := syscall.Timespec{Sec: 3}
-			syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
-		}()
-	}
+	sleepers := blockInSyscall(extra, 3*time.Second)
 	deadline := time.Now().Add(2 * time.Second)
 	for Threads() < threads0+extra && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)

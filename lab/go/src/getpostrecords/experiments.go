@@ -254,18 +254,24 @@ var sink atomic.Pointer[[]byte]
 // gc: a live heap of -live-mb in 1 KiB objects made of pointers, -goroutines parked goroutines,
 // -extra-threads OS threads made first (each a goroutine in a blocking nanosleep), then -alloc-workers
 // allocating garbage for -duration-sec.
+// blockInSyscall starts n goroutines, each blocked in nanosleep(2) for d: the runtime hands their Ps off
+// and starts OS threads for the others. The group is done when all have woken.
+func blockInSyscall(n int, d time.Duration) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ts := syscall.NsecToTimespec(int64(d))
+			syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+		}()
+	}
+	return &wg
+}
+
 func gc(f Flags, out *Output) (interface{}, error) {
 	if f.extraThreads > 0 {
-		var wg sync.WaitGroup
-		for i := 0; i < f.extraThreads; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ts := syscall.Timespec{Nsec: 300e6}
-				syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
-			}()
-		}
-		wg.Wait()
+		blockInSyscall(f.extraThreads, 300*time.Millisecond).Wait()
 	}
 	// Each 1 KiB object is all pointers (128 words: the previous object, then objects drawn at random
 	// from those made before it), so the mark scans every word of the live heap and follows pointers
