@@ -187,7 +187,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--go-experiments <list>',
-      'Go experiments, comma-separated: failing-dial-threads,logging-threads,failing-dial-cpu,gc,unit-costs,scaled-outage (default: all)',
+      'Go experiments, comma-separated: failing-dial-threads,logging-threads,failing-dial-cpu,gc,gc-dials,unit-costs,scaled-outage (default: all)',
     )
     .option('--go-outage-sec <s>', 'length of each scaled-outage run, in seconds (default 30)')
     .option(

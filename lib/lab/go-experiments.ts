@@ -8,6 +8,7 @@ export const GO_EXPERIMENT = {
   loggingThreads: 'logging-threads',
   failingDialCpu: 'failing-dial-cpu',
   gc: 'gc',
+  gcDials: 'gc-dials',
   scaledOutage: 'scaled-outage',
   unitCosts: 'unit-costs',
 } as const;
@@ -72,6 +73,13 @@ export const OUTAGE_LOAD = {
   lineBytes: 400,
   maxIdleConns: 1000,
 } as const;
+
+/**
+ * gc-dials: a forced GC cycle over a live heap of `liveMiB` (pointers) inside a burst of `goroutines`
+ * failing dials at GOMAXPROCS `gomaxprocs` (one dedicated mark worker, runtime/mgcpacer.go), started
+ * `windowSec` into the burst. The burst outlasts the mark on 2 cores (about 13 s against 11 s).
+ */
+export const GC_DIALS = { liveMiB: 128, goroutines: 2000, gomaxprocs: 4, windowSec: 0.3 } as const;
 
 /** unit-costs: operations per phase (dials, gets, closes, goroutines parked in a get) and extra threads. */
 export const UNIT_COSTS = { ops: 4000, extraThreads: 500 } as const;
@@ -147,6 +155,22 @@ export function goSettings(options: GoLabOptions = DEFAULT_GO_LAB): GoSetting[] 
     out.push(
       gc('live=64MiB GOMEMLIMIT=80MiB', 0, ['-live-mb', '64', '-gomemlimit', String(80 * 1024 * 1024)]),
     );
+  }
+  if (want.has(GO_EXPERIMENT.gcDials)) {
+    const g = GC_DIALS;
+    out.push({
+      ...base,
+      experiment: GO_EXPERIMENT.gcDials,
+      label: `gomaxprocs=${g.gomaxprocs} live=${g.liveMiB}MiB burst=${g.goroutines}`,
+      gomaxprocs: g.gomaxprocs,
+      goroutines: g.goroutines,
+      fillFirst: true,
+      flags: [
+        ...['-experiment', 'gc-dials', '-gomaxprocs', String(g.gomaxprocs), '-gogc', '-1'],
+        ...['-live-mb', String(g.liveMiB), '-goroutines', String(g.goroutines)],
+        ...['-window-sec', String(g.windowSec), '-timeout', LONG_DIAL_TIMEOUT],
+      ],
+    });
   }
   if (want.has(GO_EXPERIMENT.unitCosts)) {
     out.push({

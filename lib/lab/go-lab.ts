@@ -23,7 +23,13 @@ import {
   withinGoTolerance,
 } from './go-figures.js';
 import { replayScaledOutage } from './go-outage-replay.js';
-import { replayDialBurst, replayGcCpu, replayGcPauseMs, replayLogging } from './go-replay.js';
+import {
+  type DialBurstInput,
+  replayDialBurst,
+  replayGcCpu,
+  replayGcPauseMs,
+  replayLogging,
+} from './go-replay.js';
 import { checkGoLabPrerequisites, GoLabSession, type GoRunOutput } from './go-runner.js';
 
 export interface GoLabReport {
@@ -46,6 +52,20 @@ export function modelFailingDialSec(p: Params): number {
   return new PortTable(portTableConfig(p)).dialSecAt(0);
 }
 
+/** The replay of a setting's burst: its Ps and goroutines, the lab's threads before and cores, the model's runtime. */
+function burstInput(s: GoSetting, w: Json, p: Params, cores: number, dialSec: number): DialBurstInput {
+  return {
+    gomaxprocs: s.gomaxprocs,
+    goroutines: s.goroutines,
+    dialSec,
+    sysmonTickSec: p.runtime.sysmonTickSec,
+    handoffSec: p.runtime.saturatedHandoffSec,
+    threadsBefore: num(w['threadsBefore']),
+    cores,
+    tickSec: p.runtime.tickSec,
+  };
+}
+
 function dialObject(s: GoSetting, run: FinishedRun, p: Params, cores: number): GoLabObject {
   const f = obj(run.result['figures']);
   const w = obj(f['window']);
@@ -65,16 +85,7 @@ function dialObject(s: GoSetting, run: FinishedRun, p: Params, cores: number): G
     requestsOk: num(f['requestsOk']),
     requestsFailed: failed,
   };
-  const replay = replayDialBurst({
-    gomaxprocs: s.gomaxprocs,
-    goroutines: s.goroutines,
-    dialSec: burstDialSec,
-    sysmonTickSec: p.runtime.sysmonTickSec,
-    handoffSec: p.runtime.saturatedHandoffSec,
-    threadsBefore: num(w['threadsBefore']),
-    cores,
-    tickSec: p.runtime.tickSec,
-  });
+  const replay = replayDialBurst(burstInput(s, w, p, cores, burstDialSec));
   const modelDialSec = modelFailingDialSec(p);
   const cpuExperiment = s.experiment === GO_EXPERIMENT.failingDialCpu;
   const before = num(f['servedPerSecBefore']);
@@ -262,6 +273,75 @@ function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
       allocatedBytes: f['allocatedBytes'],
       liveBytes: f['liveBytes'],
       heapBytesAfter: w['heapBytesAfter'],
+    },
+  );
+}
+
+/**
+ * gc-dials: a forced GC cycle inside a burst of failing dials. The burst is replayed as in dialObject; the
+ * replay's mark needs the CPU the lab's mark took alone and wants the GC's background share of the Ps
+ * (both engines' rule, cpu.ts), from the instant the lab's cycle started.
+ */
+export function gcDialsObject(s: GoSetting, result: Json, p: Params, cores: number): GoLabObject {
+  const f = obj(result['figures']);
+  const w = obj(f['window']);
+  const during = obj(f['during']);
+  const alone = Array.isArray(f['alone']) ? (f['alone'] as unknown[]).map(obj) : [];
+  const markCoreSec = num(f['aloneUserCpuSec']) / alone.length;
+  const burstDialSec = num(w['sysCpuSec']) / num(f['dials']);
+  const replay = replayDialBurst({
+    ...burstInput(s, w, p, cores, burstDialSec),
+    mark: { atSec: num(during['startSec']), coreSec: markCoreSec },
+  });
+  const markWall = num(during['markWallSec']);
+  const modelMarkWall = replay.markWallSec ?? Number.NaN;
+  const lab: GoFigures = {
+    threadsBefore: num(w['threadsBefore']),
+    peakThreads: num(w['peakThreads']),
+    wallSec: round(num(w['wallSec'])),
+  };
+  const model: GoFigures = {
+    threadsBefore: num(w['threadsBefore']),
+    peakThreads: replay.peakThreads,
+    wallSec: round(replay.cpuWallSec),
+  };
+  const gcPShare = num(during['gcPSec']) / (markWall * s.gomaxprocs);
+  // The lab's mark CPU while the dials ran: all of it when the mark ended first, unknown otherwise.
+  const burstAfterMark = num(f['burstAfterMarkSec']);
+  const labInBurst = burstAfterMark >= 0 ? markCoreSec : null;
+  const inBurstChecks: Record<string, boolean> =
+    labInBurst === null
+      ? {}
+      : { markCoreSecInBurst: withinGoTolerance('sysCpuSec', labInBurst, replay.markCoreSecInBurst) };
+  return goObject(
+    s,
+    lab,
+    model,
+    { markWallSec: withinGoTolerance('wallSec', markWall, modelMarkWall), ...inBurstChecks },
+    [
+      `the GC is off but for forced cycles (GOGC -1) over ${num(f['liveBytes']) / 2 ** 20} MiB of pointers; three cycles alone, then one in the burst, asked for ${flagValue(s, '-window-sec')} s into it and started at ${round(num(during['startSec']))} s (the main goroutine queued for a P behind the dialers)`,
+      `replay input: ${round(burstDialSec * 1000)} ms of kernel time per failing dial (the burst's system CPU over its dials) on ${cores} cores, and a mark of ${round(markCoreSec)} core-seconds (the user CPU of one cycle alone)`,
+      'markWallSec: from the forced cycle to the end of its mark termination (MemStats.LastGC); model: the mark wants DEDICATED_MARK_SHARE of the Ps each step and is served by the sharing rule of cpu.ts, which leaves it the Ps the dials do not hold',
+      'gcPShare: the P time the runtime charged to the GC during the mark (work.totaltime) over GOMAXPROCS x the mark: a dedicated mark worker that keeps its P all through is 1 / GOMAXPROCS',
+      'markCores: the mark CPU over the mark time: what the GC got of the cores',
+      'markCoreSecInBurst: the mark CPU served while the dials ran; lab: the whole mark when it ended before the burst (burstAfterMarkSec >= 0), else not compared; compared with the CPU tolerance',
+    ],
+    {
+      markWallSec: { lab: round(markWall), model: round(modelMarkWall) },
+      markCores: { lab: round(markCoreSec / markWall), model: round(markCoreSec / modelMarkWall) },
+      markCoreSecInBurst: {
+        lab: labInBurst === null ? null : round(labInBurst),
+        model: round(replay.markCoreSecInBurst),
+      },
+      gcPShare: round(gcPShare),
+      aloneMarkWallSec: alone.map((c) => round(num(c['markWallSec']))),
+      markCoreSecAlone: round(markCoreSec),
+      markStartSec: round(num(during['startSec'])),
+      burstAfterMarkSec: round(num(f['burstAfterMarkSec'])),
+      modelLastReturnSec: round(replay.lastReturnSec),
+      dials: f['dials'],
+      errors: f['errors'],
+      fill: f['fill'],
     },
   );
 }
@@ -464,6 +544,26 @@ function perSecond(samples: readonly Json[]): Json[] {
   return out;
 }
 
+/** The `--json` object of a finished run, by its experiment. */
+function goLabObject(s: GoSetting, run: FinishedRun, params: Params, options: GoLabOptions): GoLabObject {
+  const cores = cpus().length;
+  switch (s.experiment) {
+    case GO_EXPERIMENT.loggingThreads:
+      return loggingObject(s, run, params);
+    case GO_EXPERIMENT.gc:
+      return gcObject(s, run, params);
+    case GO_EXPERIMENT.gcDials:
+      return gcDialsObject(s, run.result, params, cores);
+    case GO_EXPERIMENT.unitCosts:
+      return unitCostsObject(s, run.result, params);
+    case GO_EXPERIMENT.scaledOutage:
+      return outageObject(s, run, params, options.outageSec);
+    case GO_EXPERIMENT.failingDialThreads:
+    case GO_EXPERIMENT.failingDialCpu:
+      return dialObject(s, run, params, cores);
+  }
+}
+
 export async function runGoLab(
   options: GoLabOptions = DEFAULT_GO_LAB,
   log: (line: string) => void = () => {},
@@ -486,17 +586,7 @@ export async function runGoLab(
     for (const s of goSettings(options)) {
       const t0 = performance.now();
       const run = await session.run(s);
-      const o = !run.result
-        ? unfinishedObject(s, run)
-        : s.experiment === GO_EXPERIMENT.loggingThreads
-          ? loggingObject(s, run as FinishedRun, params)
-          : s.experiment === GO_EXPERIMENT.gc
-            ? gcObject(s, run as FinishedRun, params)
-            : s.experiment === GO_EXPERIMENT.unitCosts
-              ? unitCostsObject(s, (run as FinishedRun).result, params)
-              : s.experiment === GO_EXPERIMENT.scaledOutage
-                ? outageObject(s, run as FinishedRun, params, options.outageSec)
-                : dialObject(s, run as FinishedRun, params, cpus().length);
+      const o = run.result ? goLabObject(s, run as FinishedRun, params, options) : unfinishedObject(s, run);
       objects.push(o);
       log(
         `lab go: ${s.experiment} ${s.label}: ${o.agrees ? 'agrees' : 'DISAGREES'} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,

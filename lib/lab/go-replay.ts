@@ -8,8 +8,8 @@
  * - GC: gc.ts (the pause per phase, the pacer's CPU share).
  */
 import { Scheduler } from '../engine/scheduler.js';
-import { clearDemand, emptyDemand, HostCpu } from '../model/cpu.js';
-import { type GcConfig, GcState, stwPauseSec } from '../model/gc.js';
+import { clearDemand, emptyDemand, gcDemandSec, HostCpu } from '../model/cpu.js';
+import { DEDICATED_MARK_SHARE, type GcConfig, GcState, stwPauseSec } from '../model/gc.js';
 import { GoRuntime } from '../model/go-runtime.js';
 import { ErrorLog } from '../model/logging.js';
 
@@ -33,6 +33,11 @@ export interface DialBurstInput {
   readonly cores: number;
   /** The step at which both engines advance the host's CPU (`runtime.tickSec`). */
   readonly tickSec: number;
+  /**
+   * A GC mark that starts `atSec` into the burst and needs `coreSec` of CPU: the GC wants its background
+   * share of the Ps (`DEDICATED_MARK_SHARE`) each step until it is done, as in both engines.
+   */
+  readonly mark?: { readonly atSec: number; readonly coreSec: number };
 }
 
 export interface DialBurstReplay {
@@ -42,6 +47,10 @@ export interface DialBurstReplay {
   readonly lastReturnSec: number;
   /** When the cores have served the burst's kernel work (the CPU model's figure for the burst's wall time). */
   readonly cpuWallSec: number;
+  /** With `mark`: from its start to the step that served its last CPU; null without one. */
+  readonly markWallSec: number | null;
+  /** With `mark`: the GC's CPU served in steps while the burst ran (dials pending or kernel work queued). */
+  readonly markCoreSecInBurst: number;
 }
 
 const EV_DONE = 0;
@@ -70,7 +79,17 @@ export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
   let peakBlocked = 0;
   let lastReturnSec = 0;
   let cpuWallSec = 0;
+  let burstServed = false;
   let running = input.goroutines;
+  const mark = input.mark;
+  if (mark && !(mark.atSec >= 0 && mark.coreSec > 0 && Number.isFinite(mark.atSec + mark.coreSec)))
+    throw new RangeError(
+      `replayDialBurst: mark.atSec must be >= 0 and mark.coreSec > 0, both finite; got ${mark.atSec} and ${mark.coreSec}`,
+    );
+  const cpuConfig = { cores: input.cores, gomaxprocs: input.gomaxprocs };
+  let markLeftSec = mark ? mark.coreSec : 0;
+  let markWallSec: number | null = null;
+  let markCoreSecInBurst = 0;
   const start = (): void => {
     const handoff = runtime.handoffUnderLoadSec(cpu.kernelQueueSec);
     const slow = runtime.isSlow(d, handoff);
@@ -83,10 +102,22 @@ export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
     handle(kind: number, slow: number): void {
       if (kind === EV_TICK) {
         const dt = input.tickSec;
-        const served = cpu.step(dt, demand, 0, 0).kernelSec;
+        const marking = mark !== undefined && markLeftSec > 0 && sim.now > mark.atSec;
+        const gcSec = marking ? Math.min(markLeftSec, gcDemandSec(cpuConfig, DEDICATED_MARK_SHARE, dt)) : 0;
+        const inBurst = running > 0 || cpu.kernelBacklogSec > 0 || demand.kernelSec > 0;
+        const s = cpu.step(dt, demand, gcSec, 0);
+        if (inBurst) markCoreSecInBurst += s.gcSec;
         clearDemand(demand);
+        if (marking) {
+          markLeftSec -= s.gcSec;
+          if (markLeftSec <= 1e-12) markWallSec = sim.now - mark.atSec;
+        }
         if (running > 0 || cpu.kernelBacklogSec > 0) sim.after(dt, EV_TICK);
-        else cpuWallSec = sim.now - dt + served / input.cores;
+        else {
+          if (!burstServed) cpuWallSec = sim.now - dt + s.kernelSec / input.cores;
+          burstServed = true;
+          if (mark !== undefined && markLeftSec > 0) sim.after(dt, EV_TICK);
+        }
         return;
       }
       if (kind === EV_HANDOFF) {
@@ -104,7 +135,14 @@ export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
   sim.after(input.tickSec, EV_TICK);
   for (let i = 0; i < input.goroutines; i++) if (runtime.requestP(i)) start();
   sim.run(Number.POSITIVE_INFINITY, handler);
-  return { peakThreads: runtime.threads + RUNTIME_OWN_THREADS, peakBlocked, lastReturnSec, cpuWallSec };
+  return {
+    peakThreads: runtime.threads + RUNTIME_OWN_THREADS,
+    peakBlocked,
+    lastReturnSec,
+    cpuWallSec,
+    markWallSec,
+    markCoreSecInBurst,
+  };
 }
 
 export interface LoggingInput {

@@ -59,6 +59,16 @@ describe('Go lab', () => {
       // A close makes fewer calls into the kernel than a dial, and costs less.
       const unit = costs.details['units'] as Record<string, { lab: number }>;
       expect(unit['closeSysUs']!.lab).toBeLessThan(unit['dialSysUs']!.lab);
+      const gcDials = by(GO_EXPERIMENT.gcDials)[0]!;
+      const mark = gcDials.details['markWallSec'] as { lab: number };
+      const alone = gcDials.details['aloneMarkWallSec'] as number[];
+      // The dedicated mark worker keeps its P through a burst that holds every other P (1 / GOMAXPROCS
+      // of the P time is 0.25; 0.12-0.25 seen; a worker queued behind 2,000 dialers would get next to
+      // none), while the dials' threads leave it a sliver of the cores: the mark takes many times as long
+      // as alone (0.11-0.27 s alone, 6.5-13.9 s in the burst).
+      expect(gcDials.details['gcPShare'] as number).toBeGreaterThan(0.05);
+      expect(mark.lab).toBeGreaterThan(5 * Math.max(...alone));
+      expect(gcDials.details['errors']).toEqual({ EADDRINUSE: gcDials.goroutines });
       const outage = Object.fromEntries(by(GO_EXPERIMENT.scaledOutage).map((o) => [o.setting, o]));
       const tw = (o: GoLabObject | undefined) => (o!.details['peakTimeWait'] as { lab: number }).lab;
       // Without a fix the batches fill the range; SetLimit(50) keeps them inside the idle pool.
@@ -71,6 +81,6 @@ describe('Go lab', () => {
       const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
       expect(left).not.toContain(`outage-lab-go-${process.pid}`);
     },
-    420_000,
+    480_000,
   );
 });

@@ -33,6 +33,27 @@ describe('replayDialBurst', () => {
     expect(r.cpuWallSec).toBeCloseTo(4e-3 / 64, 12);
   });
 
+  it('replayDialBurst with a GC mark: dials holding every P leave it no CPU until they return', () => {
+    // 2 Ps, 2 cores, 10 ms ticks, 4 dials of 10 ms with a 20 ms hand-off (none handed off): 0,1 hold the
+    // Ps over 0-10 ms, 2,3 over 10-20 ms. The mark needs 10 ms of CPU and wants 0.25 x 2 = 0.5 cores.
+    // Ticks at 10 and 20 ms: every P held, the GC gets nothing; at 30 and 40 ms it gets 5 ms each.
+    const held = { gomaxprocs: 2, goroutines: 4, dialSec: 0.01, handoffSec: 0.02, cores: 2, tickSec: 0.01 };
+    const r = burst({ ...held, mark: { atSec: 0, coreSec: 0.01 } });
+    expect(r.markWallSec).toBeCloseTo(0.04, 12);
+    expect(r.markCoreSecInBurst).toBe(0);
+    // The burst's kernel work (40 ms on 2 cores) is served by the end of the 20 ms tick.
+    expect(r.cpuWallSec).toBeCloseTo(0.02, 12);
+    // No dials: the mark gets its 0.5 cores from the first tick.
+    expect(burst({ ...held, goroutines: 0, mark: { atSec: 0, coreSec: 0.01 } }).markWallSec).toBeCloseTo(
+      0.02,
+      12,
+    );
+    expect(burst({}).markWallSec).toBeNull();
+    // A mark that could never start or end is refused, not looped on.
+    expect(() => burst({ mark: { atSec: Number.NaN, coreSec: 0.01 } })).toThrow(/mark.atSec must be >= 0/);
+    expect(() => burst({ mark: { atSec: 0, coreSec: 0 } })).toThrow(/mark.coreSec > 0/);
+  });
+
   it('replayDialBurst(dials shorter than the hand-off) adds no thread', () => {
     const r = burst({ dialSec: 10e-6 });
     expect(r.peakBlocked).toBe(0);

@@ -251,9 +251,6 @@ func (e *netOpError) Unwrap() error { return e.err }
 
 var sink atomic.Pointer[[]byte]
 
-// gc: a live heap of -live-mb in 1 KiB objects made of pointers, -goroutines parked goroutines,
-// -extra-threads OS threads made first (each a goroutine in a blocking nanosleep), then -alloc-workers
-// allocating garbage for -duration-sec.
 // blockInSyscall starts n goroutines, each blocked in nanosleep(2) for d: the runtime hands their Ps off
 // and starts OS threads for the others. The group is done when all have woken.
 func blockInSyscall(n int, d time.Duration) *sync.WaitGroup {
@@ -269,21 +266,21 @@ func blockInSyscall(n int, d time.Duration) *sync.WaitGroup {
 	return &wg
 }
 
-func gc(f Flags, out *Output) (interface{}, error) {
-	if f.extraThreads > 0 {
-		blockInSyscall(f.extraThreads, 300*time.Millisecond).Wait()
-	}
-	// Each 1 KiB object is all pointers (128 words: the previous object, then objects drawn at random
-	// from those made before it), so the mark scans every word of the live heap and follows pointers
-	// across it, as in a heap of structs, maps and strings. With pointer-free payloads the mark would
-	// touch one word per object and measure the object count, not the bytes.
-	type node struct {
-		ptrs [128]*node
-	}
-	nodes := make([]*node, 0, f.liveMB*1024)
+// node is 1 KiB of pointers: the live heap's unit.
+type node struct {
+	ptrs [128]*node
+}
+
+// buildLiveHeap makes mb MiB of live heap and returns its root. Each 1 KiB object is all pointers (128
+// words: the previous object, then objects drawn at random from those made before it), so the mark scans
+// every word of the live heap and follows pointers across it, as in a heap of structs, maps and strings.
+// With pointer-free payloads the mark would touch one word per object and measure the object count, not
+// the bytes.
+func buildLiveHeap(mb int) *node {
+	nodes := make([]*node, 0, mb*1024)
 	rng := rand.New(rand.NewSource(1))
 	var live *node
-	for i := 0; i < f.liveMB*1024; i++ {
+	for i := 0; i < mb*1024; i++ {
 		n := &node{}
 		n.ptrs[0] = live
 		for k := 1; k < len(n.ptrs) && len(nodes) > 0; k++ {
@@ -292,7 +289,17 @@ func gc(f Flags, out *Output) (interface{}, error) {
 		nodes = append(nodes, n)
 		live = n
 	}
-	nodes = nil
+	return live
+}
+
+// gc: a live heap of -live-mb in 1 KiB objects made of pointers, -goroutines parked goroutines,
+// -extra-threads OS threads made first (each a goroutine in a blocking nanosleep), then -alloc-workers
+// allocating garbage for -duration-sec.
+func gc(f Flags, out *Output) (interface{}, error) {
+	if f.extraThreads > 0 {
+		blockInSyscall(f.extraThreads, 300*time.Millisecond).Wait()
+	}
+	live := buildLiveHeap(f.liveMB)
 	park := make(chan struct{})
 	var parked sync.WaitGroup
 	for i := 0; i < f.goroutines; i++ {
@@ -487,5 +494,105 @@ func outage(f Flags, out *Output) (interface{}, error) {
 		"bigOk": bigOk.Load(), "bigFailed": bigFailed.Load(), "errors": counters.ErrorsCopy(),
 		"latencySec": lat, "dials": mc.Dials.Load(), "dialErrors": mc.DialErrors.Load(), "closes": mc.Closes.Load(),
 		"linesLogged": lg.Written.Load(), "drained": drained, "urisSkippedAtEnd": skipped.Load(),
+	}, nil
+}
+
+// markCycle is one forced GC cycle: its mark's wall time (from the cycle's start to the end of mark
+// termination, MemStats.LastGC) and the P time the runtime charged to the GC in it (dedicated, fractional
+// and assist workers and the pauses: work.totaltime, behind GCCPUFraction, runtime/mgc.go gcMarkTermination).
+type markCycle struct {
+	// StartSec is when the cycle started, from the instant given (the burst's start; 0 for a cycle alone).
+	StartSec    float64 `json:"startSec"`
+	MarkWallSec float64 `json:"markWallSec"`
+	GCPSec      float64 `json:"gcPSec"`
+	end         time.Time
+}
+
+// gcPSecAtLastGC is the GC's P time since the process started, as of the last mark termination:
+// GCCPUFraction is work.totaltime over the P time available until then (GOMAXPROCS x uptime).
+func gcPSecAtLastGC(ms *runtime.MemStats) float64 {
+	up := float64(int64(ms.LastGC)-processStart.UnixNano()) / 1e9
+	return ms.GCCPUFraction * up * float64(runtime.GOMAXPROCS(0))
+}
+
+func forcedCycle(since time.Time) markCycle {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	p0 := gcPSecAtLastGC(&ms)
+	t0 := time.Now()
+	if since.IsZero() {
+		since = t0
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	end := time.Unix(0, int64(ms.LastGC))
+	return markCycle{
+		StartSec: t0.Sub(since).Seconds(), MarkWallSec: end.Sub(t0).Seconds(), GCPSec: gcPSecAtLastGC(&ms) - p0,
+		end: end,
+	}
+}
+
+// gcDials: does the GC get its Ps and its CPU while failing dials hold them? A live heap of -live-mb (as
+// in gc), the GC otherwise off (-gogc -1), the range on 127.32.0.1 full (-fill). Three forced cycles with
+// nothing else running give the mark's cost alone; then a burst of -goroutines failing gets, and once it
+// has run -window-sec, one forced cycle inside it: the main goroutine waits for a P behind the burst's
+// goroutines (a FIFO run queue), so the cycle starts later (startSec). The user CPU of the three alone (aloneUserCpuSec) is
+// the mark's cost, the sweep of a heap without garbage aside. Each cycle reports its mark's wall time and
+// the GC's P time: gcPSec / (markWallSec x GOMAXPROCS) is the GC's share of the Ps during the mark.
+// burstAfterMarkSec is how long the burst went on after the mark ended (negative: it ended first).
+func gcDials(f Flags, out *Output) (interface{}, error) {
+	live := buildLiveHeap(f.liveMB)
+	runtime.GC()
+	var fill FillResult
+	if f.fill {
+		fill = FillTimeWait(f.addr, 64)
+	}
+	alone := make([]markCycle, 3)
+	u0, _ := CPU()
+	for i := range alone {
+		alone[i] = forcedCycle(time.Time{})
+	}
+	u1, _ := CPU()
+	burst, err := newClient(f)
+	if err != nil {
+		return nil, err
+	}
+	counters := &Counters{}
+	probe := NewProbe()
+	stop := make(chan struct{})
+	peakCh := RunSampler(probe, counters, out, f.sample, stop)
+	m0 := markNow()
+	var bg sync.WaitGroup
+	var returned atomic.Int64
+	burstStart := time.Now()
+	for i := 0; i < f.goroutines; i++ {
+		bg.Add(1)
+		go func() {
+			defer bg.Done()
+			if _, err := burst.Get("lab-key"); err != nil {
+				counters.RequestsFailed.Add(1)
+				counters.Error(ErrorKind(err))
+			} else {
+				counters.RequestsOk.Add(1)
+			}
+			returned.Add(1)
+		}()
+	}
+	time.Sleep(time.Duration(f.windowSec * float64(time.Second)))
+	beforeMark := returned.Load()
+	during := forcedCycle(burstStart)
+	bg.Wait()
+	burstAfterMark := time.Since(during.end).Seconds()
+	m1 := markNow()
+	close(stop)
+	w := windowBetween(m0, m1, <-peakCh)
+	burst.Close()
+	runtime.KeepAlive(live)
+	return map[string]interface{}{
+		"window": w, "fill": fill, "liveBytes": f.liveMB * 1024 * 1024, "alone": alone, "during": during,
+		"aloneUserCpuSec":    u1 - u0,
+		"returnedBeforeMark": beforeMark, "burstAfterMarkSec": burstAfterMark, "dials": burst.Dials.Load(),
+		"dialErrors": burst.DialErrors.Load(), "requestsFailed": counters.RequestsFailed.Load(),
+		"errors": counters.ErrorsCopy(),
 	}, nil
 }

@@ -53,7 +53,7 @@ type Flags struct {
 
 func parseFlags() Flags {
 	var f Flags
-	flag.StringVar(&f.experiment, "experiment", "", "fill | failing-dial | logging | gc | outage | costs")
+	flag.StringVar(&f.experiment, "experiment", "", "fill | failing-dial | logging | gc | gc-dials | outage | costs")
 	flag.IntVar(&f.gomaxprocs, "gomaxprocs", runtime.NumCPU(), "GOMAXPROCS")
 	flag.IntVar(&f.gogc, "gogc", 100, "GOGC percent (-1: off)")
 	flag.Int64Var(&f.gomemlimit, "gomemlimit", 0, "GOMEMLIMIT in bytes (0: none)")
@@ -64,13 +64,13 @@ func parseFlags() Flags {
 	flag.DurationVar(&f.timeout, "timeout", labmemcache.DefaultTimeout, "dial and per-op timeout")
 	flag.DurationVar(&f.sample, "sample", 100*time.Millisecond, "sample interval")
 	flag.BoolVar(&f.fill, "fill", false, "fill the port range on 127.32.0.1 with TIME_WAIT first")
-	flag.IntVar(&f.goroutines, "goroutines", 500, "goroutines of the burst (failing-dial, logging), parked (gc), or operations of each phase (costs)")
+	flag.IntVar(&f.goroutines, "goroutines", 500, "goroutines of the burst (failing-dial, gc-dials, logging), parked (gc), or operations of each phase (costs)")
 	flag.IntVar(&f.serial, "serial", 0, "failing-dial: failing dials made one at a time before the burst")
 	flag.IntVar(&f.lineBytes, "line-bytes", 400, "bytes per error log line")
 	flag.IntVar(&f.workers, "request-workers", 0, "failing-dial: goroutines serving requests in a loop")
 	flag.IntVar(&f.warmConns, "warm-conns", 0, "failing-dial: idle connections dialed before the fill")
-	flag.Float64Var(&f.windowSec, "window-sec", 2, "failing-dial: request-rate window before and after the burst")
-	flag.IntVar(&f.liveMB, "live-mb", 64, "gc: live heap in MiB")
+	flag.Float64Var(&f.windowSec, "window-sec", 2, "failing-dial: request-rate window before and after the burst; gc-dials: the burst's run before the forced cycle")
+	flag.IntVar(&f.liveMB, "live-mb", 64, "gc, gc-dials: live heap in MiB")
 	flag.IntVar(&f.extraThreads, "extra-threads", 0, "gc: OS threads to create first; costs: OS threads to measure (blocking syscalls)")
 	flag.IntVar(&f.allocWorkers, "alloc-workers", 2, "gc: goroutines allocating garbage")
 	flag.Float64Var(&f.durationSec, "duration-sec", 5, "gc, outage: length of the measured window")
@@ -119,12 +119,14 @@ func main() {
 		result, err = logging(f, out)
 	case "gc":
 		result, err = gc(f, out)
+	case "gc-dials":
+		result, err = gcDials(f, out)
 	case "outage":
 		result, err = outage(f, out)
 	case "costs":
 		result, err = costs(f, out)
 	default:
-		fail("-experiment: expected failing-dial, logging, gc, outage or costs, got %q", f.experiment)
+		fail("-experiment: expected fill, failing-dial, logging, gc, gc-dials, outage or costs, got %q", f.experiment)
 	}
 	if err != nil {
 		fail("%s: %v", f.experiment, err)
