@@ -76,10 +76,11 @@ export const OUTAGE_LOAD = {
 
 /**
  * gc-dials: a forced GC cycle over a live heap of `liveMiB` (pointers) inside a burst of `goroutines`
- * failing dials at GOMAXPROCS `gomaxprocs` (one dedicated mark worker, runtime/mgcpacer.go), started
- * `windowSec` into the burst. The burst outlasts the mark on 2 cores (about 13 s against 11 s).
+ * failing dials at GOMAXPROCS `gomaxprocs` (one dedicated mark worker, runtime/mgcpacer.go), called as
+ * the burst starts (`windowSec` 0; a cycle called after a sleep waited seconds for a P and a core behind
+ * the dialers).
  */
-export const GC_DIALS = { liveMiB: 128, goroutines: 2000, gomaxprocs: 4, windowSec: 0.3 } as const;
+export const GC_DIALS = { liveMiB: 128, goroutines: 2000, gomaxprocs: 4, windowSec: 0 } as const;
 
 /** unit-costs: operations per phase (dials, gets, closes, goroutines parked in a get) and extra threads. */
 export const UNIT_COSTS = { ops: 4000, extraThreads: 500 } as const;

@@ -282,7 +282,13 @@ function gcObject(s: GoSetting, run: FinishedRun, p: Params): GoLabObject {
  * replay's mark needs the CPU the lab's mark took alone and wants the GC's background share of the Ps
  * (both engines' rule, cpu.ts), from the instant the lab's cycle started.
  */
-export function gcDialsObject(s: GoSetting, result: Json, p: Params, cores: number): GoLabObject {
+export function gcDialsObject(
+  s: GoSetting,
+  result: Json,
+  p: Params,
+  cores: number,
+  fill: Readonly<Record<string, unknown>> | null = null,
+): GoLabObject {
   const f = obj(result['figures']);
   const w = obj(f['window']);
   const during = obj(f['during']);
@@ -319,12 +325,13 @@ export function gcDialsObject(s: GoSetting, result: Json, p: Params, cores: numb
     model,
     { markWallSec: withinGoTolerance('wallSec', markWall, modelMarkWall), ...inBurstChecks },
     [
-      `the GC is off but for forced cycles (GOGC -1) over ${num(f['liveBytes']) / 2 ** 20} MiB of pointers; three cycles alone, then one in the burst, asked for ${flagValue(s, '-window-sec')} s into it and started at ${round(num(during['startSec']))} s (the main goroutine queued for a P behind the dialers)`,
+      `the GC is off but for forced cycles (GOGC -1) over ${num(f['liveBytes']) / 2 ** 20} MiB of pointers; three cycles alone, then one in the burst, asked for ${flagValue(s, '-window-sec')} s into it and started at ${round(num(during['startSec']))} s (the main goroutine waits for its P and a core behind the dialers' threads)`,
       `replay input: ${round(burstDialSec * 1000)} ms of kernel time per failing dial (the burst's system CPU over its dials) on ${cores} cores, and a mark of ${round(markCoreSec)} core-seconds (the user CPU of one cycle alone)`,
       'markWallSec: from the forced cycle to the end of its mark termination (MemStats.LastGC); model: the mark wants DEDICATED_MARK_SHARE of the Ps each step and is served by the sharing rule of cpu.ts, which leaves it the Ps the dials do not hold',
       'gcPShare: the P time the runtime charged to the GC during the mark (work.totaltime) over GOMAXPROCS x the mark: a dedicated mark worker that keeps its P all through is 1 / GOMAXPROCS',
-      'markCores: the mark CPU over the mark time: what the GC got of the cores',
-      'markCoreSecInBurst: the mark CPU served while the dials ran; lab: the whole mark when it ended before the burst (burstAfterMarkSec >= 0), else not compared; compared with the CPU tolerance',
+      "markCores: the mark's CPU over its wall time, what the GC got of the cores; lab: the CPU of a mark alone (the burst's goroutine stacks aside) over the mark's wall time in the burst; model: averaged over its mark, most of it served after the dials",
+      "markCoreSecInBurst: the mark's CPU served while the dials ran; lab: the whole mark when it ended before the burst's last return (burstAfterMarkSec >= 0), else not compared; model: what the sharing rule of cpu.ts left it, which is step-to-step noise in the P time the dials hold; compared with the CPU tolerance",
+      'the replay admits dials on all the Ps while marking; in Go the dedicated worker keeps one of them',
     ],
     {
       markWallSec: { lab: round(markWall), model: round(modelMarkWall) },
@@ -341,7 +348,7 @@ export function gcDialsObject(s: GoSetting, result: Json, p: Params, cores: numb
       modelLastReturnSec: round(replay.lastReturnSec),
       dials: f['dials'],
       errors: f['errors'],
-      fill: f['fill'],
+      fill,
     },
   );
 }
@@ -553,7 +560,7 @@ function goLabObject(s: GoSetting, run: FinishedRun, params: Params, options: Go
     case GO_EXPERIMENT.gc:
       return gcObject(s, run, params);
     case GO_EXPERIMENT.gcDials:
-      return gcDialsObject(s, run.result, params, cores);
+      return gcDialsObject(s, run.result, params, cores, run.fill);
     case GO_EXPERIMENT.unitCosts:
       return unitCostsObject(s, run.result, params);
     case GO_EXPERIMENT.scaledOutage:

@@ -49,7 +49,11 @@ export interface DialBurstReplay {
   readonly cpuWallSec: number;
   /** With `mark`: from its start to the step that served its last CPU; null without one. */
   readonly markWallSec: number | null;
-  /** With `mark`: the GC's CPU served in steps while the burst ran (dials pending or kernel work queued). */
+  /**
+   * With `mark`: the GC's CPU served in steps while the burst ran, that is while dials were pending or
+   * their kernel work was still queued on the cores (a dial here ends after its own kernel time, so the
+   * queue stands for the lab's dials stretched by the cores' queue, which end when it drains).
+   */
   readonly markCoreSecInBurst: number;
 }
 
@@ -103,14 +107,21 @@ export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
       if (kind === EV_TICK) {
         const dt = input.tickSec;
         const marking = mark !== undefined && markLeftSec > 0 && sim.now > mark.atSec;
-        const gcSec = marking ? Math.min(markLeftSec, gcDemandSec(cpuConfig, DEDICATED_MARK_SHARE, dt)) : 0;
+        // The step that holds the mark's start asks for the part of it after the start.
+        const markDt = marking ? sim.now - Math.max(mark.atSec, sim.now - dt) : 0;
+        const gcSec = marking
+          ? Math.min(markLeftSec, gcDemandSec(cpuConfig, DEDICATED_MARK_SHARE, markDt))
+          : 0;
         const inBurst = running > 0 || cpu.kernelBacklogSec > 0 || demand.kernelSec > 0;
         const s = cpu.step(dt, demand, gcSec, 0);
         if (inBurst) markCoreSecInBurst += s.gcSec;
         clearDemand(demand);
         if (marking) {
           markLeftSec -= s.gcSec;
-          if (markLeftSec <= 1e-12) markWallSec = sim.now - mark.atSec;
+          if (markLeftSec <= 1e-12) {
+            markLeftSec = 0;
+            markWallSec = sim.now - mark.atSec;
+          }
         }
         if (running > 0 || cpu.kernelBacklogSec > 0) sim.after(dt, EV_TICK);
         else {

@@ -44,10 +44,22 @@ describe('replayDialBurst', () => {
     // The burst's kernel work (40 ms on 2 cores) is served by the end of the 20 ms tick.
     expect(r.cpuWallSec).toBeCloseTo(0.02, 12);
     // No dials: the mark gets its 0.5 cores from the first tick.
-    expect(burst({ ...held, goroutines: 0, mark: { atSec: 0, coreSec: 0.01 } }).markWallSec).toBeCloseTo(
-      0.02,
-      12,
-    );
+    const free = burst({ ...held, goroutines: 0, mark: { atSec: 0, coreSec: 0.01 } });
+    expect(free.markWallSec).toBeCloseTo(0.02, 12);
+    expect(free.markCoreSecInBurst).toBe(0);
+    // Two dials, one per P: the Ps are held over 0-10 ms only; the ticks at 20 and 30 ms serve the mark.
+    const two = burst({ ...held, goroutines: 2, mark: { atSec: 0, coreSec: 0.01 } });
+    expect(two.markWallSec).toBeCloseTo(0.03, 12);
+    expect(two.markCoreSecInBurst).toBe(0);
+    // One dial holds one of the two Ps over 0-10 ms: the other P is free, so the mark gets its 5 ms in
+    // that step (inside the burst) and the rest at 20 ms.
+    const one = burst({ ...held, goroutines: 1, mark: { atSec: 0, coreSec: 0.01 } });
+    expect(one.markCoreSecInBurst).toBeCloseTo(0.005, 12);
+    expect(one.markWallSec).toBeCloseTo(0.02, 12);
+    // A mark that starts mid-step asks for the part of the step after its start: from 5 ms, 2.5 ms at
+    // the 10 ms tick, then 5 ms a tick, the last 2.5 ms at 30 ms: done 25 ms after it started.
+    const late = burst({ ...held, goroutines: 0, mark: { atSec: 0.005, coreSec: 0.01 } });
+    expect(late.markWallSec).toBeCloseTo(0.025, 12);
     expect(burst({}).markWallSec).toBeNull();
     // A mark that could never start or end is refused, not looped on.
     expect(() => burst({ mark: { atSec: Number.NaN, coreSec: 0.01 } })).toThrow(/mark.atSec must be >= 0/);

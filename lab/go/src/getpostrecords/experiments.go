@@ -497,11 +497,11 @@ func outage(f Flags, out *Output) (interface{}, error) {
 	}, nil
 }
 
-// markCycle is one forced GC cycle: its mark's wall time (from the cycle's start to the end of mark
+// markCycle is one forced GC cycle: its mark's wall time (from the call of runtime.GC to the end of mark
 // termination, MemStats.LastGC) and the P time the runtime charged to the GC in it (dedicated, fractional
 // and assist workers and the pauses: work.totaltime, behind GCCPUFraction, runtime/mgc.go gcMarkTermination).
 type markCycle struct {
-	// StartSec is when the cycle started, from the instant given (the burst's start; 0 for a cycle alone).
+	// StartSec is when runtime.GC was called, from the instant given (the burst's start; 0 alone).
 	StartSec    float64 `json:"startSec"`
 	MarkWallSec float64 `json:"markWallSec"`
 	GCPSec      float64 `json:"gcPSec"`
@@ -509,37 +509,41 @@ type markCycle struct {
 }
 
 // gcPSecAtLastGC is the GC's P time since the process started, as of the last mark termination:
-// GCCPUFraction is work.totaltime over the P time available until then (GOMAXPROCS x uptime).
+// GCCPUFraction is work.totaltime over the P time available until then (GOMAXPROCS integrated from the
+// runtime's start). Counting GOMAXPROCS as today's from processStart is off by the few milliseconds
+// before main set it, a constant that cancels in a difference. work.totaltime charges the stop-the-world
+// pauses at min(GOMAXPROCS, cores) Ps and leaves the idle Ps' mark workers out (runtime/mgc.go).
 func gcPSecAtLastGC(ms *runtime.MemStats) float64 {
 	up := float64(int64(ms.LastGC)-processStart.UnixNano()) / 1e9
 	return ms.GCCPUFraction * up * float64(runtime.GOMAXPROCS(0))
 }
 
-func forcedCycle(since time.Time) markCycle {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	p0 := gcPSecAtLastGC(&ms)
+// forcedCycle runs one cycle. ms holds the MemStats read after the previous cycle and is updated: no
+// ReadMemStats (a stop-the-world, which a burst can hold up for seconds) comes before the cycle.
+func forcedCycle(ms *runtime.MemStats, since time.Time) markCycle {
+	p0 := gcPSecAtLastGC(ms)
 	t0 := time.Now()
 	if since.IsZero() {
 		since = t0
 	}
 	runtime.GC()
-	runtime.ReadMemStats(&ms)
+	runtime.ReadMemStats(ms)
 	end := time.Unix(0, int64(ms.LastGC))
 	return markCycle{
-		StartSec: t0.Sub(since).Seconds(), MarkWallSec: end.Sub(t0).Seconds(), GCPSec: gcPSecAtLastGC(&ms) - p0,
+		StartSec: t0.Sub(since).Seconds(), MarkWallSec: end.Sub(t0).Seconds(), GCPSec: gcPSecAtLastGC(ms) - p0,
 		end: end,
 	}
 }
 
 // gcDials: does the GC get its Ps and its CPU while failing dials hold them? A live heap of -live-mb (as
 // in gc), the GC otherwise off (-gogc -1), the range on 127.32.0.1 full (-fill). Three forced cycles with
-// nothing else running give the mark's cost alone; then a burst of -goroutines failing gets, and once it
-// has run -window-sec, one forced cycle inside it: the main goroutine waits for a P behind the burst's
-// goroutines (a FIFO run queue), so the cycle starts later (startSec). The user CPU of the three alone (aloneUserCpuSec) is
-// the mark's cost, the sweep of a heap without garbage aside. Each cycle reports its mark's wall time and
-// the GC's P time: gcPSec / (markWallSec x GOMAXPROCS) is the GC's share of the Ps during the mark.
-// burstAfterMarkSec is how long the burst went on after the mark ended (negative: it ended first).
+// nothing else running give the mark's cost alone: their user CPU (aloneUserCpuSec), the sweep of a heap
+// without garbage aside. Then a burst of -goroutines failing gets, started by a goroutine of its own, and
+// one forced cycle inside it. With -window-sec 0 main calls it at once, before the dialers take the Ps
+// (main keeps its P when it starts a goroutine); after a sleep main would wait for a P and a core behind
+// the dialers' threads, for seconds. Each cycle reports its mark's wall time and the GC's P time:
+// gcPSec / (markWallSec x GOMAXPROCS) is the GC's share of the Ps during the mark. burstAfterMarkSec is
+// from the end of the mark to the burst's last return (negative: the burst ended first).
 func gcDials(f Flags, out *Output) (interface{}, error) {
 	live := buildLiveHeap(f.liveMB)
 	runtime.GC()
@@ -547,10 +551,12 @@ func gcDials(f Flags, out *Output) (interface{}, error) {
 	if f.fill {
 		fill = FillTimeWait(f.addr, 64)
 	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
 	alone := make([]markCycle, 3)
 	u0, _ := CPU()
 	for i := range alone {
-		alone[i] = forcedCycle(time.Time{})
+		alone[i] = forcedCycle(&ms, time.Time{})
 	}
 	u1, _ := CPU()
 	burst, err := newClient(f)
@@ -563,26 +569,32 @@ func gcDials(f Flags, out *Output) (interface{}, error) {
 	peakCh := RunSampler(probe, counters, out, f.sample, stop)
 	m0 := markNow()
 	var bg sync.WaitGroup
-	var returned atomic.Int64
+	var returned, lastReturn atomic.Int64
+	bg.Add(f.goroutines)
 	burstStart := time.Now()
-	for i := 0; i < f.goroutines; i++ {
-		bg.Add(1)
-		go func() {
-			defer bg.Done()
-			if _, err := burst.Get("lab-key"); err != nil {
-				counters.RequestsFailed.Add(1)
-				counters.Error(ErrorKind(err))
-			} else {
-				counters.RequestsOk.Add(1)
-			}
-			returned.Add(1)
-		}()
+	go func() {
+		for i := 0; i < f.goroutines; i++ {
+			go func() {
+				defer bg.Done()
+				if _, err := burst.Get("lab-key"); err != nil {
+					counters.RequestsFailed.Add(1)
+					counters.Error(ErrorKind(err))
+				} else {
+					counters.RequestsOk.Add(1)
+				}
+				if returned.Add(1) == int64(f.goroutines) {
+					lastReturn.Store(time.Now().UnixNano())
+				}
+			}()
+		}
+	}()
+	if f.windowSec > 0 {
+		time.Sleep(time.Duration(f.windowSec * float64(time.Second)))
 	}
-	time.Sleep(time.Duration(f.windowSec * float64(time.Second)))
 	beforeMark := returned.Load()
-	during := forcedCycle(burstStart)
+	during := forcedCycle(&ms, burstStart)
 	bg.Wait()
-	burstAfterMark := time.Since(during.end).Seconds()
+	burstAfterMark := time.Unix(0, lastReturn.Load()).Sub(during.end).Seconds()
 	m1 := markNow()
 	close(stop)
 	w := windowBetween(m0, m1, <-peakCh)
