@@ -46,12 +46,11 @@ type runtimeHist = metrics.Float64Histogram
 
 func histOf(h *runtimeHist) *metrics.Float64Histogram { return h }
 
+// gcCPUSec is the GC's P time as of the last mark termination (gcPSecAtLastGC) and the cycles so far.
 func gcCPUSec() (float64, uint64) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	// GCCPUFraction is the share of the CPU available since start (GOMAXPROCS x uptime) used by the GC.
-	up := time.Since(processStart).Seconds()
-	return ms.GCCPUFraction * up * float64(runtime.GOMAXPROCS(0)), uint64(ms.NumGC)
+	return gcPSecAtLastGC(&ms), uint64(ms.NumGC)
 }
 
 var processStart = time.Now()
