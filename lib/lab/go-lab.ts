@@ -312,6 +312,14 @@ export function gcDialsObject(
     wallSec: round(replay.cpuWallSec),
   };
   const gcPShare = num(during['gcPSec']) / (markWall * s.gomaxprocs);
+  const markStart = num(during['startSec']);
+  const runnable = runnableInMark(
+    f['runnable'],
+    markStart,
+    markStart + markWall,
+    cores,
+    markCoreSec / markWall,
+  );
   // The lab's mark CPU while the dials ran: all of it when the mark ended first, unknown otherwise.
   const burstAfterMark = num(f['burstAfterMarkSec']);
   const labInBurst = burstAfterMark >= 0 ? markCoreSec : null;
@@ -332,6 +340,7 @@ export function gcDialsObject(
       "markCores: the mark's CPU over its wall time, what the GC got of the cores; lab: the CPU of a mark alone (the burst's goroutine stacks aside) over the mark's wall time in the burst; model: averaged over its mark, most of it served after the dials",
       "markCoreSecInBurst: the mark's CPU served while the dials ran; lab: the whole mark when it ended before the burst's last return (burstAfterMarkSec >= 0), else not compared; model: what the sharing rule of cpu.ts left it, which is step-to-step noise in the P time the dials hold; compared with the CPU tolerance",
       'the replay admits dials on all the Ps while marking; in Go the dedicated worker keeps one of them',
+      "runnableInMark: the process's threads in state R (/proc/self/task/*/stat) every 20 ms inside the mark, the sampler's own left out (the sampling goroutine waits for a P like the dialers, so it samples far less often than samplesDue, and only when it gets one); evenShareCores = min(1, cores / mean), a thread's fair share of the cores among them; markCoresOverEvenShare = markCores.lab over it, 1 when the dedicated worker's thread gets exactly its share",
     ],
     {
       markWallSec: { lab: round(markWall), model: round(modelMarkWall) },
@@ -348,9 +357,57 @@ export function gcDialsObject(
       modelLastReturnSec: round(replay.lastReturnSec),
       dials: f['dials'],
       errors: f['errors'],
+      runnableInMark: runnable,
       fill,
     },
   );
+}
+
+/** The runnable threads the lab counted while the burst's mark ran, and the share of the cores that gives a thread. */
+export interface RunnableInMark {
+  /** Samples inside the mark. */
+  readonly samples: number;
+  /**
+   * Samples a sampler that ran every 20 ms would have taken: the sampling goroutine needs a P like any
+   * other, so in a burst it runs far less often, and only when it gets one.
+   */
+  readonly samplesDue: number;
+  /** Mean threads in state R, the sampler's own thread left out; null without a sample. */
+  readonly mean: number | null;
+  /** A thread's even share of the cores among them: min(1, cores / mean) cores; null without a sample. */
+  readonly evenShareCores: number | null;
+  /** The lab's mark CPU over its wall time (`markCores.lab`) against that share; null without a sample. */
+  readonly markCoresOverEvenShare: number | null;
+}
+
+/**
+ * gc-dials' runnable-thread samples (`{tSec, runnable}` from the burst's start, each counting the sampler
+ * itself) inside [startSec, endSec], the mark, with the cores and the mark's CPU rate they are set against.
+ */
+export function runnableInMark(
+  samples: unknown,
+  startSec: number,
+  endSec: number,
+  cores: number,
+  markCores: number,
+): RunnableInMark {
+  const inMark = (Array.isArray(samples) ? samples : [])
+    .map(obj)
+    .filter((x) => Number(x['tSec']) >= startSec && Number(x['tSec']) <= endSec)
+    .map((x) => Math.max(0, Number(x['runnable']) - 1))
+    .filter((x) => Number.isFinite(x));
+  const samplesDue = Math.floor((endSec - startSec) / 0.02 + 1e-9);
+  if (inMark.length === 0)
+    return { samples: 0, samplesDue, mean: null, evenShareCores: null, markCoresOverEvenShare: null };
+  const mean = inMark.reduce((a, x) => a + x, 0) / inMark.length;
+  const share = mean > 0 ? Math.min(1, cores / mean) : 1;
+  return {
+    samples: inMark.length,
+    samplesDue,
+    mean: round(mean),
+    evenShareCores: round(share),
+    markCoresOverEvenShare: round(markCores / share),
+  };
 }
 
 /** One unit cost: what the Go program measured, what the model charges, and whether they agree. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GO_EXPERIMENT, goSettings } from '../../lib/lab/go-experiments.js';
-import { gcDialsObject } from '../../lib/lab/go-lab.js';
+import { gcDialsObject, runnableInMark } from '../../lib/lab/go-lab.js';
 import { defaultParams } from '../../lib/model/params.js';
 
 const setting = goSettings({ outageSec: 30, experiments: [GO_EXPERIMENT.gcDials] })[0]!;
@@ -54,5 +54,39 @@ describe('Go lab gc-dials', () => {
     expect((o.details['markCoreSecInBurst'] as { lab: number | null }).lab).toBeNull();
     expect(o.checks).not.toHaveProperty('markCoreSecInBurst');
     expect(o.checks).toHaveProperty('markWallSec');
+  });
+});
+
+describe('gc-dials runnable threads inside the mark', () => {
+  it('averages the samples inside the mark, less the sampler, into a thread share of the cores', () => {
+    const samples = [
+      { tSec: 0.1, runnable: 3 }, // before the mark
+      { tSec: 0.5, runnable: 41 },
+      { tSec: 0.9, runnable: 21 },
+      { tSec: 2, runnable: 100 }, // after it
+    ];
+    // Inside [0.3, 1.0]: 40 and 20 besides the sampler, mean 30; 2 cores / 30 = 0.0667 a thread; a mark
+    // at 0.03 cores got 0.45 of that.
+    expect(runnableInMark(samples, 0.3, 1, 2, 0.03)).toEqual({
+      samples: 2,
+      samplesDue: 35,
+      mean: 30,
+      evenShareCores: 0.06667,
+      markCoresOverEvenShare: 0.45,
+    });
+    // Fewer runnable threads than cores: a whole core each.
+    expect(runnableInMark([{ tSec: 0.5, runnable: 2 }], 0, 1, 2, 0.5).evenShareCores).toBe(1);
+  });
+
+  it('says so when no sample fell inside the mark', () => {
+    expect(runnableInMark(undefined, 0, 1, 2, 0.03)).toEqual({
+      samples: 0,
+      samplesDue: 50,
+      mean: null,
+      evenShareCores: null,
+      markCoresOverEvenShare: null,
+    });
+    const o = gcDialsObject(setting, result(0.5), defaultParams(), 2);
+    expect((o.details['runnableInMark'] as { samples: number }).samples).toBe(0);
   });
 });

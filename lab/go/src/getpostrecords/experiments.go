@@ -571,6 +571,8 @@ func gcDials(f Flags, out *Output) (interface{}, error) {
 	var returned, lastReturn atomic.Int64
 	bg.Add(f.goroutines)
 	burstStart := time.Now()
+	stopRunnable := make(chan struct{})
+	runnableCh := RunnableSampler(burstStart, 20*time.Millisecond, stopRunnable)
 	go func() {
 		for i := 0; i < f.goroutines; i++ {
 			go func() {
@@ -593,6 +595,8 @@ func gcDials(f Flags, out *Output) (interface{}, error) {
 	beforeMark := returned.Load()
 	during := forcedCycle(&ms, burstStart)
 	bg.Wait()
+	close(stopRunnable)
+	runnable := <-runnableCh
 	burstAfterMark := time.Unix(0, lastReturn.Load()).Sub(during.end).Seconds()
 	m1 := markNow()
 	close(stop)
@@ -604,6 +608,6 @@ func gcDials(f Flags, out *Output) (interface{}, error) {
 		"aloneUserCpuSec":    u1 - u0,
 		"returnedBeforeMark": beforeMark, "burstAfterMarkSec": burstAfterMark, "dials": burst.Dials.Load(),
 		"dialErrors": burst.DialErrors.Load(), "requestsFailed": counters.RequestsFailed.Load(),
-		"errors": counters.ErrorsCopy(),
+		"errors": counters.ErrorsCopy(), "runnable": runnable,
 	}, nil
 }

@@ -96,6 +96,52 @@ func Threads() int {
 	return -1
 }
 
+// RunnableThreads counts the process's threads in state R, running or waiting for a core
+// (/proc/self/task/*/stat, the field after the command's closing parenthesis; proc(5)).
+func RunnableThreads() int {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return -1
+	}
+	n := 0
+	for _, t := range tasks {
+		b, err := os.ReadFile("/proc/self/task/" + t.Name() + "/stat")
+		if err != nil {
+			continue // the thread is gone
+		}
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'R' {
+			n++
+		}
+	}
+	return n
+}
+
+// RunnableSampler counts runnable threads every interval until stop is closed, then sends the
+// counts, each with its time since start.
+func RunnableSampler(start time.Time, interval time.Duration, stop <-chan struct{}) <-chan []runnableSample {
+	ch := make(chan []runnableSample, 1)
+	go func() {
+		var got []runnableSample
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				ch <- got
+				return
+			case now := <-t.C:
+				got = append(got, runnableSample{TSec: now.Sub(start).Seconds(), Runnable: RunnableThreads()})
+			}
+		}
+	}()
+	return ch
+}
+
+type runnableSample struct {
+	TSec     float64 `json:"tSec"`
+	Runnable int     `json:"runnable"`
+}
+
 func rssBytes() int64 { return procKiB("/proc/self/status", "VmRSS:") }
 
 // procKiB reads the "<prefix> <n> kB" line of a /proc file, in bytes (-1 when it cannot).
