@@ -8,9 +8,9 @@
  * - GC: gc.ts (the pause per phase, the pacer's CPU share).
  */
 import { Scheduler } from '../engine/scheduler.js';
-import { clearDemand, emptyDemand, gcDemandSec, HostCpu } from '../model/cpu.js';
+import { addPHold, emptyDemand, gcDemandSec, HostCpu, nextStepDemand } from '../model/cpu.js';
 import { DEDICATED_MARK_SHARE, type GcConfig, GcState, stwPauseSec } from '../model/gc.js';
-import { GoRuntime } from '../model/go-runtime.js';
+import { dedicatedMarkWorkers, GoRuntime } from '../model/go-runtime.js';
 import { ErrorLog } from '../model/logging.js';
 
 /**
@@ -92,13 +92,16 @@ export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
     );
   const cpuConfig = { cores: input.cores, gomaxprocs: input.gomaxprocs };
   let markLeftSec = mark ? mark.coreSec : 0;
+  const workers = dedicatedMarkWorkers(input.gomaxprocs);
   let markWallSec: number | null = null;
   let markCoreSecInBurst = 0;
+  /** When the tick that ends the current CPU step fires (holds are charged to the steps they span). */
+  let nextTickSec = input.tickSec;
   const start = (): void => {
     const handoff = runtime.handoffUnderLoadSec(cpu.kernelQueueSec);
     const slow = runtime.isSlow(d, handoff);
     demand.kernelSec += d;
-    demand.pHeldSec += runtime.pHoldSec(d, handoff);
+    addPHold(demand, sim.now, nextTickSec, runtime.pHoldSec(d, handoff));
     if (slow) sim.after(handoff, EV_HANDOFF);
     sim.after(d, EV_DONE, slow ? 1 : 0);
   };
@@ -113,9 +116,10 @@ export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
           ? Math.min(markLeftSec, gcDemandSec(cpuConfig, DEDICATED_MARK_SHARE, markDt))
           : 0;
         const inBurst = running > 0 || cpu.kernelBacklogSec > 0 || demand.kernelSec > 0;
-        const s = cpu.step(dt, demand, gcSec, 0);
+        const s = cpu.step(dt, demand, gcSec, 0, 0, marking ? workers : 0, runtime.threads);
         if (inBurst) markCoreSecInBurst += s.gcSec;
-        clearDemand(demand);
+        nextStepDemand(demand);
+        nextTickSec = sim.now + dt;
         if (marking) {
           markLeftSec -= s.gcSec;
           if (markLeftSec <= 1e-12) {
@@ -123,6 +127,11 @@ export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
             markWallSec = sim.now - mark.atSec;
           }
         }
+        // The dedicated workers hold their Ps over the steps that mark (those held in syscalls as they
+        // come back); when the mark is done the Ps go to the goroutines queued for one.
+        const markingNext = mark !== undefined && markLeftSec > 0 && sim.now + dt > mark.atSec;
+        for (let back = runtime.setMarkWorkers(markingNext ? workers : 0); back > 0; back--)
+          if (runtime.releaseP() >= 0) start();
         if (running > 0 || cpu.kernelBacklogSec > 0) sim.after(dt, EV_TICK);
         else {
           if (!burstServed) cpuWallSec = sim.now - dt + s.kernelSec / input.cores;
@@ -144,6 +153,8 @@ export function replayDialBurst(input: DialBurstInput): DialBurstReplay {
     },
   };
   sim.after(input.tickSec, EV_TICK);
+  // A mark from the start (the lab's cycle is called before the dialers take the Ps) has its Ps first.
+  if (mark !== undefined && mark.atSec < input.tickSec) runtime.setMarkWorkers(workers);
   for (let i = 0; i < input.goroutines; i++) if (runtime.requestP(i)) start();
   sim.run(Number.POSITIVE_INFINITY, handler);
   return {

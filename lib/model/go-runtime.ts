@@ -16,6 +16,25 @@
  * log fd's write(2) when the pipe is slow, which by the fd lock holds at most one thread at a time (the
  * lab: 17,500 goroutines logging to a slow pipe add one thread, not thousands).
  */
+/**
+ * Dedicated mark workers during a GC mark (Go 1.19 runtime/mgcpacer.go `startCycle`): 25% of GOMAXPROCS
+ * rounded to the nearest whole worker, one fewer when that rounds more than 30% above the 25% (a
+ * fractional worker then makes up the rest). 16 Ps give 4, 4 give 1, 6 give 1, 2 give 0. Each holds its
+ * P until the mark is done, so goroutines have the other Ps (`goroutinePs`).
+ */
+export function dedicatedMarkWorkers(gomaxprocs: number): number {
+  const goal = gomaxprocs * 0.25;
+  let workers = Math.floor(goal + 0.5);
+  const error = goal > 0 ? workers / goal - 1 : 0;
+  if ((error > 0.3 || error < -0.3) && workers > goal) workers--;
+  return workers;
+}
+
+/** Ps left to goroutines (and the syscalls they enter): all of them, less the dedicated workers' while marking. */
+export function goroutinePs(gomaxprocs: number, marking: boolean): number {
+  return marking ? gomaxprocs - dedicatedMarkWorkers(gomaxprocs) : gomaxprocs;
+}
+
 export interface GoRuntimeConfig {
   readonly gomaxprocs: number;
   readonly baseThreads: number;
@@ -35,9 +54,10 @@ export function steadyBlockedSyscalls(
   config: GoRuntimeConfig,
   syscallSec: number,
   handoffSec = config.handoffSec,
+  procs = config.gomaxprocs,
 ): number {
   const h = handoffSec;
-  return config.gomaxprocs * Math.ceil((syscallSec - h) / h);
+  return procs * Math.ceil((syscallSec - h) / h);
 }
 
 /** The most syscalls blocked at once in a run of them, and when (seconds from the first one's start). */
@@ -53,7 +73,7 @@ export interface BlockedPeak {
  * the run (the range fills, then every failure scans all of it), so the begins and ends of the blocked
  * intervals are both sorted and one sweep finds the peak: a syscall longer than the hand-off blocks an M
  * from one hand-off after it starts until it ends. `startSec` is scratch space of at least `count`;
- * `handoffSec` the hand-off period (as for `steadyBlockedSyscalls`).
+ * `handoffSec` the hand-off period and `procs` the Ps goroutines have (as for `steadyBlockedSyscalls`).
  */
 export function lockstepBlockedPeak(
   config: GoRuntimeConfig,
@@ -61,9 +81,9 @@ export function lockstepBlockedPeak(
   startSec: Float64Array,
   count: number,
   handoffSec = config.handoffSec,
+  procs = config.gomaxprocs,
 ): BlockedPeak {
   const handoff = handoffSec;
-  const procs = config.gomaxprocs;
   let start = 0;
   for (let i = 0; i < count; i++) {
     startSec[i] = start;
@@ -93,7 +113,10 @@ export class GoRuntime {
   logWriterBlocked = 0;
   /** Live goroutines created by the model (request handlers and URI tasks). */
   goroutines = 0;
+  /** Ps free for goroutines; below 0 while mark workers are still owed Ps now held in syscalls. */
   private freePs: number;
+  /** Ps the GC's dedicated mark workers hold or are owed (`setMarkWorkers`). */
+  private markWorkers = 0;
   private waiting = new Int32Array(1024);
   private waitHead = 0;
   private waitCount = 0;
@@ -149,8 +172,33 @@ export class GoRuntime {
     return false;
   }
 
+  /**
+   * A mark starts (`n` dedicated workers, `dedicatedMarkWorkers`) or ends (0). Starting, the workers take
+   * free Ps now and the others as goroutines give them back (`releaseP`). Ending, the workers' Ps come
+   * back: returns how many, and the caller hands each to the next queued goroutine with `releaseP`.
+   */
+  setMarkWorkers(n: number): number {
+    const delta = n - this.markWorkers;
+    this.markWorkers = n;
+    if (delta >= 0) {
+      this.freePs -= delta;
+      return 0;
+    }
+    // Ps still owed to the workers are simply no longer owed; the rest come back.
+    let back = -delta;
+    const owed = Math.min(back, Math.max(0, -this.freePs));
+    this.freePs += owed;
+    back -= owed;
+    return back;
+  }
+
   /** A P is free again: returns the next queued task (which now holds the P), or -1. */
   releaseP(): number {
+    if (this.freePs < 0) {
+      // A mark worker was owed this P.
+      this.freePs++;
+      return -1;
+    }
     if (this.waitCount > 0) {
       const id = this.waiting[this.waitHead]!;
       this.waitHead = (this.waitHead + 1) % this.waiting.length;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { emptyDemand, gcDemandSec, HostCpu, shareCores } from '../../lib/model/cpu.js';
+import {
+  addPHold,
+  carryPHold,
+  clearDemand,
+  emptyDemand,
+  gcDemandSec,
+  HostCpu,
+  nextStepDemand,
+  shareCores,
+} from '../../lib/model/cpu.js';
 
 describe('shareCores (one step of the host CPU)', () => {
   it('serves everything when the demand fits', () => {
@@ -142,5 +151,95 @@ describe('shareCores edge cases', () => {
     expect(s.mutatorSec).toBeGreaterThanOrEqual(0);
     expect(s.gcSec + s.mutatorSec).toBeLessThanOrEqual(0.01 + 1e-15);
     expect(s.gcSec + s.mutatorSec + s.kernelSec).toBeCloseTo(0.16, 12);
+  });
+});
+
+describe('shareCores with dedicated mark workers', () => {
+  const c16 = { cores: 16, gomaxprocs: 16 };
+
+  it('a worker on contended cores gets a thread share: 2 cores, 40 Ms, 1 worker = 2/40 of a core', () => {
+    // GOMAXPROCS 4 on 2 cores, 10 ms. The GC wants 25% of Go's cores (0.005 core-s); the 3 goroutine Ps
+    // are all held in syscalls (0.03 P-s), 1 core-s of scans pending. Runnable: the worker + 39 Ms in the
+    // kernel = 40, so the worker gets 0.01 x 2/40 = 0.0005 core-s and the kernel the rest of 0.02.
+    const s = shareCores({ cores: 2, gomaxprocs: 4 }, 0.01, 0, 0.005, 1, 0, 0.03, 1, 40);
+    expect(s.gcSec).toBeCloseTo(0.0005, 15);
+    expect(s.mutatorSec).toBe(0);
+    expect(s.kernelSec).toBeCloseTo(0.0195, 15);
+    // Without the worker (the P holds leave Go no P time) the GC gets nothing at all.
+    expect(shareCores({ cores: 2, gomaxprocs: 4 }, 0.01, 0, 0.005, 1, 0, 0.03).gcSec).toBe(0);
+  });
+
+  it('serves everything that fits: the workers on their Ps, the mutator on the other 12', () => {
+    expect(shareCores(c16, 0.01, 0.05, 0.04, 0, 0, 0, 4, 20)).toEqual({
+      mutatorSec: 0.05,
+      gcSec: 0.04,
+      kernelSec: 0,
+    });
+  });
+
+  it('keeps the workers Ps from the mutator: 4 of 16 Ps mark, the mutator gets 12', () => {
+    // Mutator work far beyond its Ps, no kernel work: 16 runnable threads on 16 cores, so each worker
+    // has a core: 0.04 to the GC, 0.12 to the mutator (the rule without workers gives the same here).
+    expect(shareCores(c16, 0.01, 1, 0.04, 0, 0, 0, 4, 200)).toEqual({
+      mutatorSec: 0.12,
+      gcSec: 0.04,
+      kernelSec: 0,
+    });
+    expect(shareCores(c16, 0.01, 1, 0.04, 0, 0, 0)).toEqual({ mutatorSec: 0.12, gcSec: 0.04, kernelSec: 0 });
+  });
+
+  it('gives the limiter its assists beyond the workers: 50% of 16 Ps = 4 workers + 4 Ps of assists', () => {
+    const s = shareCores(c16, 0.01, 1, 0.08, 0, 0, 0, 4, 200);
+    expect(s.gcSec).toBeCloseTo(0.08, 15);
+    expect(s.mutatorSec).toBeCloseTo(0.08, 15);
+  });
+
+  it('counts a whole step of pause against the workers too', () => {
+    expect(shareCores(c16, 0.01, 1, 0.04, 10, 0.01, 0, 4, 200)).toEqual({
+      mutatorSec: 0,
+      gcSec: 0,
+      kernelSec: 0.16,
+    });
+  });
+
+  it('HostCpu.fits is true exactly when shareCores serves a step whole', () => {
+    const cpu = new HostCpu(c16);
+    // 0.12 of mutator fits the 12 goroutine Ps while 4 workers mark; 0.13 does not (it would without them).
+    expect(cpu.fits(0.01, 0.12, 0.04, 0, 4)).toBe(true);
+    expect(cpu.fits(0.01, 0.13, 0.03, 0, 4)).toBe(false);
+    expect(cpu.fits(0.01, 0.13, 0.03, 0, 0)).toBe(true);
+  });
+});
+
+describe('P holds across steps (addPHold)', () => {
+  it('charges the part of a hold inside the step to it and carries the rest to the next', () => {
+    const d = emptyDemand();
+    // A 5 ms hold from 8 ms in a step ending at 10 ms: 2 ms now, 3 ms in the next step.
+    addPHold(d, 0.008, 0.01, 0.005);
+    // A 1 ms hold from 2 ms: all of it now.
+    addPHold(d, 0.002, 0.01, 0.001);
+    expect(d.pHeldSec).toBeCloseTo(0.003, 15);
+    expect(d.pHeldNextSec).toBeCloseTo(0.003, 15);
+    d.mutatorSec = 1;
+    nextStepDemand(d);
+    expect(d).toEqual({ mutatorSec: 0, kernelSec: 0, pHeldSec: d.pHeldSec, pHeldNextSec: 0, goJobs: 0 });
+    expect(d.pHeldSec).toBeCloseTo(0.003, 15);
+    // A new process drops the carried holds with everything else.
+    addPHold(d, 0.019, 0.02, 0.005);
+    clearDemand(d);
+    expect(d).toEqual(emptyDemand());
+  });
+
+  it('moves P time charged to a step past its end into the next one (carryPHold), never more than was charged', () => {
+    const d = emptyDemand();
+    d.pHeldSec = 0.121;
+    carryPHold(d, 0.001);
+    expect(d.pHeldSec).toBeCloseTo(0.12, 15);
+    expect(d.pHeldNextSec).toBeCloseTo(0.001, 15);
+    carryPHold(d, 1);
+    expect(d.pHeldSec).toBe(0);
+    expect(d.pHeldNextSec).toBeCloseTo(0.121, 15);
+    carryPHold(d, -1);
+    expect(d.pHeldNextSec).toBeCloseTo(0.121, 15);
   });
 });

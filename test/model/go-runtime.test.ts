@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { GoRuntime, lockstepBlockedPeak, steadyBlockedSyscalls } from '../../lib/model/go-runtime.js';
+import {
+  dedicatedMarkWorkers,
+  GoRuntime,
+  goroutinePs,
+  lockstepBlockedPeak,
+  steadyBlockedSyscalls,
+} from '../../lib/model/go-runtime.js';
 
 const config = { gomaxprocs: 2, baseThreads: 5, maxThreads: 8, sysmonTickSec: 20e-6, handoffSec: 20e-6 };
 
@@ -88,5 +94,47 @@ describe('the lockstep thread rule', () => {
     const durs = new Array(2000).fill(5.4e-3);
     const steady = steadyBlockedSyscalls({ ...config, gomaxprocs: 16, handoffSec: 1e-3 }, 5.4e-3);
     expect(lockstep(16, 1e-3, durs).blocked).toBe(steady);
+  });
+});
+
+describe('dedicated mark workers (runtime/mgcpacer.go startCycle)', () => {
+  it('rounds 25% of GOMAXPROCS, one fewer when that is more than 30% above the goal', () => {
+    // 1: 0.25 rounds to 0. 2: 0.5 rounds to 1, 100% over, so 0. 3: 0.75 to 1, 33% over, so 0.
+    // 4: 1. 6: 1.5 to 2, 33% over, so 1. 10: 2.5 to 3, 20% over, kept. 16: 4.
+    const got = [1, 2, 3, 4, 6, 8, 10, 16].map(dedicatedMarkWorkers);
+    expect(got).toEqual([0, 0, 0, 1, 1, 2, 3, 4]);
+    expect(goroutinePs(16, true)).toBe(12);
+    expect(goroutinePs(16, false)).toBe(16);
+  });
+
+  const runtime = (gomaxprocs: number) =>
+    new GoRuntime({
+      gomaxprocs,
+      baseThreads: gomaxprocs,
+      maxThreads: 1e6,
+      sysmonTickSec: 2e-5,
+      handoffSec: 2e-5,
+    });
+
+  it('takes free Ps at once and busy ones as they come back, then gives them to the queue', () => {
+    const rt = runtime(4);
+    // Three goroutines hold 3 Ps in syscalls; one P is free.
+    expect([rt.requestP(0), rt.requestP(1), rt.requestP(2)]).toEqual([true, true, true]);
+    // A mark with 2 workers: the free P goes to one, the other is owed the next P back.
+    expect(rt.setMarkWorkers(2)).toBe(0);
+    expect(rt.requestP(3)).toBe(false); // queued
+    expect(rt.releaseP()).toBe(-1); // goroutine 0's P goes to the owed worker, not to goroutine 3
+    expect(rt.releaseP()).toBe(3); // goroutine 1's P goes to the queue
+    // The mark ends: both workers' Ps come back to the caller, to hand on.
+    expect(rt.setMarkWorkers(0)).toBe(2);
+  });
+
+  it('forgets a P still owed when the mark ends before it came back', () => {
+    const rt = runtime(2);
+    expect([rt.requestP(0), rt.requestP(1)]).toEqual([true, true]);
+    expect(rt.setMarkWorkers(1)).toBe(0); // owed, no P free
+    expect(rt.setMarkWorkers(0)).toBe(0); // nothing to give back
+    expect(rt.releaseP()).toBe(-1); // the P is simply free again
+    expect(rt.requestP(2)).toBe(true);
   });
 });

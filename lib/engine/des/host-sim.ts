@@ -14,12 +14,19 @@
 import { type EventHandler, Scheduler } from '../../engine/scheduler.js';
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
 import { ConnPool, RELEASE } from '../../model/conn-pool.js';
-import { clearDemand, emptyDemand, gcDemandSec, type HostCpu } from '../../model/cpu.js';
+import {
+  addPHold,
+  clearDemand,
+  emptyDemand,
+  gcDemandSec,
+  type HostCpu,
+  nextStepDemand,
+} from '../../model/cpu.js';
 import { startable } from '../../model/errgroup.js';
 import { DIAL_ERROR, DIAL_ERRORS, type DialError, OP_ERROR } from '../../model/errors.js';
 import { FifoServers } from '../../model/fifo-servers.js';
 import type { GcState, MemoryView } from '../../model/gc.js';
-import type { GoRuntime } from '../../model/go-runtime.js';
+import { dedicatedMarkWorkers, type GoRuntime, goroutinePs } from '../../model/go-runtime.js';
 import { portTableConfig } from '../../model/host-config.js';
 import { newHostMechanisms } from '../../model/host-mechanisms.js';
 import { trafficFactor } from '../../model/load.js';
@@ -138,6 +145,8 @@ class HostSim implements EventHandler {
   /** The host's CPU, stepped at each runtime tick with the work that arrived since the last one. */
   private readonly cpu: HostCpu;
   private readonly demand = emptyDemand();
+  /** When the tick that ends the current CPU step fires (P holds are charged to the steps they span). */
+  private nextTickSec = 0;
   private readonly fixedIp = 0;
   private readonly timeoutSec: number;
 
@@ -180,10 +189,12 @@ class HostSim implements EventHandler {
     (this.options.injections ?? []).forEach((inj, i) => {
       if (inj.atSec <= durationSec) this.sim.at(inj.atSec, EV.inject, i);
     });
-    this.sim.at(this.p.runtime.tickSec, EV.tick, 0, PRIO_ACCOUNTING);
+    this.nextTickSec = this.p.runtime.tickSec;
+    this.sim.at(this.nextTickSec, EV.tick, 0, PRIO_ACCOUNTING);
     this.sim.at(Math.min(1, durationSec), EV.second, 0, PRIO_ACCOUNTING + 1);
     this.sim.at(Math.min(this.metrics.resolutionSec, durationSec), EV.bin, 0, PRIO_ACCOUNTING + 2);
     this.sim.run(durationSec, this);
+    this.abandonOverdue(durationSec);
     return {
       durationSec,
       ...this.metrics.finish(this.lifecycle, this.log, this.latencies),
@@ -331,7 +342,7 @@ class HostSim implements EventHandler {
     const slow = this.runtime.isSlow(r.syscallSec, handoff);
     t.slow[id] = slow ? 1 : 0;
     this.demand.kernelSec += this.ports.sysCpuFraction * r.syscallSec;
-    this.demand.pHeldSec += this.runtime.pHoldSec(r.syscallSec, handoff);
+    addPHold(this.demand, now, this.nextTickSec, this.runtime.pHoldSec(r.syscallSec, handoff));
     if (r.ok) {
       t.conn[id] = this.pool.open(ip);
       this.metrics.notePorts(this.ports);
@@ -585,6 +596,24 @@ class HostSim implements EventHandler {
     }
   }
 
+  /**
+   * At the run's end, a user request still in flight past the AppView's deadline has failed: the AppView
+   * abandoned it at the deadline, whenever the data plane would have finished it. Counted so that a run
+   * ending inside a stall does not leave that stall's requests out of the availability (the fast engine
+   * decides each request when it arrives). One younger than the deadline is undecided and not counted.
+   */
+  private abandonOverdue(nowSec: number): void {
+    const req = this.tasks.requests;
+    const deadline = this.p.workload.upstreamDeadlineSec;
+    for (let r = 0; r < req.highWater; r++) {
+      if (req.live[r] !== 1) continue;
+      const client = req.client[r]!;
+      const age = nowSec - req.arrivalSec[r]!;
+      if (!this.clients[client]!.userFacing || age <= deadline) continue;
+      this.metrics.requestDone(client, false, true, age, this.latencies);
+    }
+  }
+
   private completeRequest(r: number): void {
     const req = this.tasks.requests;
     const client = req.client[r]!;
@@ -612,7 +641,8 @@ class HostSim implements EventHandler {
   private onTick(): void {
     const now = this.sim.now;
     const dt = this.p.runtime.tickSec;
-    this.sim.at(now + dt, EV.tick, 0, PRIO_ACCOUNTING);
+    this.nextTickSec = now + dt;
+    this.sim.at(this.nextTickSec, EV.tick, 0, PRIO_ACCOUNTING);
     this.ports.expire(now);
     if (!this.lifecycle.serving && this.lifecycle.state === PROCESS_STATE.down) {
       this.metrics.sampleDown(this.ports);
@@ -633,7 +663,17 @@ class HostSim implements EventHandler {
     const rss = rssBytes(heap, mem);
     this.metrics.sample(this.ports, this.pool, this.runtime, this.log, this.gc, heap, rss, step.pauseSec);
     this.check();
-    if (rss > this.p.process.memoryLimitBytes) this.kill(KILL_REASON.oom);
+    if (rss > this.p.process.memoryLimitBytes) return this.kill(KILL_REASON.oom);
+    this.syncMarkWorkers();
+  }
+
+  /**
+   * The GC's dedicated mark workers take their Ps when a mark starts (those held in syscalls as they come
+   * back) and give them back when it ends, each to the next goroutine queued for a P.
+   */
+  private syncMarkWorkers(): void {
+    const workers = this.gc.marking ? dedicatedMarkWorkers(this.p.runtime.gomaxprocs) : 0;
+    for (let back = this.runtime.setMarkWorkers(workers); back > 0; back--) this.passP();
   }
 
   /**
@@ -642,14 +682,24 @@ class HostSim implements EventHandler {
    * hold its P for up to the hand-off period at today's dial price).
    */
   private stepCpu(now: number, dt: number): void {
-    const gcSec = this.gc.marking ? gcDemandSec(this.cpu.config, this.gc.cpuShare, dt) : 0;
+    const marking = this.gc.marking;
+    const gcSec = marking ? gcDemandSec(this.cpu.config, this.gc.cpuShare, dt) : 0;
+    const procs = this.p.runtime.gomaxprocs;
     const pauseSec = Math.max(0, Math.min(this.stwUntilSec, now) - (now - dt));
     const queued = this.runtime.waitingForP;
     const usable = queued > 0 ? this.ports.usableOn(this.fixedIp, this.p.kernel.dialMode) : 0;
     const handoff = this.runtime.handoffUnderLoadSec(this.cpu.kernelQueueSec);
     const hold = queued > 0 ? this.runtime.pHoldSec(this.ports.dialSecAt(usable), handoff) : 0;
-    this.cpu.step(dt, this.demand, gcSec, pauseSec, (queued * hold) / this.p.runtime.gomaxprocs);
-    clearDemand(this.demand);
+    this.cpu.step(
+      dt,
+      this.demand,
+      gcSec,
+      pauseSec,
+      (queued * hold) / goroutinePs(procs, marking),
+      marking ? dedicatedMarkWorkers(procs) : 0,
+      this.runtime.threads,
+    );
+    nextStepDemand(this.demand);
     // Little's law on the Go work, plus the P queue; never more goroutines than are alive.
     this.metrics.noteRunnable(Math.min(this.cpu.runnable + queued, this.runtime.goroutines));
   }

@@ -6,6 +6,7 @@
  * normal requests the burst slows or fails meanwhile.
  */
 
+import { carryPHold } from '../../model/cpu.js';
 import { lockstepBlockedPeak, steadyBlockedSyscalls } from '../../model/go-runtime.js';
 import {
   getMultiWorkSec,
@@ -241,7 +242,7 @@ export function takeFreedConns(host: FastHostState, t1: number, want: number): n
 export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): void {
   const p = host.p;
   const handoff = handoffNowSec(host);
-  const procs = p.runtime.gomaxprocs;
+  const procs = host.goroutinePs();
   const table = host.table;
   const cache = CACHE_TYPES.indexOf(host.clients[b.client]!.cache);
   const pendingBefore = b.pending;
@@ -350,13 +351,16 @@ export function advanceBurst(host: FastHostState, b: ActiveBurst, t1: number): v
       b.gateSec += (count * holdSec) / procs;
       // Failures in a row keep GOMAXPROCS x ceil((d - h) / h) goroutines blocked, h the P hand-off period.
       if (host.runtime.isSlow(failSec, handoff)) {
-        const steady = steadyBlockedSyscalls(host.runtime.config, failSec, handoff);
+        const steady = steadyBlockedSyscalls(host.runtime.config, failSec, handoff, procs);
         host.pendingThreads.push({ atSec: at, blocked: Math.min(b.failStreak, steady) });
       }
     }
   }
   if (b.pending < pendingBefore)
     b.passHoldSec = ((b.gateSec - gateBefore) * procs) / (pendingBefore - b.pending);
+  // The last goroutine through the gate may hold its P past the step's end: that P time is held in the
+  // next step (`addPHold`), as the reference engine charges it.
+  if (gateBefore < t1 && b.gateSec > t1) carryPHold(host.demand, (b.gateSec - t1) * procs);
   // 2. Ops: served at the burst's rate on the connections it holds under a limit (reused), and without
   // one each as its goroutine sent it (`burstOpsDoneBy`).
   const m = p.memcached;
@@ -463,6 +467,6 @@ export function noteBlockedSyscalls(
   const starts = host.blockedStarts;
   const durs = host.blockedDurs;
   for (let i = 0; i < ok; i++) durs[i] = table.dialSecAt(usableBefore - i);
-  const peak = lockstepBlockedPeak(host.runtime.config, durs, starts, ok, handoff);
+  const peak = lockstepBlockedPeak(host.runtime.config, durs, starts, ok, handoff, host.goroutinePs());
   if (peak.blocked > 0) host.pendingThreads.push({ atSec: tb + peak.atSec, blocked: peak.blocked });
 }

@@ -18,7 +18,7 @@
  *   stepping them one at a time).
  */
 import { LatencyHistogram } from '../../metrics/latency-histogram.js';
-import { clearDemand, gcDemandSec } from '../../model/cpu.js';
+import { clearDemand, gcDemandSec, nextStepDemand } from '../../model/cpu.js';
 import { newHostMechanisms } from '../../model/host-mechanisms.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
 import { KILL_REASON, type KillReason, PROCESS_STATE } from '../../model/process-lifecycle.js';
@@ -31,7 +31,7 @@ import { downSecond } from './down-second.js';
 import { FastHostState, type FastRunOptions, type TriggerOutcome } from './host-state.js';
 import { drainQueuedDials, holdForCpuWait, landDials, normalRequests, poolChurn } from './normal-flow.js';
 import { normalTrafficProfile } from './normal-traffic.js';
-import { pQueueWaitSec, queuedForP } from './p-gate.js';
+import { closeGateStep, pQueueWaitSec, queuedForP } from './p-gate.js';
 import { quietSecond } from './quiet-second.js';
 
 export type { FastRunOptions, TriggerOutcome } from './host-state.js';
@@ -326,7 +326,7 @@ export class FastHost extends FastHostState {
       threads: this.runtime.threads,
     };
     const mem = memoryView(this.p, live, this.mem);
-    this.stepCpu();
+    this.stepCpu(t1);
     const step = this.gc.step(this.dt, this.allocatedBytes, mem, this.runtime.threads, this.cpu.gcProgress);
     this.lastPauseSec = step.pauseSec;
     this.allocatedBytes = 0;
@@ -350,12 +350,21 @@ export class FastHost extends FastHostState {
    * queued for a P to enter a dial, of bursts and of normal ops (each will hold its P for up to the
    * hand-off period).
    */
-  private stepCpu(): void {
+  private stepCpu(t1: number): void {
+    closeGateStep(this, t1);
     const gcSec = this.gc.marking ? gcDemandSec(this.cpu.config, this.gc.cpuShare, this.dt) : 0;
     const queued = queuedForP(this);
     const waitSec = pQueueWaitSec(this);
-    this.cpu.step(this.dt, this.demand, gcSec, Math.min(this.lastPauseSec, this.dt), waitSec);
-    clearDemand(this.demand);
+    this.cpu.step(
+      this.dt,
+      this.demand,
+      gcSec,
+      Math.min(this.lastPauseSec, this.dt),
+      waitSec,
+      this.markWorkers(),
+      this.runtime.threads,
+    );
+    nextStepDemand(this.demand);
     // Little's law on the Go work, plus the P queue; never more goroutines than are alive.
     this.metrics.noteRunnable(Math.min(this.cpu.runnable + queued, this.runtime.goroutines));
   }
@@ -421,7 +430,9 @@ export class FastHost extends FastHostState {
     this.cpu.reset();
     clearDemand(this.demand);
     this.lastPauseSec = 0;
-    this.queuedDials = 0;
+    this.clearQueuedDials();
+    this.queuedAllocBytes = 0;
+    this.queuedMutatorSec = 0;
     this.queuedRequests = 0;
     this.allocatedBytes = 0;
     if (this.restartAtSec <= nowSec) this.lifecycleEvents(nowSec);

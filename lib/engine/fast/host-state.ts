@@ -4,7 +4,7 @@ import { URI_BUCKETS } from '../../metrics/timeline.js';
 import { emptyDemand, type HostCpu } from '../../model/cpu.js';
 import { DIAL_ERROR, DIAL_ERRORS } from '../../model/errors.js';
 import type { GcState } from '../../model/gc.js';
-import type { GoRuntime } from '../../model/go-runtime.js';
+import { dedicatedMarkWorkers, type GoRuntime, goroutinePs } from '../../model/go-runtime.js';
 import { portTableConfig } from '../../model/host-config.js';
 import { newHostMechanisms } from '../../model/host-mechanisms.js';
 import { routedTrafficFactor, trafficFactor } from '../../model/load.js';
@@ -76,6 +76,17 @@ export class FastHostState {
   /** The host's CPU, stepped at each tick with the work of the step (model/cpu.ts). */
   cpu: HostCpu;
   readonly demand = emptyDemand();
+
+  /** Dedicated mark workers running now: `dedicatedMarkWorkers` while a cycle marks, else 0. */
+  markWorkers(): number {
+    return this.gc.marking ? dedicatedMarkWorkers(this.p.runtime.gomaxprocs) : 0;
+  }
+
+  /** Ps goroutines, and the syscalls they enter, have now: GOMAXPROCS less the mark workers' (`goroutinePs`). */
+  goroutinePs(): number {
+    return goroutinePs(this.p.runtime.gomaxprocs, this.gc.marking);
+  }
+
   /** Stop-the-world pause begun in the last step (it takes Go's CPU in the next one). */
   lastPauseSec = 0;
   log: ErrorLog;
@@ -345,8 +356,66 @@ export class FastHostState {
   /** Normal ops' dials that may still enter the kernel in this step, and the step they are counted for. */
   gateLeft = 0;
   gateStepSec = -1;
+  /** The P hold of a dial at the step's start (`gateRoom`), and the P-seconds the gate's last step ran over. */
+  gateHoldSec = 0;
+  gateOverSec = 0;
   /** Normal ops' goroutines queued for a P to dial (they dial in later steps, as the gate allows). */
   queuedDials = 0;
+  /** The queue's cohorts in FIFO order from `queueHead`: when each joined (`queueAtSec`) and how many. */
+  private queueAtSec: number[] = [];
+  private queueCount: number[] = [];
+  private queueHead = 0;
+
+  /** `count` normal ops' goroutines join the P queue at `atSec` (behind those already in it). */
+  queueDials(count: number, atSec: number): void {
+    if (count <= 0) return;
+    this.queuedDials += count;
+    const last = this.queueAtSec.length - 1;
+    if (last >= this.queueHead && this.queueAtSec[last] === atSec) this.queueCount[last]! += count;
+    else {
+      this.queueAtSec.push(atSec);
+      this.queueCount.push(count);
+    }
+  }
+
+  /**
+   * The first `n` goroutines of the P queue leave it; the first `skip` of them took an idle connection and
+   * the rest dial. Returns how many of those that dial joined the queue before `cutoffSec` (FIFO: they are
+   * the first ones).
+   */
+  dequeueDials(n: number, skip: number, cutoffSec: number): number {
+    let left = Math.min(n, this.queuedDials);
+    this.queuedDials -= left;
+    let before = 0;
+    while (left > 0 && this.queueHead < this.queueAtSec.length) {
+      const h = this.queueHead;
+      const take = Math.min(left, this.queueCount[h]!);
+      if (this.queueAtSec[h]! < cutoffSec) before += take;
+      left -= take;
+      this.queueCount[h]! -= take;
+      if (this.queueCount[h] === 0) this.queueHead++;
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queueAtSec.length) {
+      this.queueAtSec = this.queueAtSec.slice(this.queueHead);
+      this.queueCount = this.queueCount.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    return Math.max(0, before - skip);
+  }
+
+  /** The P queue is emptied (the process died). */
+  clearQueuedDials(): void {
+    this.queuedDials = 0;
+    this.queueAtSec = [];
+    this.queueCount = [];
+    this.queueHead = 0;
+  }
+  /**
+   * The heap and mutator CPU the queued ops that wait for a P to look for a connection will take if they
+   * are issued (an op whose dial fails never is): charged, in proportion, as the queue drains.
+   */
+  queuedAllocBytes = 0;
+  queuedMutatorSec = 0;
   /** Handler goroutines of the requests those ops belong to (alive until their ops have dialed). */
   queuedRequests = 0;
 

@@ -37,11 +37,9 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
   host.setCarry[cache] = carried.setCarry;
   const ops = carried.gets;
   const sets = carried.sets;
-  host.metrics.ops[cache]! += ops + sets;
-  host.allocatedBytes += opsAllocBytes(p, ops, sets);
   const cpu = host.demand;
-  cpu.mutatorSec += n * p.host.cpuPerRequestSec + opsMutatorSec(p, ops, sets);
-  cpu.goJobs += n + ops + sets;
+  cpu.mutatorSec += n * p.host.cpuPerRequestSec;
+  cpu.goJobs += n;
   // Connections: a pool below its working set dials for the shortfall (at most one dial per op). When
   // the range runs out, ops that find no idle connection each try a dial of their own, and fail.
   const demand = ops + sets;
@@ -60,7 +58,7 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
     // a connection returned meanwhile or dial, late (dial-timeout, as the reference engine's `dialDone`
     // rules), at the gate's pace (`drainQueuedDials`).
     waiting = opsWithoutIdleConn(host, demand, ops / n);
-    host.queuedDials += waiting;
+    host.queueDials(waiting, t1);
   } else if (host.idle < host.workingSet) {
     // The refill's dials go through the P gate too (it binds only when dials are slow: a full range).
     // A dial's connection joins the pool when its syscall is done, after its scan's CPU time (the
@@ -86,9 +84,24 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
       // The dials the Ps cannot take in this step wait for one as goroutines, in FIFO order, and look
       // for an idle connection again in their turn (`drainQueuedDials`).
       waiting = wanted - attempts;
-      host.queuedDials += waiting;
+      host.queueDials(waiting, t1);
     }
   }
+  // Ops allocate and take their CPU when they are issued (the reference engine charges both in
+  // `issueOp`): those with a connection now; those waiting for a P as the queue drains, if they get one
+  // (`drainQueuedDials`); one whose dial failed never is, it only logs. A failed get has no miss, so no set.
+  if (demand > 0) {
+    const share = (count: number) => count / demand;
+    const now = share(Math.max(0, demand - failedOps - waiting));
+    host.allocatedBytes += opsAllocBytes(p, now * ops, now * sets);
+    cpu.mutatorSec += opsMutatorSec(p, now * ops, now * sets);
+    cpu.goJobs += now * demand;
+    if (waiting > 0) {
+      host.queuedAllocBytes += opsAllocBytes(p, share(waiting) * ops, share(waiting) * sets);
+      host.queuedMutatorSec += opsMutatorSec(p, share(waiting) * ops, share(waiting) * sets);
+    }
+  }
+  host.metrics.ops[cache]! += Math.max(0, demand - failedOps);
   const cpuWait = host.cpu.goWaitSec;
   if (failedOps === 0 && cpuWait === 0 && waiting === 0) {
     host.quietOk[client]! += n;
@@ -121,10 +134,11 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
           c.endpoint === ENDPOINT.getPostRecord ? Math.ceil((waiting * n) / Math.max(1, ops)) : waiting,
         );
   host.queuedRequests += slow;
-  // The rest answer after their CPU waits: two per op and one for the handler to respond; past the
-  // AppView's deadline they have failed.
+  // The rest answer after their CPU waits: two per op at the wait now, and one for the handler to respond
+  // (`respondWaitSec`); past the AppView's deadline they have failed.
   const deadline = p.workload.upstreamDeadlineSec;
-  const okLatency = host.templateMeanSec[client]! + 3 * cpuWait;
+  const cpuWaits = 2 * cpuWait + respondWaitSec(host);
+  const okLatency = host.templateMeanSec[client]! + cpuWaits;
   const slowLatency = okLatency + passWait;
   const fast = n - failedRequests - slow;
   const lateFast = cpuWait > 0 && c.userFacing && okLatency > deadline ? fast : 0;
@@ -136,8 +150,8 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
   if (cpuWait === 0) host.okByClient[client]! += okFast;
   if (c.userFacing) {
     const median = host.templateMedianSec[client]!;
-    if (cpuWait > 0 && okFast > 0) host.delayedLatencies.record(median + 3 * cpuWait, okFast);
-    if (okSlow > 0) host.delayedLatencies.record(median + 3 * cpuWait + passWait, okSlow);
+    if (cpuWait > 0 && okFast > 0) host.delayedLatencies.record(median + cpuWaits, okFast);
+    if (okSlow > 0) host.delayedLatencies.record(median + cpuWaits + passWait, okSlow);
   }
   host.okThisSecond[client]! += ok;
   host.metrics.requestLatency(
@@ -151,6 +165,19 @@ export function normalRequests(host: FastHostState, client: number, n: number, t
     if (lateFast > 0) host.failLatencies.record(Math.min(okLatency, deadline), lateFast);
     if (lateSlow > 0) host.failLatencies.record(Math.min(slowLatency, deadline), lateSlow);
   }
+}
+
+/**
+ * The CPU wait a normal request's handler meets when its ops are done and it answers. The reference
+ * engine takes the CPU's wait at that instant (`completeRequest`); this engine decides a request's fate
+ * when it arrives, so it takes the Go backlog's wait now (`HostCpu.backlogWaitSec`) without the wait for
+ * a P behind goroutines queued to enter syscalls: that queue drains one second of wait per second, and
+ * the request's own two waits at issue are at least as long as it, so the goroutines queued now have
+ * passed by then. Goroutines that join the queue meanwhile are not counted (an undercount while the
+ * queue refills as fast as it drains).
+ */
+function respondWaitSec(host: FastHostState): number {
+  return host.cpu.backlogWaitSec;
 }
 
 /**
@@ -225,19 +252,34 @@ export function drainQueuedDials(host: FastHostState, t1: number): void {
   const dialing = Math.min(host.queuedDials - pooled - fromBursts, gateRoom(host, t1));
   const n = pooled + fromBursts + dialing;
   if (n <= 0) return;
-  // Waited past the client's timeout behind the queue: a dial that gets a port is closed unused
-  // (TIME_WAIT) with dial-timeout; otherwise the connection joins the pool.
-  const late = pQueueWaitSec(host) > host.p.memcached.timeoutSec;
   host.queuedRequests -= (host.queuedRequests * n) / host.queuedDials;
-  host.queuedDials -= n;
+  // The drained ops' share of what the queue's ops will take if issued; those whose dial fails are not.
+  const drained = n / host.queuedDials;
+  const allocBytes = host.queuedAllocBytes * drained;
+  const mutatorSec = host.queuedMutatorSec * drained;
+  host.queuedAllocBytes -= allocBytes;
+  host.queuedMutatorSec -= mutatorSec;
+  // A dial that ends more than the client's timeout after its op began (it joined the queue then) gets
+  // its port too late: closed unused (TIME_WAIT) with dial-timeout, as the reference engine's `dialDone`
+  // rules; otherwise the connection joins the pool. The queue is FIFO, so the late ones come first.
+  const table = host.table;
+  const dialSec = table.dialSecAt(table.usableOn(FIXED_IP, host.dialMode));
+  const lateDialing = host.dequeueDials(n, pooled + fromBursts, t1 + dialSec - host.p.memcached.timeoutSec);
   host.idle -= pooled;
   host.waitHeld += pooled + fromBursts;
   host.gateLeft -= dialing;
   const got = dial(host, dialing, t1);
+  // The ports the range had went to the first dials, the late ones among them.
+  const gotLate = Math.min(got, lateDialing);
+  const failed = dialing - got + gotLate;
+  const issued = (n - failed) / n;
+  host.allocatedBytes += allocBytes * issued;
+  host.demand.mutatorSec += mutatorSec * issued;
+  host.demand.goJobs += n - failed;
   // Each dial that fails, or ends late, is an error the goroutine logs now.
-  host.logErrors(late ? dialing : dialing - got, t1);
-  if (late && got > 0) host.closeLateDials(got, t1);
-  else host.returnToPool(got, t1);
+  host.logErrors(failed, t1);
+  if (gotLate > 0) host.closeLateDials(gotLate, t1);
+  host.returnToPool(got - gotLate, t1);
 }
 
 /** Connections whose dials are done by `t1` join the pool (beyond `poolSize` they are closed). */

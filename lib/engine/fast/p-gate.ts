@@ -2,6 +2,7 @@
  * The P gate: dials into the kernel each hold a P for up to the sysmon hand-off period, so GOMAXPROCS Ps let
  * only so many through per step; the rest wait as goroutines queued for a P.
  */
+import { carryPHold } from '../../model/cpu.js';
 import { DIAL_ERRORS } from '../../model/errors.js';
 import { dialFailure } from '../../model/port-table.js';
 import { type FastHostState, FIXED_IP } from './host-state.js';
@@ -13,15 +14,34 @@ export function handoffNowSec(host: FastHostState): number {
 
 /**
  * Room at the P gate for normal ops' dials in the step ending at `t1`: each dial holds its P for up to the
- * hand-off period, so GOMAXPROCS Ps let GOMAXPROCS x tick / hold dials into the kernel per step.
+ * hand-off period, so the goroutines' Ps (GOMAXPROCS, less the dedicated mark workers' while a cycle
+ * marks: `FastHostState.goroutinePs`) let that many x tick / hold dials into the kernel per step.
  */
 export function gateRoom(host: FastHostState, t1: number): number {
   if (host.gateStepSec !== t1) {
+    // The P time the last dial of the step before held into this one (`closeGateStep`) is not free here.
+    const overSec = Math.abs(t1 - host.dt - host.gateStepSec) < 1e-9 ? host.gateOverSec : 0;
     host.gateStepSec = t1;
+    host.gateOverSec = 0;
     const hold = dialHoldNowSec(host);
-    host.gateLeft = hold > 0 ? (host.p.runtime.gomaxprocs * host.dt) / hold : Number.POSITIVE_INFINITY;
+    host.gateHoldSec = hold;
+    host.gateLeft =
+      hold > 0 ? Math.max(0, host.goroutinePs() * host.dt - overSec) / hold : Number.POSITIVE_INFINITY;
   }
-  return Math.floor(host.gateLeft);
+  // A dial may start in the last fraction of a P's step and hold it into the next one: the Ps are never
+  // left idle with goroutines queued (a queued goroutine takes a free P at once).
+  return Math.max(0, Math.ceil(host.gateLeft - 1e-9));
+}
+
+/**
+ * The step ending at `t1` is served: the P time the gate let through beyond the step's (the last dial's
+ * hold past its end) is held in the next step (`carryPHold`), and the next step's gate has that much less.
+ */
+export function closeGateStep(host: FastHostState, t1: number): void {
+  if (host.gateStepSec !== t1 || !(host.gateLeft < 0)) return;
+  const overSec = -host.gateLeft * host.gateHoldSec;
+  carryPHold(host.demand, overSec);
+  host.gateOverSec = overSec;
 }
 
 /**
@@ -34,7 +54,7 @@ export function gatedFailingDials(host: FastHostState, count: number, t1: number
   const now = Math.min(count, gateRoom(host, t1));
   host.gateLeft -= now;
   failedDials(host, now, t1);
-  host.queuedDials += count - now;
+  host.queueDials(count - now, t1);
   return count - now;
 }
 
@@ -52,7 +72,7 @@ export function burstDialing(host: FastHostState): boolean {
 export function pQueueWaitSec(host: FastHostState): number {
   const queued = queuedForP(host);
   if (queued <= 0) return 0;
-  return (queued * dialHoldNowSec(host)) / host.p.runtime.gomaxprocs;
+  return (queued * dialHoldNowSec(host)) / host.goroutinePs();
 }
 
 /**
@@ -82,7 +102,7 @@ export function pQueuePassSec(host: FastHostState): number {
       ? Math.max(0, host.queuedDials - host.idle) * hold
       : host.queuedDials * behindHold;
   }
-  return heldSec / host.p.runtime.gomaxprocs;
+  return heldSec / host.goroutinePs();
 }
 
 /** Goroutines queued for a P to enter a dial: bursts' pending dials and queued normal dials. */

@@ -4,6 +4,7 @@
  */
 
 import { clearDemand, gcDemandSec } from '../../model/cpu.js';
+import { dedicatedMarkWorkers } from '../../model/go-runtime.js';
 import { memoryView, rssBytes } from '../../model/memory.js';
 import { opsAllocBytes, opsMutatorSec } from '../../model/op-costs.js';
 import { poisson } from '../../random/distributions.js';
@@ -37,6 +38,7 @@ export function quietSecond(host: FastHostState, step0: number, span: number): b
     host.issueWaitSec > 0 ||
     host.dialingConns > 0 ||
     host.cpu.goWaitSec > 0 ||
+    host.demand.pHeldSec > 0 ||
     host.idle < host.workingSet ||
     host.churn.mean > 0 ||
     host.nextTriggerSec <= t1 ||
@@ -98,7 +100,8 @@ export function quietSecond(host: FastHostState, step0: number, span: number): b
   let lastPause = host.lastPauseSec;
   for (let k = 0; k < span; k++) {
     const gcSec = gc.marking ? gcDemandSec(host.cpu.config, gc.cpuShare, host.dt) : 0;
-    if (!host.cpu.fits(host.dt, mutatorPerStep, gcSec, lastPause)) return false;
+    const workers = gc.marking ? dedicatedMarkWorkers(p.runtime.gomaxprocs) : 0;
+    if (!host.cpu.fits(host.dt, mutatorPerStep, gcSec, lastPause, workers)) return false;
     gcUsed += gcSec;
     // Steps alike (no mark, no pause, the trigger fixed: `GcState.idleSteps`) go at once: the CPU fits
     // each as it fits this one, and the heap only grows, so their maxima are the last one's.

@@ -40,28 +40,37 @@ describe('runHostFast against runHostDes on scripted bursts', () => {
     expect(fast.peakThreads).toBe(des.peakThreads);
   });
 
-  it('agrees within 2% on dial errors and log lines, within 25% on unavailability', () => {
+  it('agrees within 2% on dial errors and log lines, within 5% on unavailability', () => {
     expect(rel(fast.dialErrors, des.dialErrors)).toBeLessThan(0.02);
     expect(rel(fast.logLinesAttempted, des.logLinesAttempted)).toBeLessThan(0.02);
-    // 0.452 against 0.373: the seconds around the second batch, where the fast engine moves a step's
-    // requests as one (all of them wait behind the P queue or none), the reference engine request by request.
-    expect(rel(1 - fast.availability, 1 - des.availability)).toBeLessThan(0.25);
+    // 0.452 against 0.439: the reference engine counts the requests still in flight past the deadline at
+    // the end (the third batch's stall) as failed, as the fast engine decides them when they arrive.
+    expect(rel(1 - fast.availability, 1 - des.availability)).toBeLessThan(0.05);
   });
 
   it('agrees within 1% on peak RSS (the figure OOM kills hinge on)', () => {
     expect(rel(fast.peakRssBytes, des.peakRssBytes)).toBeLessThan(0.01);
   });
 
-  // A known difference (README, "The Go lab", unit costs). In seconds 27-32 failing dials hold every P,
-  // and cpu.ts leaves the GC only the P time the holds leave free in each 10 ms step. The reference
-  // engine charges a dial's whole hold to the step it starts in, so its held time swings around the Ps'
-  // capacity and the GC gets ~0.55 cores; the fast engine's is smooth and the GC gets ~0.2. The Go lab's
-  // gc-dials shows what a real mark gets there: a thread's share of the cores. `it.fails` turns red
-  // when the engines agree on it.
-  it.fails('give the GC the same CPU while failing dials hold every P (within 25%)', () => {
+  // Normal ops queued for a P behind the failing dials allocate only if they are issued: most of them
+  // fail at their dial and only log (the reference engine allocates in `issueOp`). Charging them at
+  // arrival grew the fast engine's heap at 210 MB/s against 120 MB/s here, and killed it a second early.
+  it('piles up RSS at the same pace before the kill (within 2% each second, 26-33 s)', () => {
+    const rss = (rows: readonly TimelineRow[], t: number) => rows.find((r) => r.tSec === t)!.rssBytesMax!;
+    for (let t = 26; t <= 33; t++) expect(rel(rss(fastRows, t), rss(desRows, t))).toBeLessThan(0.02);
+  });
+
+  // In seconds 27-32 failing dials hold every goroutine P. The GC's four dedicated workers own theirs
+  // (12 Ps left to goroutines) and, the 16 cores contended, get a thread's share of them among the
+  // process's 150 threads each: 4 x 16 / 150 = 0.427 cores (`shareCores`), in both engines, as long as
+  // each keeps every P busy while goroutines are queued: the reference engine charges a hold to the steps
+  // it spans (`addPHold`), the fast engine's gate lets a dial start in a step's last fraction and carries
+  // its P time into the next step (`closeGateStep`).
+  it('give the GC the same CPU while failing dials hold every P (within 2%)', () => {
     const gcSec = (rows: readonly TimelineRow[]) =>
       rows.filter((r) => r.tSec >= 27 && r.tSec <= 32).reduce((a, r) => a + r.cpuGcSec, 0);
-    expect(rel(gcSec(fastRows), gcSec(desRows))).toBeLessThan(0.25);
+    expect(gcSec(desRows)).toBeCloseTo((6 * 4 * 16) / 150, 2);
+    expect(rel(gcSec(fastRows), gcSec(desRows))).toBeLessThan(0.02);
   });
 
   it('both put p99 latency at the AppView deadline: stalled calls are abandoned there', () => {

@@ -4,8 +4,11 @@ import { advanceBurst, startBurst } from '../../../lib/engine/fast/bursts.js';
 import { FastHost, runHostFast } from '../../../lib/engine/fast/host-fast.js';
 import { FIXED_IP } from '../../../lib/engine/fast/host-state.js';
 import {
+  closeGateStep,
   failedDials,
   failingDialHoldSec,
+  gatedFailingDials,
+  gateRoom,
   pQueuePassSec,
   pQueueWaitSec,
 } from '../../../lib/engine/fast/p-gate.js';
@@ -18,7 +21,7 @@ import { findScenario } from '../../../lib/scenario/scenarios.js';
 // A range of 10 ports, all ESTABLISHED: a failing bind examines all 10 at 2 us each after a fixed 5 us,
 // 25 us of kernel time, half of it system CPU (dialSysCpuFraction 0.5); the P is handed off after 10 us
 // (sysmon's tick, no saturation), so each failing dial holds its P 10 us. No log write costs kernel CPU.
-function fullHost(): FastHost {
+function fullHost(overrides: Record<string, number> = {}): FastHost {
   const params = applyOverrides(defaultParams(), {
     'kernel.portRangeLow': 40_000,
     'kernel.portRangeHigh': 40_009,
@@ -30,6 +33,7 @@ function fullHost(): FastHost {
     'runtime.saturatedHandoffSec': 0,
     'host.kernelPerLogWriteSec': 0,
     'workload.newClientRatePerSec': 0,
+    ...overrides,
   });
   const host = new FastHost({ params, seed: 1, durationSec: 1 });
   host.idle = 0;
@@ -81,6 +85,57 @@ describe('failedDials', () => {
 });
 
 // On the full range each dial holds its P 10 us; 16 Ps.
+describe('the P gate keeps every P busy while goroutines are queued', () => {
+  // The hand-off at 7 us: a failing dial (25 us of kernel time) holds its P 7 us. A 10 ms step of 16 Ps
+  // is 0.16 P-seconds: 22,857.14 holds.
+  const host7 = () => fullHost({ 'runtime.sysmonTickSec': 7e-6 });
+
+  it('lets a 22,858th dial start in the last fraction of the step and carries its P time past the end', () => {
+    const host = host7();
+    expect(failingDialHoldSec(host)).toBeCloseTo(7e-6, 15);
+    expect(gateRoom(host, 0.01)).toBe(22_858);
+    expect(gatedFailingDials(host, 30_000, 0.01)).toBe(30_000 - 22_858);
+    expect(host.queuedDials).toBe(30_000 - 22_858);
+    expect(host.demand.pHeldSec).toBeCloseTo(22_858 * 7e-6, 12);
+    expect(gateRoom(host, 0.01)).toBe(0);
+    closeGateStep(host, 0.01);
+    // 0.857 of a hold ran past the step: 6 us, held in the next step, which has that much less room.
+    expect(host.demand.pHeldSec).toBeCloseTo(0.16, 12);
+    expect(host.demand.pHeldNextSec).toBeCloseTo(6e-6, 12);
+    expect(gateRoom(host, 0.02)).toBe(Math.ceil((0.16 - 6e-6) / 7e-6));
+  });
+
+  it('carries nothing into a step that is not the next one, nor from a step whose room was not used up', () => {
+    const host = host7();
+    gatedFailingDials(host, 30_000, 0.01);
+    closeGateStep(host, 0.01);
+    expect(gateRoom(host, 0.04)).toBe(22_858);
+    gatedFailingDials(host, 100, 0.04);
+    const held = host.demand.pHeldSec;
+    closeGateStep(host, 0.04);
+    expect(host.demand.pHeldSec).toBe(held);
+  });
+});
+
+describe('the P queue of normal dials is FIFO, each cohort stamped with when it joined', () => {
+  it('5 at 1.0 s, 3 at 1.2 s, 4 at 1.6 s; 9 leave, 2 taking idle connections: 6 of the 7 that dial joined before 1.3 s', () => {
+    const host = fullHost();
+    host.queueDials(5, 1.0);
+    host.queueDials(3, 1.2);
+    host.queueDials(4, 1.6);
+    expect(host.queuedDials).toBe(12);
+    expect(host.dequeueDials(9, 2, 1.3)).toBe(6);
+    expect(host.queuedDials).toBe(3);
+    // The 3 left joined at 1.6 s.
+    expect(host.dequeueDials(3, 0, 1.7)).toBe(3);
+    expect(host.queuedDials).toBe(0);
+    host.queueDials(2, 2.0);
+    host.clearQueuedDials();
+    expect(host.queuedDials).toBe(0);
+    expect(host.dequeueDials(2, 0, 3)).toBe(0);
+  });
+});
+
 describe('pQueuePassSec: the P time of the queue ahead, only for those that will dial', () => {
   it('32 queued normal dials, no idle connection: 32 x 10 us / 16 = 20 us, as pQueueWaitSec', () => {
     const host = fullHost();
