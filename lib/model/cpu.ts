@@ -159,10 +159,11 @@ export interface CpuShares {
  * the cores, the Ms the process has are the ones in its syscalls: true in a burst of failing dials (each M
  * was made for one of them) and while normal traffic's dials fail on a full range, an overcount when a few
  * syscalls contend with Go work after a burst has left idle Ms. The Go lab's gc-dials measures both halves
- * of the rule (README, "gc-dials"): in a burst of 2,000 failing dials on 2 cores, 15-24 of the process's
+ * of the rule (README, "gc-dials"): in a burst of 2,000 failing dials on 2 cores, 15-27 of the process's
  * 35-49 threads were runnable inside the mark (about half of the Ms, not all), and the one dedicated
- * worker's thread got 0.20-0.61 of an even share of the cores among them. Together that is 0.4-1.2 times
- * cores / Ms, the share this rule gives a worker. The GC's want beyond the workers' Ps (assists, up to the
+ * worker's thread got 0.20-0.61 of an even share of the cores among them. Run by run (4 runs) the mark
+ * got 0.41-0.54 of cores / Ms, the share this rule gives a worker: the rule gives the GC about twice what
+ * a real mark got there. The GC's want beyond the workers' Ps (assists, up to the
  * CPU limiter's 50%) competes for the goroutines' Ps like the mutator. With no dedicated worker (GOMAXPROCS
  * 1-3, a fractional worker instead) all of the GC's want competes that way.
  */
