@@ -21,17 +21,18 @@ const ROOT = join(import.meta.dirname, '..', '..');
  *   the P gate and it is OOM-killed within seconds, then crash-loops while its range stays full: a kill
  *   every ~7 minutes, not ~30;
  * - O8: most restarts come up while the range still has free ports (the kill came before it filled), so
- *   only 122 of 15,145 fail at once;
+ *   only 270 of 15,003 fail at once;
  * - O3, O4: a failing host is mostly down or crash-looping; its ops wait for a P instead of failing and
  *   logging;
  * - M2-M4, W1, W2: with big batches a tenth of the new client's requests (the low end of that range),
- *   DC A goes down and comes back all day (M1 passes: 123 Monday episodes of 3-24 min), but from Friday
- *   night on and as much at the weekend as on Monday (46-47% served each weekend day): episodes 8 min
- *   apart, over 21 h, 39.8% served over their span; the weekend's 0.7x load does not spare it.
+ *   DC A goes down and comes back all day (M1 passes: 107 Monday episodes of 3-35 min), but from Friday
+ *   night on and as much at the weekend as on Monday (48.5% served each weekend day): episodes 9.5 min
+ *   apart, over 21.0 h, 39.0% served over their span (M4 wants 40-90%); the weekend's 0.7x load does not
+ *   spare it.
  * O9 and O10 pass since the CPU model: half the users (DC A) fail, and the band-aid ends it. O2 passes
- * at this seed (1,608 failed dials/s DC-wide at the busiest minute, only EADDRINUSE), not at seed 3 (770).
+ * at this seed (1,851 failed dials/s DC-wide at the busiest minute, only EADDRINUSE).
  */
-const MISSES = ['O3', 'O4', 'O5', 'O6', 'O7', 'O8', 'M2', 'M3', 'W1', 'W2'];
+const MISSES = ['O3', 'O4', 'O5', 'O6', 'O7', 'O8', 'M2', 'M3', 'M4', 'W1', 'W2'];
 
 describe('the outage week against the expectations', () => {
   const exp = loadExpectations();
